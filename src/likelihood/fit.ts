@@ -1,0 +1,91 @@
+// Maximum-likelihood fits of any Likelihood: free fits, fits with some parameters fixed
+// (e.g. the POI at a tested value), and the Hessian covariance at the minimum.
+import { minimize, type MinimizeResult } from "../optimize/minimize.ts";
+import { hessianFromGradient, covarianceFromHessian } from "../optimize/hessian.ts";
+import type { Likelihood } from "./types.ts";
+
+export interface FitOptions {
+  /** Starting values (default: each parameter's init). */
+  init?: ArrayLike<number>;
+  /** Extra parameters to hold fixed, as [index, value] pairs (value overrides init). */
+  fix?: ReadonlyArray<readonly [number, number]>;
+  /** Override bounds of some parameters, as [index, lower, upper]. */
+  bounds?: ReadonlyArray<readonly [number, number, number]>;
+  /** Diagonal curvature seed for the optimiser (see MinimizeOptions.curvature). */
+  curvature?: ArrayLike<number>;
+  maxIter?: number;
+}
+
+export interface FitResult {
+  /** Best-fit values of all parameters (fixed ones at their fixed value). */
+  pars: Float64Array;
+  /** −ln L at the best fit. */
+  nll: number;
+  /** −2 ln L at the best fit (pyhf's twice_nll). */
+  twiceNll: number;
+  converged: boolean;
+  iterations: number;
+  evaluations: number;
+  message: string;
+  /** Which parameters were held fixed in this fit. */
+  fixed: Uint8Array;
+}
+
+/** Minimise −ln L(pars | data) within the parameters' bounds. */
+export function fit(lik: Likelihood, data: Float64Array, opts: FitOptions = {}): FitResult {
+  const n = lik.parameters.length;
+  const x0 = new Float64Array(n);
+  const lower = new Float64Array(n);
+  const upper = new Float64Array(n);
+  const fixed = new Uint8Array(n);
+  lik.parameters.forEach((p, i) => {
+    x0[i] = opts.init ? opts.init[i] : p.init;
+    lower[i] = p.lower;
+    upper[i] = p.upper;
+    fixed[i] = p.fixed ? 1 : 0;
+    if (p.fixed) x0[i] = p.init;
+  });
+  for (const [i, lo, hi] of opts.bounds ?? []) { lower[i] = lo; upper[i] = hi; }
+  for (const [i, v] of opts.fix ?? []) { fixed[i] = 1; x0[i] = v; }
+  const fg = (x: Float64Array, g: Float64Array) => lik.nllGrad(x, data, g);
+  const r: MinimizeResult = minimize(fg, x0, { lower, upper, fixed, curvature: opts.curvature, maxIter: opts.maxIter });
+  return {
+    pars: r.x,
+    nll: r.fun,
+    twiceNll: 2 * r.fun,
+    converged: r.converged,
+    iterations: r.iterations,
+    evaluations: r.evaluations,
+    message: r.message,
+    fixed,
+  };
+}
+
+export interface Uncertainties {
+  /** √diag of the covariance; 0 for fixed parameters. */
+  errors: Float64Array;
+  /** Full covariance (n×n, row-major). */
+  covariance: Float64Array;
+  /** Correlation matrix (n×n, row-major; 0 rows for fixed parameters). */
+  correlation: Float64Array;
+  flatDirections: number;
+}
+
+/** Covariance from the Hessian of −ln L at a fit result (Minuit HESSE convention). */
+export function uncertainties(lik: Likelihood, data: Float64Array, result: FitResult): Uncertainties {
+  const n = lik.parameters.length;
+  const fg = (x: Float64Array, g: Float64Array) => lik.nllGrad(x, data, g);
+  const lower = lik.parameters.map((p) => p.lower);
+  const upper = lik.parameters.map((p) => p.upper);
+  const H = hessianFromGradient(fg, result.pars, lower, upper);
+  const free = Array.from(result.fixed, (f) => !f);
+  const cov = covarianceFromHessian(H, n, free);
+  const correlation = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const d = cov.errors[i] * cov.errors[j];
+      correlation[i * n + j] = d > 0 ? cov.matrix[i * n + j] / d : 0;
+    }
+  }
+  return { errors: cov.errors, covariance: cov.matrix, correlation, flatDirections: cov.flatDirections };
+}
