@@ -48,7 +48,13 @@ export function fit(lik: Likelihood, data: Float64Array, opts: FitOptions = {}):
   for (const [i, lo, hi] of opts.bounds ?? []) { lower[i] = lo; upper[i] = hi; }
   for (const [i, v] of opts.fix ?? []) { fixed[i] = 1; x0[i] = v; }
   const fg = (x: Float64Array, g: Float64Array) => lik.nllGrad(x, data, g);
-  const r: MinimizeResult = minimize(fg, x0, { lower, upper, fixed, curvature: opts.curvature, maxIter: opts.maxIter });
+  let curvature = opts.curvature;
+  if (!curvature && lik.curvature) {
+    const c = new Float64Array(n);
+    lik.curvature(x0, data, c);
+    curvature = c;
+  }
+  const r: MinimizeResult = minimize(fg, x0, { lower, upper, fixed, curvature, maxIter: opts.maxIter });
   return {
     pars: r.x,
     nll: r.fun,

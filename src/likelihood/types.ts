@@ -33,6 +33,12 @@ export interface Likelihood {
   expected(pars: Float64Array, out?: Float64Array): Float64Array;
   /** One pseudo-experiment drawn from the model at `pars` (main Poisson, aux from the constraints). */
   sample(pars: Float64Array, rng: Rng, out?: Float64Array): Float64Array;
+  /**
+   * Optional: a diagonal curvature estimate of −ln L at `pars` (e.g. the Fisher information),
+   * written to `out`. Seeds the optimiser; without it the optimiser measures one by finite
+   * differences of the gradient (one extra gradient call per parameter).
+   */
+  curvature?(pars: Float64Array, data: Float64Array, out: Float64Array): void;
 }
 
 /** Initial values of all parameters as a fresh array. */

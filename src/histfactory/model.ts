@@ -1,0 +1,490 @@
+// A pyhf workspace compiled into a fast Likelihood: every modifier becomes flat typed arrays,
+// so nll and its analytic gradient run as a few tight loops with no allocation per call.
+//
+// Rates (pyhf pdf.py): ν_{s,b} = (∏ multiplicative factors) × (nominal + Σ histosys deltas),
+// λ_b = Σ_s ν_{s,b}. −ln L = Σ_b [λ_b − n_b ln λ_b + lnΓ(n_b+1)] + constraint terms, with
+// every normalisation constant kept so 2·nll equals pyhf's twice_nll number for number.
+import { InputError } from "../io/errors.ts";
+import { lgamma, LN_SQRT_2PI } from "../math/special.ts";
+import type { Rng } from "../math/rng.ts";
+import type { Likelihood, ParameterSpec } from "../likelihood/types.ts";
+import type { WorkspaceSpec } from "./spec.ts";
+import { COEFS_PER_BIN, CODE_ID, compileBin, interpolate, interpOut, parseInterpCode, type InterpCode } from "./interpolation.ts";
+import { buildStructure, sortedChannels, type ModelStructure, type ParamSet } from "./paramsets.ts";
+
+// Local aliases: hot loops then read module-local constants, whatever the module loader.
+const CPB = COEFS_PER_BIN;
+const interp = interpolate;
+const iout = interpOut;
+
+export interface ModifierSettings {
+  normsys?: { interpcode: InterpCode | string };
+  histosys?: { interpcode: InterpCode | string };
+}
+
+export interface CompileOptions {
+  /** Measurement name (default: the first). */
+  measurement?: string;
+  /** Override the measurement's POI ("" for a POI-less model). */
+  poiName?: string;
+  /** Interpolation codes per modifier type (pyhf defaults: normsys code4, histosys code4p). */
+  modifierSettings?: ModifierSettings;
+  /** File name used in error messages. */
+  file?: string;
+}
+
+/** Large-τ Poisson constraints are evaluated in a cancellation-free form above this aux value. */
+const STABLE_POISSON_AUX = 1e5;
+
+export class HistFactoryModel implements Likelihood {
+  readonly parameters: ParameterSpec[];
+  readonly poi: number | null;
+  readonly nMain: number;
+  readonly nAux: number;
+  readonly observed: Float64Array;
+  readonly structure: ModelStructure;
+  /** Parameter names in vector order ("name" or "name[i]"). */
+  readonly parNames: string[];
+  readonly modifierSettings: { normsys: InterpCode; histosys: InterpCode };
+
+  // --- blocks: one (sample, channel) pair present in the spec ---
+  private readonly nBlocks: number;
+  private readonly blockStart: Int32Array; // offset into block-bin arrays
+  private readonly blockBin0: Int32Array; // first global main bin
+  private readonly blockNb: Int32Array;
+  private readonly nominal: Float64Array; // per block-bin
+  // --- scalar multiplicative modifiers (normfactor, lumi: direct; normsys: interpolated) ---
+  private readonly sBlock: Int32Array;
+  private readonly sPar: Int32Array;
+  private readonly sCode: Int32Array; // −1 direct, else interpolation code id
+  private readonly sCoef: Float64Array; // COEFS_PER_BIN per entry
+  private readonly sVal: Float64Array; // scratch: factor value
+  private readonly sDer: Float64Array; // scratch: d factor / d par
+  // --- per-bin multiplicative modifiers (shapefactor, shapesys, staterror) ---
+  private readonly bBlock: Int32Array;
+  private readonly bPar0: Int32Array;
+  // --- additive histosys ---
+  private readonly hBlock: Int32Array;
+  private readonly hPar: Int32Array;
+  private readonly hCode: Int32Array;
+  private readonly hCoefOff: Int32Array; // offset of the block's first bin in hCoef
+  private readonly hCoef: Float64Array;
+  private readonly hDerOff: Int32Array; // offset of the entry's first bin in hDer
+  private readonly hDer: Float64Array; // scratch: dδ/dα per histosys bin
+  // --- constraints ---
+  private readonly gPar: Int32Array; // Gaussian: parameter, aux index, 1/σ²
+  private readonly gAux: Int32Array;
+  private readonly gInvVar: Float64Array;
+  private readonly gConst: number; // Σ ln(σ√2π)
+  private readonly pPar: Int32Array; // Poisson: parameter, aux index, τ
+  private readonly pAux: Int32Array;
+  private readonly pTau: Float64Array;
+  private readonly gaussianSigma: Float64Array; // per parameter (NaN if not Gaussian)
+  // --- scratch per evaluation ---
+  private readonly fnz: Float64Array; // product of non-zero factors per block-bin
+  private readonly nzero: Int32Array; // number of zero factors per block-bin
+  private readonly add: Float64Array; // nominal + histosys deltas per block-bin
+  private readonly lambda: Float64Array; // expected main rates
+  private readonly wMain: Float64Array; // ∂nll/∂λ_b
+  private readonly jac: Float64Array; // ∂λ_b/∂θ_k, row k (nPars × nMain)
+  // --- data-constant cache (lnΓ terms depend on data only) ---
+  private cacheData: Float64Array;
+  private cacheConst = NaN;
+
+  constructor(spec: WorkspaceSpec, opts: CompileOptions = {}) {
+    const file = opts.file ?? "";
+    const st = buildStructure(spec, file, opts.measurement, opts.poiName);
+    this.structure = st;
+    const codeOf = (type: "normsys" | "histosys", dflt: InterpCode): InterpCode => {
+      const raw = opts.modifierSettings?.[type]?.interpcode;
+      if (raw === undefined) return dflt;
+      const c = parseInterpCode(String(raw));
+      if (!c) throw new InputError(file, `modifier_settings.${type}.interpcode`, `unknown interpolation code "${raw}" (expected code0, code1, code2, code4 or code4p)`);
+      return c;
+    };
+    this.modifierSettings = { normsys: codeOf("normsys", "code4"), histosys: codeOf("histosys", "code4p") };
+    const nsCode = CODE_ID[this.modifierSettings.normsys];
+    const hsCode = CODE_ID[this.modifierSettings.histosys];
+
+    // Parameters.
+    this.parameters = [];
+    this.parNames = [];
+    for (const ps of st.paramsets) {
+      for (let i = 0; i < ps.n; i++) {
+        const nm = ps.n === 1 && !isPerBin(ps) ? ps.name : `${ps.name}[${i}]`;
+        this.parNames.push(nm);
+        const prefitSigma = ps.constraint === "gaussian" ? ps.sigmas[i] : ps.constraint === "poisson" ? 1 / Math.sqrt(ps.factors[i]) : NaN;
+        this.parameters.push({
+          name: nm, init: ps.inits[i], lower: ps.bounds[i][0], upper: ps.bounds[i][1], fixed: ps.fixed[i],
+          constrained: ps.constraint !== "none", prefitSigma,
+        });
+      }
+    }
+    this.poi = st.poiName === null ? null : st.byName.get(st.poiName)!.offset;
+    this.nMain = st.channels.reduce((a, c) => a + c.nbins, 0);
+    this.nAux = st.nAux;
+
+    // Blocks and modifiers.
+    const chans = sortedChannels(spec);
+    const blockStart: number[] = [], blockBin0: number[] = [], blockNb: number[] = [];
+    const nominal: number[] = [];
+    const sBlock: number[] = [], sPar: number[] = [], sCode: number[] = [], sCoef: number[] = [];
+    const bBlock: number[] = [], bPar0: number[] = [];
+    const hBlock: number[] = [], hPar: number[] = [], hCode: number[] = [], hCoefOff: number[] = [], hCoef: number[] = [];
+    const tmp = new Float64Array(COEFS_PER_BIN);
+    chans.forEach((c, ci) => {
+      const layout = st.channels[ci];
+      const bySample = new Map(c.samples.map((s) => [s.name, s]));
+      for (const sname of st.samples) {
+        const s = bySample.get(sname);
+        if (!s) continue;
+        const k = blockStart.length;
+        blockStart.push(nominal.length);
+        blockBin0.push(layout.offset);
+        blockNb.push(layout.nbins);
+        for (let b = 0; b < layout.nbins; b++) nominal.push(s.data[b]);
+        // Later (name, type) duplicates replace earlier ones, as in pyhf.
+        const mods = new Map<string, (typeof s.modifiers)[number]>();
+        for (const m of s.modifiers) mods.set(`${m.name}\u0000${m.type}`, m);
+        for (const m of mods.values()) {
+          const ps = st.byName.get(m.name)!;
+          switch (m.type) {
+            case "normfactor":
+            case "lumi":
+              sBlock.push(k); sPar.push(ps.offset); sCode.push(-1);
+              for (let i = 0; i < COEFS_PER_BIN; i++) sCoef.push(0);
+              break;
+            case "normsys":
+              sBlock.push(k); sPar.push(ps.offset); sCode.push(nsCode);
+              compileBin(nsCode, 1, m.data.hi, m.data.lo, tmp, 0);
+              for (let i = 0; i < COEFS_PER_BIN; i++) sCoef.push(tmp[i]);
+              break;
+            case "shapefactor":
+            case "shapesys":
+            case "staterror":
+              bBlock.push(k); bPar0.push(ps.offset);
+              break;
+            case "histosys":
+              hBlock.push(k); hPar.push(ps.offset); hCode.push(hsCode); hCoefOff.push(hCoef.length);
+              for (let b = 0; b < layout.nbins; b++) {
+                compileBin(hsCode, s.data[b], m.data.hi_data[b], m.data.lo_data[b], tmp, 0);
+                for (let i = 0; i < COEFS_PER_BIN; i++) hCoef.push(tmp[i]);
+              }
+              break;
+          }
+        }
+      }
+    });
+    this.nBlocks = blockStart.length;
+    this.blockStart = Int32Array.from(blockStart);
+    this.blockBin0 = Int32Array.from(blockBin0);
+    this.blockNb = Int32Array.from(blockNb);
+    this.nominal = Float64Array.from(nominal);
+    this.sBlock = Int32Array.from(sBlock); this.sPar = Int32Array.from(sPar); this.sCode = Int32Array.from(sCode);
+    this.sCoef = Float64Array.from(sCoef);
+    this.sVal = new Float64Array(sBlock.length); this.sDer = new Float64Array(sBlock.length);
+    this.bBlock = Int32Array.from(bBlock); this.bPar0 = Int32Array.from(bPar0);
+    this.hBlock = Int32Array.from(hBlock); this.hPar = Int32Array.from(hPar); this.hCode = Int32Array.from(hCode);
+    this.hCoefOff = Int32Array.from(hCoefOff); this.hCoef = Float64Array.from(hCoef);
+    this.hDerOff = Int32Array.from(hCoefOff, (o) => o / COEFS_PER_BIN);
+    this.hDer = new Float64Array(hCoef.length / COEFS_PER_BIN);
+
+    // Constraints, in aux order.
+    const gPar: number[] = [], gAux: number[] = [], gInv: number[] = [];
+    const pPar: number[] = [], pAux: number[] = [], pTau: number[] = [];
+    let gConst = 0;
+    this.gaussianSigma = new Float64Array(this.parameters.length).fill(NaN);
+    for (const ps of st.paramsets) {
+      for (let i = 0; i < ps.n; i++) {
+        if (ps.constraint === "gaussian") {
+          const sig = ps.sigmas[i];
+          gPar.push(ps.offset + i); gAux.push(this.nMain + ps.auxOffset + i); gInv.push(1 / (sig * sig));
+          gConst += Math.log(sig) + LN_SQRT_2PI;
+          this.gaussianSigma[ps.offset + i] = sig;
+        } else if (ps.constraint === "poisson") {
+          pPar.push(ps.offset + i); pAux.push(this.nMain + ps.auxOffset + i); pTau.push(ps.factors[i]);
+        }
+      }
+    }
+    this.gPar = Int32Array.from(gPar); this.gAux = Int32Array.from(gAux); this.gInvVar = Float64Array.from(gInv);
+    this.gConst = gConst;
+    this.pPar = Int32Array.from(pPar); this.pAux = Int32Array.from(pAux); this.pTau = Float64Array.from(pTau);
+
+    const nbb = this.nominal.length;
+    this.fnz = new Float64Array(nbb);
+    this.nzero = new Int32Array(nbb);
+    this.add = new Float64Array(nbb);
+    this.lambda = new Float64Array(this.nMain);
+    this.wMain = new Float64Array(this.nMain);
+    this.jac = new Float64Array(this.parameters.length * this.nMain);
+    this.cacheData = new Float64Array(this.nMain + this.nAux).fill(NaN);
+
+    this.observed = observedData(spec, st, file);
+  }
+
+  /** Auxiliary data as the model defines them (pyhf model.config.auxdata). */
+  auxdata(): Float64Array {
+    const out = new Float64Array(this.nAux);
+    for (const ps of this.structure.paramsets) {
+      for (let i = 0; i < ps.n && ps.auxOffset >= 0; i++) out[ps.auxOffset + i] = ps.auxdata[i];
+    }
+    return out;
+  }
+
+  /** Expected main rates λ_b at `pars` (written to the internal buffer and returned as a copy). */
+  expectedMain(pars: Float64Array): Float64Array {
+    this.computeRates(pars, false);
+    return Float64Array.from(this.lambda);
+  }
+
+  expected(pars: Float64Array, out: Float64Array = new Float64Array(this.nMain + this.nAux)): Float64Array {
+    this.computeRates(pars, false);
+    out.set(this.lambda, 0);
+    for (let j = 0; j < this.gPar.length; j++) out[this.gAux[j]] = pars[this.gPar[j]];
+    for (let j = 0; j < this.pPar.length; j++) out[this.pAux[j]] = pars[this.pPar[j]] * this.pTau[j];
+    return out;
+  }
+
+  sample(pars: Float64Array, rng: Rng, out: Float64Array = new Float64Array(this.nMain + this.nAux)): Float64Array {
+    this.computeRates(pars, false);
+    for (let b = 0; b < this.nMain; b++) out[b] = rng.poisson(this.lambda[b]);
+    for (let j = 0; j < this.gPar.length; j++) out[this.gAux[j]] = pars[this.gPar[j]] + rng.normal() / Math.sqrt(this.gInvVar[j]);
+    for (let j = 0; j < this.pPar.length; j++) out[this.pAux[j]] = rng.poisson(pars[this.pPar[j]] * this.pTau[j]);
+    return out;
+  }
+
+  nll(pars: Float64Array, data: Float64Array): number {
+    return this.evaluate(pars, data, null);
+  }
+
+  nllGrad(pars: Float64Array, data: Float64Array, grad: Float64Array): number {
+    return this.evaluate(pars, data, grad);
+  }
+
+  /**
+   * Fill fnz/nzero/add/lambda for `pars`. Zero factors (e.g. μ = 0 on the signal) are counted
+   * rather than multiplied in, so the gradient can use "product of the other factors" exactly.
+   */
+  private computeRates(pars: Float64Array, withDerivs: boolean): void {
+    const { fnz, nzero, add, nominal, lambda } = this;
+    fnz.fill(1);
+    nzero.fill(0);
+    add.set(nominal);
+    // Scalar factors.
+    for (let j = 0; j < this.sBlock.length; j++) {
+      const a = pars[this.sPar[j]];
+      let v: number, dv: number;
+      const code = this.sCode[j];
+      if (code < 0) { v = a; dv = 1; }
+      else { interp(code, a, this.sCoef, j * CPB); v = 1 + iout[0]; dv = iout[1]; }
+      if (withDerivs) { this.sVal[j] = v; this.sDer[j] = dv; }
+      const k = this.sBlock[j];
+      const s0 = this.blockStart[k], nb = this.blockNb[k];
+      if (v === 0) for (let b = 0; b < nb; b++) nzero[s0 + b]++;
+      else for (let b = 0; b < nb; b++) fnz[s0 + b] *= v;
+    }
+    // Per-bin factors.
+    for (let j = 0; j < this.bBlock.length; j++) {
+      const k = this.bBlock[j];
+      const s0 = this.blockStart[k], nb = this.blockNb[k], p0 = this.bPar0[j];
+      for (let b = 0; b < nb; b++) {
+        const v = pars[p0 + b];
+        if (v === 0) nzero[s0 + b]++;
+        else fnz[s0 + b] *= v;
+      }
+    }
+    // Additive histosys deltas.
+    for (let j = 0; j < this.hBlock.length; j++) {
+      const k = this.hBlock[j];
+      const s0 = this.blockStart[k], nb = this.blockNb[k], code = this.hCode[j], a = pars[this.hPar[j]];
+      let co = this.hCoefOff[j];
+      const d0 = this.hDerOff[j];
+      for (let b = 0; b < nb; b++, co += CPB) {
+        interp(code, a, this.hCoef, co);
+        add[s0 + b] += iout[0];
+        if (withDerivs) this.hDer[d0 + b] = iout[1];
+      }
+    }
+    lambda.fill(0);
+    for (let k = 0; k < this.nBlocks; k++) {
+      const s0 = this.blockStart[k], nb = this.blockNb[k], b0 = this.blockBin0[k];
+      for (let b = 0; b < nb; b++) {
+        const i = s0 + b;
+        if (nzero[i] === 0) lambda[b0 + b] += fnz[i] * add[i];
+      }
+    }
+  }
+
+  /** lnΓ(n+1) and related data-only constants, cached for the last data array seen. */
+  private dataConstant(data: Float64Array): number {
+    const c = this.cacheData;
+    let same = !Number.isNaN(this.cacheConst);
+    if (same) {
+      for (let i = 0; i < c.length; i++) if (c[i] !== data[i]) { same = false; break; }
+    }
+    if (same) return this.cacheConst;
+    let s = 0;
+    for (let b = 0; b < this.nMain; b++) s += lgamma(data[b] + 1);
+    for (let j = 0; j < this.pPar.length; j++) {
+      const aux = data[this.pAux[j]];
+      if (aux < STABLE_POISSON_AUX) s += lgamma(aux + 1);
+      else s -= stablePoissonConst(aux, this.pTau[j]);
+    }
+    c.set(data.subarray(0, c.length));
+    this.cacheConst = s;
+    return s;
+  }
+
+  private evaluate(pars: Float64Array, data: Float64Array, grad: Float64Array | null): number {
+    const withGrad = grad !== null;
+    this.computeRates(pars, withGrad);
+    const { lambda, wMain } = this;
+    let nll = this.dataConstant(data) + this.gConst;
+    for (let b = 0; b < this.nMain; b++) {
+      const lam = lambda[b], n = data[b];
+      nll += lam - (n === 0 ? 0 : n * Math.log(lam));
+      wMain[b] = 1 - (n === 0 ? 0 : n / lam);
+    }
+    // Gaussian constraints: (a − θ)²/(2σ²) + ln(σ√2π)
+    for (let j = 0; j < this.gPar.length; j++) {
+      const d = data[this.gAux[j]] - pars[this.gPar[j]];
+      nll += 0.5 * d * d * this.gInvVar[j];
+    }
+    // Poisson constraints: −[a ln(γτ) − γτ − lnΓ(a+1)], the last term in dataConstant
+    for (let j = 0; j < this.pPar.length; j++) {
+      const a = data[this.pAux[j]], g = pars[this.pPar[j]], tau = this.pTau[j];
+      if (a < STABLE_POISSON_AUX) nll += g * tau - (a === 0 ? 0 : a * Math.log(g * tau));
+      // Large a: a ln(τ/a) + a − τ goes into the data constant; what remains is a(1 − ln γ)… written
+      // as −a ln γ + τ(γ − 1) so no 1e12-sized terms cancel.
+      else nll += tau * (g - 1) - a * Math.log(g);
+    }
+    if (!withGrad) return Number.isNaN(nll) ? NaN : nll;
+
+    this.fillJacobian(pars);
+    const { jac } = this;
+    const nMain = this.nMain, nPar = this.parameters.length;
+    for (let k = 0, r = 0; k < nPar; k++, r += nMain) {
+      let acc = 0;
+      for (let b = 0; b < nMain; b++) acc += wMain[b] * jac[r + b];
+      grad![k] = acc;
+    }
+    for (let j = 0; j < this.gPar.length; j++) {
+      grad![this.gPar[j]] -= (data[this.gAux[j]] - pars[this.gPar[j]]) * this.gInvVar[j];
+    }
+    for (let j = 0; j < this.pPar.length; j++) {
+      grad![this.pPar[j]] += this.pTau[j] - data[this.pAux[j]] / pars[this.pPar[j]];
+    }
+    return Number.isNaN(nll) ? NaN : nll;
+  }
+  /** Fill jac[k·nMain + b] = ∂λ_b/∂θ_k; needs computeRates(pars, true) first. */
+  private fillJacobian(pars: Float64Array): void {
+    const { jac, nMain, fnz, nzero, add, blockStart, blockNb, blockBin0 } = this;
+    jac.fill(0);
+    // Scalar factors: ∂λ_b/∂θ = add_b · (product of the other factors) · f'(θ)
+    for (let j = 0; j < this.sBlock.length; j++) {
+      const k = this.sBlock[j];
+      const s0 = blockStart[k], nb = blockNb[k], r = this.sPar[j] * nMain + blockBin0[k];
+      const v = this.sVal[j], dv = this.sDer[j];
+      for (let b = 0; b < nb; b++) {
+        const i = s0 + b, nz = nzero[i];
+        const others = v !== 0 ? (nz === 0 ? fnz[i] / v : 0) : nz === 1 ? fnz[i] : 0;
+        jac[r + b] += add[i] * others * dv;
+      }
+    }
+    // Per-bin factors (one parameter per bin).
+    for (let j = 0; j < this.bBlock.length; j++) {
+      const k = this.bBlock[j];
+      const s0 = blockStart[k], nb = blockNb[k], b0 = blockBin0[k], p0 = this.bPar0[j];
+      for (let b = 0; b < nb; b++) {
+        const i = s0 + b, v = pars[p0 + b], nz = nzero[i];
+        const others = v !== 0 ? (nz === 0 ? fnz[i] / v : 0) : nz === 1 ? fnz[i] : 0;
+        jac[(p0 + b) * nMain + b0 + b] += add[i] * others;
+      }
+    }
+    // Additive histosys: ∂λ_b/∂α = (all factors) · dδ/dα
+    for (let j = 0; j < this.hBlock.length; j++) {
+      const k = this.hBlock[j];
+      const s0 = blockStart[k], nb = blockNb[k], r = this.hPar[j] * nMain + blockBin0[k], d0 = this.hDerOff[j];
+      for (let b = 0; b < nb; b++) {
+        const i = s0 + b;
+        if (nzero[i] === 0) jac[r + b] += fnz[i] * this.hDer[d0 + b];
+      }
+    }
+  }
+
+  /**
+   * Diagonal of the expected (Fisher) information of −ln L at `pars`: Σ_b (∂λ_b/∂θ_k)²/λ_b
+   * plus the constraint curvatures. Seeds the optimiser's quasi-Newton matrix (one pass).
+   */
+  curvature(pars: Float64Array, data: Float64Array, out: Float64Array): void {
+    this.computeRates(pars, true);
+    this.fillJacobian(pars);
+    const { jac, lambda } = this;
+    const nMain = this.nMain, nPar = this.parameters.length;
+    for (let k = 0, r = 0; k < nPar; k++, r += nMain) {
+      let acc = 0;
+      for (let b = 0; b < nMain; b++) {
+        const lam = lambda[b];
+        if (lam > 0) acc += (jac[r + b] * jac[r + b]) / lam;
+      }
+      out[k] = acc;
+    }
+    for (let j = 0; j < this.gPar.length; j++) out[this.gPar[j]] += this.gInvVar[j];
+    for (let j = 0; j < this.pPar.length; j++) {
+      const g = pars[this.pPar[j]];
+      out[this.pPar[j]] += Math.max(data[this.pAux[j]], 1) / (g * g);
+    }
+  }
+}
+
+
+function isPerBin(ps: ParamSet): boolean {
+  return ps.type === "shapefactor" || ps.type === "shapesys" || ps.type === "staterror";
+}
+
+/**
+ * For a Poisson constraint with large auxiliary count a and factor τ, the data-only part
+ * a ln τ − τ − lnΓ(a+1), computed without cancellation:
+ * = a ln(τ/a) + a − τ − ½ ln(2πa) − (Stirling series of lnΓ(a+1) − (a ln a − a + ½ ln 2πa)).
+ */
+function stablePoissonConst(a: number, tau: number): number {
+  const r = (tau - a) / a;
+  const log1pmx = Math.abs(r) < 1e-2 ? seriesLog1pmx(r) : Math.log1p(r) - r;
+  const stirling = 1 / (12 * a) - 1 / (360 * a * a * a);
+  return a * log1pmx - 0.5 * Math.log(2 * Math.PI * a) - stirling;
+}
+
+/** ln(1+r) − r for small |r| by its series. */
+function seriesLog1pmx(r: number): number {
+  let term = r, s = 0;
+  for (let k = 2; k < 30; k++) {
+    term *= -r;
+    const add = term / k;
+    s += add;
+    if (Math.abs(add) < 1e-17 * Math.abs(s)) break;
+  }
+  return s;
+}
+
+/** Observed main data in pyhf's channel order followed by the model's auxdata. */
+function observedData(spec: WorkspaceSpec, st: ModelStructure, file: string): Float64Array {
+  const out = new Float64Array(st.channels.reduce((a, c) => a + c.nbins, 0) + st.nAux);
+  for (const c of st.channels) {
+    const obs = spec.observations.find((o) => o.name === c.name);
+    if (!obs) throw new InputError(file, "/observations", `no observation for channel "${c.name}": add {"name": "${c.name}", "data": [...]}`);
+    if (obs.data.length !== c.nbins) {
+      throw new InputError(file, `/observations (channel "${c.name}")/data`, `has ${obs.data.length} bins but the channel's samples have ${c.nbins}`);
+    }
+    for (let b = 0; b < c.nbins; b++) out[c.offset + b] = obs.data[b];
+  }
+  const nMain = out.length - st.nAux;
+  for (const ps of st.paramsets) {
+    for (let i = 0; i < ps.n && ps.auxOffset >= 0; i++) out[nMain + ps.auxOffset + i] = ps.auxdata[i];
+  }
+  return out;
+}
+
+/** Compile a workspace spec into a Likelihood (see CompileOptions). */
+export function compileModel(spec: WorkspaceSpec, opts: CompileOptions = {}): HistFactoryModel {
+  return new HistFactoryModel(spec, opts);
+}
