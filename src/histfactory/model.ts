@@ -266,27 +266,30 @@ export class HistFactoryModel implements Likelihood {
    * rather than multiplied in, so the gradient can use "product of the other factors" exactly.
    */
   private computeRates(pars: Float64Array, withDerivs: boolean): void {
-    const { fnz, nzero, add, nominal, lambda } = this;
+    // Typed arrays are read into locals once: calls in the loops would otherwise force reloads.
+    const { fnz, nzero, add, nominal, lambda, blockStart, blockNb, blockBin0 } = this;
+    const { sBlock, sPar, sCode, sCoef, sVal, sDer, bBlock, bPar0 } = this;
+    const { hBlock, hPar, hCode, hCoefOff, hCoef, hDerOff, hDer } = this;
     fnz.fill(1);
     nzero.fill(0);
     add.set(nominal);
     // Scalar factors.
-    for (let j = 0; j < this.sBlock.length; j++) {
-      const a = pars[this.sPar[j]];
+    for (let j = 0; j < sBlock.length; j++) {
+      const a = pars[sPar[j]];
       let v: number, dv: number;
-      const code = this.sCode[j];
+      const code = sCode[j];
       if (code < 0) { v = a; dv = 1; }
-      else { interp(code, a, this.sCoef, j * CPB); v = 1 + iout[0]; dv = iout[1]; }
-      if (withDerivs) { this.sVal[j] = v; this.sDer[j] = dv; }
-      const k = this.sBlock[j];
-      const s0 = this.blockStart[k], nb = this.blockNb[k];
+      else { interp(code, a, sCoef, j * CPB); v = 1 + iout[0]; dv = iout[1]; }
+      if (withDerivs) { sVal[j] = v; sDer[j] = dv; }
+      const k = sBlock[j];
+      const s0 = blockStart[k], nb = blockNb[k];
       if (v === 0) for (let b = 0; b < nb; b++) nzero[s0 + b]++;
       else for (let b = 0; b < nb; b++) fnz[s0 + b] *= v;
     }
     // Per-bin factors.
-    for (let j = 0; j < this.bBlock.length; j++) {
-      const k = this.bBlock[j];
-      const s0 = this.blockStart[k], nb = this.blockNb[k], p0 = this.bPar0[j];
+    for (let j = 0; j < bBlock.length; j++) {
+      const k = bBlock[j];
+      const s0 = blockStart[k], nb = blockNb[k], p0 = bPar0[j];
       for (let b = 0; b < nb; b++) {
         const v = pars[p0 + b];
         if (v === 0) nzero[s0 + b]++;
@@ -294,20 +297,29 @@ export class HistFactoryModel implements Likelihood {
       }
     }
     // Additive histosys deltas.
-    for (let j = 0; j < this.hBlock.length; j++) {
-      const k = this.hBlock[j];
-      const s0 = this.blockStart[k], nb = this.blockNb[k], code = this.hCode[j], a = pars[this.hPar[j]];
-      let co = this.hCoefOff[j];
-      const d0 = this.hDerOff[j];
-      for (let b = 0; b < nb; b++, co += CPB) {
-        interp(code, a, this.hCoef, co);
-        add[s0 + b] += iout[0];
-        if (withDerivs) this.hDer[d0 + b] = iout[1];
+    for (let j = 0; j < hBlock.length; j++) {
+      const k = hBlock[j];
+      const s0 = blockStart[k], nb = blockNb[k], code = hCode[j], a = pars[hPar[j]];
+      let co = hCoefOff[j];
+      const d0 = hDerOff[j];
+      if (code === 5 && a >= -1 && a <= 1) {
+        // code4p inside |α| ≤ 1, inlined (the default and by far the most common case)
+        const a2 = a * a, poly = a2 * (15 + a2 * (-10 + 3 * a2)), dpoly = a * (30 + a2 * (-40 + 18 * a2));
+        for (let b = 0; b < nb; b++, co += CPB) {
+          add[s0 + b] += a * hCoef[co + 3] + poly * hCoef[co + 4];
+          if (withDerivs) hDer[d0 + b] = hCoef[co + 3] + dpoly * hCoef[co + 4];
+        }
+      } else {
+        for (let b = 0; b < nb; b++, co += CPB) {
+          interp(code, a, hCoef, co);
+          add[s0 + b] += iout[0];
+          if (withDerivs) hDer[d0 + b] = iout[1];
+        }
       }
     }
     lambda.fill(0);
     for (let k = 0; k < this.nBlocks; k++) {
-      const s0 = this.blockStart[k], nb = this.blockNb[k], b0 = this.blockBin0[k];
+      const s0 = blockStart[k], nb = blockNb[k], b0 = blockBin0[k];
       for (let b = 0; b < nb; b++) {
         const i = s0 + b;
         if (nzero[i] === 0) lambda[b0 + b] += fnz[i] * add[i];
