@@ -54,7 +54,15 @@ export function fit(lik: Likelihood, data: Float64Array, opts: FitOptions = {}):
     lik.curvature(x0, data, c);
     curvature = c;
   }
-  const r: MinimizeResult = minimize(fg, x0, { lower, upper, fixed, curvature, maxIter: opts.maxIter });
+  let r: MinimizeResult = minimize(fg, x0, { lower, upper, fixed, curvature, maxIter: opts.maxIter });
+  if (!r.converged && Number.isFinite(r.fun)) {
+    // One restart from where it stopped, with a freshly measured curvature: clears a
+    // quasi-Newton matrix spoiled by a long excursion (e.g. from a poor starting point).
+    let c2: Float64Array | undefined;
+    if (lik.curvature) { c2 = new Float64Array(n); lik.curvature(r.x, data, c2); }
+    const r2 = minimize(fg, r.x, { lower, upper, fixed, curvature: c2, maxIter: opts.maxIter });
+    if (r2.fun <= r.fun) r = { ...r2, iterations: r.iterations + r2.iterations, evaluations: r.evaluations + r2.evaluations };
+  }
   return {
     pars: r.x,
     nll: r.fun,

@@ -63,3 +63,35 @@ test("covarianceFromHessian inverts a correlated Gaussian exactly", () => {
   assert.ok(Math.abs(cov.errors[1] - Math.sqrt(2 / 3)) < 1e-8);
   assert.equal(cov.flatDirections, 0);
 });
+
+test("minimize copes with an exactly flat direction (the flat parameter stays put)", () => {
+  const fg = (x: Float64Array, g: Float64Array) => { g[0] = 2 * (x[0] - 3); g[1] = 0; return (x[0] - 3) ** 2; };
+  const r = minimize(fg, [0, 0.7]);
+  assert.ok(r.converged, r.message);
+  assert.ok(Math.abs(r.x[0] - 3) < 1e-7);
+  assert.equal(r.x[1], 0.7);
+});
+
+test("minimize recovers from a far, badly scaled start (Rosenbrock from (−30, 400))", () => {
+  const r = minimize(rosen, [-30, 400]);
+  assert.ok(r.converged, r.message);
+  assert.ok(Math.abs(r.x[0] - 1) < 1e-5 && Math.abs(r.x[1] - 1) < 1e-5, `x = ${r.x}`);
+});
+
+test("minimize backs off from regions where the objective is not finite", () => {
+  // −ln of a Poisson-like term: undefined for x ≤ 0; the minimum is at x = 2.
+  const fg = (x: Float64Array, g: Float64Array) => {
+    g[0] = 1 - 2 / x[0];
+    return x[0] - 2 * Math.log(x[0]);
+  };
+  const r = minimize(fg, [40]);
+  assert.ok(r.converged, r.message);
+  assert.ok(Math.abs(r.x[0] - 2) < 1e-6, `x = ${r.x[0]}`);
+});
+
+test("minimize starts from the nearest point inside the box when x0 is outside", () => {
+  const fg = (x: Float64Array, g: Float64Array) => { g[0] = 2 * (x[0] - 1); return (x[0] - 1) ** 2; };
+  const r = minimize(fg, [50], { lower: [-2], upper: [5] });
+  assert.ok(r.converged);
+  assert.ok(Math.abs(r.x[0] - 1) < 1e-8);
+});
