@@ -1,0 +1,68 @@
+// Rendering of Vega-Lite specs (Node side): SVG through vega's headless View (no DOM, no
+// canvas), PNG through resvg, PDF through pdfkit + svg-to-pdfkit, each with the DejaVu fonts
+// passed explicitly so output is the same on every machine that has them.
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import * as vega from "vega";
+import { compile } from "vega-lite";
+import type { VegaLiteSpec } from "./charts.ts";
+
+const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
+const FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"].map((f) => `${FONT_DIR}/${f}`).filter((f) => existsSync(f));
+
+/** SVG text of a Vega-Lite spec. */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const vgSpec = compile(spec as never).spec;
+  const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** PNG bytes of an SVG at `scale` × its size. */
+export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
+  const { Resvg } = await import("@resvg/resvg-js");
+  const r = new Resvg(svg, {
+    fitTo: { mode: "zoom", value: scale },
+    font: { fontFiles: FONT_FILES, loadSystemFonts: FONT_FILES.length === 0, defaultFontFamily: "DejaVu Sans" },
+    background: "white",
+  });
+  return r.render().asPng();
+}
+
+/** PDF bytes of an SVG (vector). */
+export async function svgToPdf(svg: string): Promise<Buffer> {
+  const PDFDocument = (await import("pdfkit")).default;
+  const SVGtoPDF = (await import("svg-to-pdfkit")).default as (doc: unknown, svg: string, x: number, y: number, o?: unknown) => void;
+  const m = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
+  const width = m ? Number(m[1]) : 600;
+  const height = m ? Number(m[2]) : 400;
+  const doc = new PDFDocument({ size: [width, height], margin: 0, info: { Title: "Searchlight figure", CreationDate: new Date(0) } });
+  if (FONT_FILES.length) doc.registerFont("DejaVu Sans", FONT_FILES[0]);
+  const chunks: Buffer[] = [];
+  doc.on("data", (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve) => doc.on("end", () => resolve()));
+  SVGtoPDF(doc, svg, 0, 0, { width, height, assumePt: true, fontCallback: () => (FONT_FILES.length ? "DejaVu Sans" : "Helvetica") });
+  doc.end();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+export type FigureFormat = "svg" | "png" | "pdf";
+
+/** Write `base.svg/.png/.pdf` for a spec; returns the paths written. */
+export async function writeFigure(spec: VegaLiteSpec, base: string, formats: FigureFormat[] = ["png", "pdf"]): Promise<string[]> {
+  mkdirSync(dirname(base), { recursive: true });
+  const svg = await renderSvg(spec);
+  const out: string[] = [];
+  for (const f of formats) {
+    const path = `${base}.${f}`;
+    if (f === "svg") writeFileSync(path, svg);
+    else if (f === "png") writeFileSync(path, await svgToPng(svg));
+    else writeFileSync(path, await svgToPdf(svg));
+    out.push(path);
+  }
+  return out;
+}

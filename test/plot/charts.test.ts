@@ -1,0 +1,43 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { bandPlot, linePlot } from "../../src/plot/charts.ts";
+import { renderSvg, svgToPdf, svgToPng } from "../../src/plot/render.ts";
+import { assertSvgSnapshot } from "./snapshot.ts";
+
+const x = Array.from({ length: 12 }, (_, i) => 20 + 10 * i);
+const med = x.map((v) => 3e-6 * Math.exp(-v / 60));
+
+function brazil() {
+  return bandPlot({
+    x, median: med, minus1: med.map((v) => v * 0.7), plus1: med.map((v) => v * 1.4),
+    minus2: med.map((v) => v * 0.5), plus2: med.map((v) => v * 2), observed: med.map((v, i) => v * (1 + 0.3 * Math.sin(i))),
+    xAxis: { title: "m(A') [MeV]" }, yAxis: { title: "ε² upper limit (95% CL)", log: true },
+  });
+}
+
+test("bandPlot: Brazil band with observed limit and log y axis (SVG snapshot)", async () => {
+  const svg = await renderSvg(brazil());
+  assert.ok(svg.includes("Expected ± 2σ") && svg.includes("Observed"));
+  assert.ok(svg.includes(">1e-6<"), "decade label 1e-6 on the log axis");
+  assertSvgSnapshot("band-plot", svg);
+});
+
+test("linePlot: two curves, dashed expected, reference line (SVG snapshot)", async () => {
+  const spec = linePlot({
+    series: [{ name: "observed", x, y: med }, { name: "expected", x, y: med.map((v) => v * 1.2), dashed: true }],
+    x: { title: "μ" }, y: { title: "CLs", log: true }, hlines: [{ y: 1e-6 }],
+  });
+  const svg = await renderSvg(spec);
+  assert.ok(svg.includes("stroke-dasharray"));
+  assertSvgSnapshot("line-plot", svg);
+});
+
+test("PNG and PDF renderings are well-formed files", async () => {
+  const svg = await renderSvg(brazil());
+  const png = await svgToPng(svg, 1);
+  assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  assert.ok(png.length > 5000);
+  const pdf = await svgToPdf(svg);
+  assert.equal(pdf.subarray(0, 5).toString(), "%PDF-");
+  assert.ok(pdf.length > 2000);
+});
