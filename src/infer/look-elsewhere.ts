@@ -1,0 +1,75 @@
+// Look-elsewhere corrections for resonance scans (hps_gpr; spec ../shared/specs/hps_gpr.md §9):
+// effective number of independent trials from the mass resolution, Šidák and Bonferroni
+// global p-values, toy-based global p from the maximum q0, and the p ↔ Z ↔ q0 conversions.
+import { normalIsf } from "../math/special.ts";
+
+export type SigmaCombine = "min" | "mean" | "harmonic";
+
+/**
+ * N_eff = Σ_j Δm_j / (W · σ_mid,j) over consecutive grid points, clipped to [1, #points].
+ * σ_mid is the mean of σ at the two grid points (`sigmaAt(m)` gives σ in the same units as m).
+ */
+export function effectiveTrials(masses: ArrayLike<number>, sigmaAt: (m: number) => number, W: number): number {
+  const n = masses.length;
+  if (n === 0) return 1;
+  let s = 0;
+  for (let j = 0; j + 1 < n; j++) {
+    const dm = masses[j + 1] - masses[j];
+    const sig = 0.5 * (sigmaAt(masses[j]) + sigmaAt(masses[j + 1]));
+    s += dm / (W * sig);
+  }
+  return Math.min(Math.max(s, 1), n);
+}
+
+/** σ at a mass combined over several datasets (statistics helper of hps_gpr; default min). */
+export function combinedSigma(sigmas: number[], how: SigmaCombine = "min"): number {
+  if (how === "min") return Math.min(...sigmas);
+  if (how === "mean") return sigmas.reduce((a, b) => a + b, 0) / sigmas.length;
+  return sigmas.length / sigmas.reduce((a, b) => a + 1 / b, 0);
+}
+
+/** Šidák: p_global = 1 − (1 − p_local)^N, computed as −expm1(N·log1p(−p)). */
+export function sidakGlobalP(pLocal: number, nEff: number): number {
+  if (pLocal >= 1) return 1;
+  return -Math.expm1(nEff * Math.log1p(-pLocal));
+}
+
+/** Inverse Šidák: p_local = 1 − (1 − p_global)^(1/N). */
+export function sidakLocalP(pGlobal: number, nEff: number): number {
+  if (pGlobal >= 1) return 1;
+  return -Math.expm1(Math.log1p(-pGlobal) / nEff);
+}
+
+/** Bonferroni: min(1, N·p). */
+export function bonferroniGlobalP(pLocal: number, nEff: number): number {
+  return Math.min(1, nEff * pLocal);
+}
+
+/** Z = Φ⁻¹(1 − p), optionally clipped at 0 (for plots). */
+export function zFromP(p: number, clipAtZero = false): number {
+  const z = normalIsf(p);
+  return clipAtZero ? Math.max(0, z) : z;
+}
+
+/** q0 = max(0, Φ⁻¹(1 − p))² for one-sided local p-values. */
+export function q0FromLocalP0(p: number): number {
+  const z = Math.max(0, normalIsf(p));
+  return z * z;
+}
+
+/** Toy-based global p-value: (1 + #{max-q0 of a toy ≥ observed}) / (N + 1). */
+export function globalPFromMaxQ0Toys(q0MaxObs: number, toyMaxQ0: ArrayLike<number>): number {
+  let k = 0, n = 0;
+  for (let i = 0; i < toyMaxQ0.length; i++) {
+    const v = toyMaxQ0[i];
+    if (!Number.isFinite(v)) continue;
+    n++;
+    if (v >= q0MaxObs) k++;
+  }
+  return (1 + k) / (n + 1);
+}
+
+/** Two-sided p from the strong and weak tail fractions: min(1, 2·min(p_strong, p_weak)). */
+export function pTwoSided(pStrong: number, pWeak: number): number {
+  return Math.min(1, 2 * Math.min(pStrong, pWeak));
+}
