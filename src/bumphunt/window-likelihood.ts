@@ -181,6 +181,22 @@ export class WindowLikelihood implements Likelihood {
     return out;
   }
 
+  /** The GLS starting amplitude (spec §7.3) for other counts, e.g. a toy's. */
+  startAmplitude(n: ArrayLike<number>): number {
+    const B = this.nMain;
+    const C = new Float64Array(B * B);
+    // L Lᵀ reproduces the (jittered) covariance the likelihood uses.
+    for (let i = 0; i < B; i++) {
+      for (let j = 0; j <= i; j++) {
+        let s = 0;
+        for (let k = 0; k < B; k++) s += this.L[i * B + k] * this.L[j * B + k];
+        C[i * B + j] = s;
+        C[j * B + i] = s;
+      }
+    }
+    return glsStart(Float64Array.from(n, (v) => Math.max(0, v)), this.b, C, this.w, this.eps);
+  }
+
   /** Data with the main counts replaced and aux = 0: for Asimov (n = b) and toys. */
   dataWithCounts(n: ArrayLike<number>): Float64Array {
     const d = new Float64Array(2 * this.nMain);
