@@ -104,6 +104,11 @@ export interface LimitOptions {
   tolCls?: number;
   /** Optional starting upper bracket. */
   aHi0?: number;
+  /** Stop when the bracket is relatively narrower than this (default 1e-6). */
+  relWidth?: number;
+  /** Maximum number of bracket doublings (default 40) and cap on the bracket (default 1e7). */
+  maxDoublings?: number;
+  hiCap?: number;
 }
 
 export interface LimitResult {
@@ -126,14 +131,15 @@ export function upperLimit(cls: (A: number) => number, sumB: number, o: LimitOpt
   let evaluations = 0;
   const f = (A: number) => { evaluations++; return cls(A); };
   let doublings = 0;
-  while (f(hi) > alpha && hi < 1e7 && doublings < 40) { lo = hi; hi *= 2; doublings++; }
+  const hiCap = o.hiCap ?? 1e7, maxDoublings = o.maxDoublings ?? 40, relWidth = o.relWidth ?? 1e-6;
+  while (f(hi) > alpha && hi < hiCap && doublings < maxDoublings) { hi *= 2; doublings++; }
   let converged = false;
   for (let it = 0; it < maxIter; it++) {
     const mid = 0.5 * (lo + hi);
     const c = f(mid);
     if (Math.abs(c - alpha) < tol) { lo = hi = mid; converged = true; break; }
     if (c > alpha) lo = mid; else hi = mid;
-    if (Math.abs(hi - lo) <= Math.max(1e-12, 1e-6 * Math.max(Math.abs(hi), Math.abs(lo)))) { converged = true; break; }
+    if (Math.abs(hi - lo) <= Math.max(1e-12, relWidth * Math.max(Math.abs(hi), Math.abs(lo)))) { converged = true; break; }
   }
   return { aUp: 0.5 * (lo + hi), converged, evaluations };
 }

@@ -163,6 +163,20 @@ export class WindowLikelihood implements Likelihood {
     return f;
   }
 
+  /** Fisher-information diagonal (seeds the optimiser): A: Σ w²/λ; θ_j: Σ_i L_ij²/λ_i + 1. */
+  curvature(pars: Float64Array, _data: Float64Array, out: Float64Array): void {
+    this.rates(pars);
+    const B = this.nMain, L = this.L;
+    let cA = 0;
+    for (let i = 0; i < B; i++) cA += (this.w[i] * this.w[i]) / Math.max(this.lam[i], this.eps);
+    out[0] = cA;
+    for (let j = 0; j < B; j++) {
+      let c = 1;
+      for (let i = 0; i < B; i++) c += (L[i * B + j] * L[i * B + j]) / Math.max(this.lam[i], this.eps);
+      out[1 + j] = c;
+    }
+  }
+
   expected(pars: Float64Array, out: Float64Array = new Float64Array(2 * this.nMain)): Float64Array {
     this.rates(pars);
     const B = this.nMain;
