@@ -283,3 +283,13 @@ export function choleskyLogDet(l: Float64Array, n: number): number {
   for (let i = 0; i < n; i++) s += Math.log(l[i * n + i]);
   return 2 * s;
 }
+
+/**
+ * Row Gram products: out[k·rb + l] = Σ_i A[k·n + i]·B[l·n + i] for k < ra, l < rb (A ra×n, B rb×n,
+ * row-major). With `lowerOnly` (and B = A, ra = rb) only l ≤ k is guaranteed to be written.
+ */
+export function rowDots(a: Float64Array, ra: number, b: Float64Array, rb: number, n: number, out: Float64Array, lowerOnly = false): void {
+  out.fill(0, 0, ra * rb);
+  subDots(out, 0, rb, 1, a, n, 0, ra, b, n, 0, rb, 0, n, lowerOnly ? 0 : Infinity);
+  for (let k = 0; k < ra * rb; k++) out[k] = -out[k];
+}
