@@ -1,0 +1,45 @@
+// GP regression on the HPS reference spectra: one LML + gradient evaluation and full
+// hyperparameter fits (0 and 10 restarts), beside scikit-learn 1.2.1's recorded wall times.
+import { gpReference, caseAlpha, caseKernel } from "../test/gp/reference.ts";
+import { MarginalLikelihood } from "../src/gp/lml.ts";
+import { LowRankMarginalLikelihood } from "../src/gp/lowrank.ts";
+import { fitHyperparameters } from "../src/gp/fit.ts";
+import { timeIt, type BenchRow, type BenchSection } from "./types.ts";
+
+function once(fn: () => void): number {
+  const t0 = performance.now();
+  fn();
+  return (performance.now() - t0) / 1000;
+}
+
+export async function run(): Promise<BenchSection> {
+  const ref = gpReference();
+  const peer = ref.timings.runs.as_is.cases;
+  const rows: BenchRow[] = [];
+  for (const id of ["hps2015_m050", "hps2021_m100"]) {
+    const c = ref.cases.find((x) => x.id === id)!;
+    const t = peer[id];
+    const big = c.n_train > 1000;
+    const opts = { alpha: caseAlpha(c) };
+    const ev = new MarginalLikelihood(caseKernel(c), c.X_train, c.y_train, opts);
+    const g = new Float64Array(2);
+    rows.push({ case: `${id} (n=${c.n_train})`, what: "LML + gradient at theta0 (dense, exact)", ours: await timeIt(() => ev.evaluate(c.lml_theta0.theta, g), big ? 3 : 10), peer: t.lml_grad.median_s });
+    const lr = new LowRankMarginalLikelihood(caseKernel(c), c.X_train, c.y_train, opts);
+    for (const [label, theta] of [["theta0", c.lml_theta0.theta], ["optimum", c.opt_n10!.theta]] as const) {
+      const s = await timeIt(() => lr.evaluate(theta, g), big ? 3 : 10);
+      rows.push({ case: `${id} (n=${c.n_train})`, what: `LML + gradient at ${label} (low-rank surrogate)`, ours: s, peer: label === "theta0" ? t.lml_grad.median_s : null, note: `rank ${lr.lastRank}` });
+    }
+    const fit = (nRestarts: number, method: "auto" | "dense") => fitHyperparameters(caseKernel(c), c.X_train, c.y_train, { ...opts, nRestarts, seed: 0, method });
+    let r0 = fit(0, "auto");
+    const f0 = big ? once(() => { r0 = fit(0, "auto"); }) : await timeIt(() => { r0 = fit(0, "auto"); }, 3);
+    rows.push({ case: `${id} (n=${c.n_train})`, what: "fit, 0 restarts", ours: f0, peer: t.fit_n0.median_s, note: `${r0.method}; LML ${r0.lml.toFixed(6)} (sklearn's n0 stops at theta0: ${c.opt_n0.lml.toFixed(3)}); ${r0.surrogateEvaluations} surrogate + ${r0.denseEvaluations} dense evaluations` });
+    let r10 = r0;
+    const f10 = big ? once(() => { r10 = fit(10, "auto"); }) : await timeIt(() => { r10 = fit(10, "auto"); }, 3);
+    rows.push({ case: `${id} (n=${c.n_train})`, what: "fit, 10 restarts", ours: f10, peer: t.fit_n10.median_s, note: `${r10.method}; LML − sklearn = ${(r10.lml - c.opt_n10!.lml).toExponential(1)}; ${r10.surrogateEvaluations} surrogate + ${r10.denseEvaluations} dense evaluations (sklearn ${t.fit_n10.total_nfev})` });
+  }
+  return {
+    title: "Gaussian-process regression (`npm run bench -- gp`)",
+    peerName: "scikit-learn 1.2.1 GaussianProcessRegressor (numpy 1.24.2, OpenBLAS 0.3.21, 2 threads), gp_reference.json timings (as-is run)",
+    rows,
+  };
+}
