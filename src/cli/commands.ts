@@ -1,6 +1,11 @@
 // The list of CLI command registrations. Add one import and one entry per command file.
 import type { Command } from "commander";
+import { register as fit } from "./fit.ts";
+import { register as inspect } from "./inspect.ts";
 
 export type Register = (program: Command) => void;
 
-export const COMMANDS: Register[] = [];
+export const COMMANDS: Register[] = [
+  inspect,
+  fit,
+];

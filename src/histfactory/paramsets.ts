@@ -172,7 +172,7 @@ export function buildStructure(spec: WorkspaceSpec, file: string, measurementNam
   if (poiName !== null) {
     const ps = byName.get(poiName);
     if (!ps) {
-      throw new InputError(file, `/measurements/${mIndex}/config/poi`, `the POI "${poiName}" is not a parameter of the model (parameters: ${paramsets.map((p) => p.name).slice(0, 8).join(", ")}${paramsets.length > 8 ? ", …" : ""}); apply the signal patch, or fit without a POI (--poi "")`);
+      throw new InputError(file, `/measurements/${mIndex}/config/poi`, `the POI "${poiName}" is not a parameter of the model (parameters: ${paramsets.map((p) => p.name).slice(0, 8).join(", ")}${paramsets.length > 8 ? ", …" : ""}); apply the signal patch, or name another POI (--poi-name, "" for none)`);
     }
     if (ps.n !== 1) throw new InputError(file, `/measurements/${mIndex}/config/poi`, `the POI "${poiName}" has ${ps.n} components; a POI must be a single parameter`);
   } else poiName = null;

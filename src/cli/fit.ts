@@ -1,0 +1,53 @@
+// `searchlight fit WS [--patch P | --patchset PS --patch-name N] [--json]`:
+// maximum-likelihood fit of a workspace with Hessian uncertainties.
+import type { Command } from "commander";
+import { InputError } from "../io/errors.ts";
+import { fit, uncertainties } from "../likelihood/fit.ts";
+import { parameterIndex } from "../likelihood/types.ts";
+import { fmtNum, printJson, table } from "./format.ts";
+import { modelFromCli, withModelOptions, type ModelCliOptions } from "./model-options.ts";
+
+interface FitCliOptions extends ModelCliOptions {
+  json?: boolean;
+  fix?: string[];
+}
+
+export function register(program: Command): void {
+  withModelOptions(program.command("fit <workspace>").description("maximum-likelihood fit with Hessian uncertainties"))
+    .option("--fix <name=value...>", "hold parameters fixed at the given values (repeatable)")
+    .option("--json", "print one JSON object")
+    .action((workspace: string, o: FitCliOptions) => runFit(workspace, o));
+}
+
+function runFit(workspace: string, o: FitCliOptions): void {
+  const { model, file } = modelFromCli(workspace, o);
+  const fix: [number, number][] = (o.fix ?? []).map((s) => {
+    const m = /^(.+)=(.+)$/.exec(s);
+    const value = m ? Number(m[2]) : NaN;
+    if (!m || !Number.isFinite(value)) throw new InputError("", "--fix", `"${s}" is not name=value (e.g. --fix mu_SIG=0)`);
+    const i = parameterIndex(model, m[1]);
+    if (i < 0) throw new InputError(file, "--fix", `no parameter "${m[1]}" in the model`);
+    return [i, value];
+  });
+  const t0 = performance.now();
+  const r = fit(model, model.observed, { fix });
+  const seconds = (performance.now() - t0) / 1000;
+  const u = uncertainties(model, model.observed, r);
+  const bestfit: Record<string, number> = {};
+  const errs: Record<string, number> = {};
+  model.parNames.forEach((n, i) => {
+    bestfit[n] = r.pars[i];
+    errs[n] = u.errors[i];
+  });
+  if (o.json) {
+    printJson({
+      bestfit, uncertainties: errs, twice_nll: r.twiceNll, converged: r.converged,
+      poi: model.poi === null ? null : model.parNames[model.poi],
+      iterations: r.iterations, evaluations: r.evaluations, message: r.message, seconds,
+    });
+    return;
+  }
+  const rows: (string | number)[][] = [["parameter", "best fit", "uncertainty", "fixed"]];
+  model.parNames.forEach((n, i) => rows.push([n + (i === model.poi ? " (POI)" : ""), r.pars[i], r.fixed[i] ? "–" : fmtNum(u.errors[i]), r.fixed[i] ? "yes" : ""]));
+  process.stdout.write(`${table(rows)}\n\ntwice_nll = ${r.twiceNll.toPrecision(12)}   converged: ${r.converged} (${r.message}, ${r.iterations} iterations, ${(seconds * 1e3).toFixed(1)} ms)\n`);
+}
