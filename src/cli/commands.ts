@@ -2,10 +2,12 @@
 import type { Command } from "commander";
 import { register as fit } from "./fit.ts";
 import { register as inspect } from "./inspect.ts";
+import { register as serve } from "./serve.ts";
 
 export type Register = (program: Command) => void;
 
 export const COMMANDS: Register[] = [
   inspect,
   fit,
+  serve,
 ];
