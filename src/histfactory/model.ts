@@ -500,3 +500,8 @@ function observedData(spec: WorkspaceSpec, st: ModelStructure, file: string): Fl
 export function compileModel(spec: WorkspaceSpec, opts: CompileOptions = {}): HistFactoryModel {
   return new HistFactoryModel(spec, opts);
 }
+
+/** Factory for worker threads: rebuild a model from its spec and options (structured-clonable). */
+export function modelFromRecipe(args: { spec: WorkspaceSpec; options?: CompileOptions }): HistFactoryModel {
+  return compileModel(args.spec, args.options ?? {});
+}

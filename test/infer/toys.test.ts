@@ -1,0 +1,70 @@
+// Toy-based CLs: agreement with the asymptotic formulae on a real ATLAS likelihood, bit-identical
+// results whatever the number of workers, and a coverage closure test of CLs.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { needsShared } from "../shared.ts";
+import { referenceCases, caseSpec } from "../histfactory/reference-cases.ts";
+import { compileModel } from "../../src/histfactory/model.ts";
+import type { WorkspaceSpec } from "../../src/histfactory/spec.ts";
+import { toyHypotest } from "../../src/infer/toys.ts";
+import { hypotest } from "../../src/infer/hypothesis-test.ts";
+import { AsymptoticCalculator } from "../../src/infer/asymptotics.ts";
+import { Rng } from "../../src/math/rng.ts";
+
+const MODEL_URL = new URL("../../src/histfactory/model.ts", import.meta.url).href;
+
+function setup(name: string) {
+  const c = referenceCases().find((x) => x.name === name)!;
+  const spec = caseSpec(c);
+  const options = { measurement: c.measurement, modifierSettings: c.modifier_settings };
+  return { model: compileModel(spec, options), recipe: { module: MODEL_URL, factory: "modelFromRecipe", args: { spec, options } } };
+}
+
+describe("toys on a real ATLAS likelihood", needsShared(), () => {
+  test("atlas-susy-2018-05 (17 SR bins, synthetic signal): toy CLs at μ = 1 agrees with asymptotics within 3 MC errors (3000 toys)", async () => {
+    const { model, recipe } = setup("atlas-susy-2018-05/simplified+synthetic");
+    const toys = await toyHypotest(model, recipe, 1, { ntoys: 3000, seed: 11, workers: 2 });
+    const asym = hypotest(model, 1);
+    assert.equal(toys.failed_sb + toys.failed_b, 0);
+    assert.ok(Math.abs(toys.cls_obs - asym.cls_obs) < 3 * toys.cls_obs_mc_error, `toys ${toys.cls_obs} ± ${toys.cls_obs_mc_error} vs asymptotic ${asym.cls_obs}`);
+    // The expected median CLs too (its MC error is of the same order).
+    assert.ok(Math.abs(toys.cls_exp[2] - asym.cls_exp[2]) < 0.06, `median expected ${toys.cls_exp[2]} vs ${asym.cls_exp[2]}`);
+  });
+
+  test("the same seed gives bit-identical output with 1 and 2 workers", async () => {
+    const { model, recipe } = setup("pyhf-tests-patchset/patch_channel1_signal_syst1");
+    const one = await toyHypotest(model, recipe, 1.5, { ntoys: 300, seed: 5, workers: 1 });
+    const two = await toyHypotest(model, recipe, 1.5, { ntoys: 300, seed: 5, workers: 2, batch: 17 });
+    assert.equal(JSON.stringify(two), JSON.stringify(one));
+    const other = await toyHypotest(model, recipe, 1.5, { ntoys: 300, seed: 6, workers: 1 });
+    assert.notEqual(JSON.stringify(other.q_sb), JSON.stringify(one.q_sb));
+  });
+});
+
+test("coverage closure: at the true signal, CLs < 0.05 in at most 5% of pseudo-experiments (within MC error)", () => {
+  // One-bin counting experiment: s = 12 (μ = 1 true), b = 40 ± 6 (shapesys, Poisson constraint).
+  const spec: WorkspaceSpec = {
+    channels: [{ name: "SR", samples: [
+      { name: "signal", data: [12], modifiers: [{ name: "mu", type: "normfactor", data: null }] },
+      { name: "bkg", data: [40], modifiers: [{ name: "bkg_unc", type: "shapesys", data: [6] }] },
+    ] }],
+    observations: [{ name: "SR", data: [52] }],
+    measurements: [{ name: "m", config: { poi: "mu", parameters: [] } }],
+    version: "1.0.0",
+  };
+  const model = compileModel(spec);
+  const truth = Float64Array.from([1, 1]);
+  const N = 2000;
+  let excluded = 0;
+  const rng = new Rng(2024);
+  for (let i = 0; i < N; i++) {
+    const data = model.sample(truth, rng);
+    const r = new AsymptoticCalculator(model, data, "qtilde").test(1);
+    if (r.observed.cls < 0.05) excluded++;
+  }
+  const frac = excluded / N;
+  const se = Math.sqrt((0.05 * 0.95) / N);
+  assert.ok(frac <= 0.05 + 2 * se, `true signal excluded in ${(100 * frac).toFixed(2)}% of experiments`);
+  // Not vacuous: CLs does exclude the true value sometimes (it is conservative, not blind).
+  assert.ok(frac > 0.005, `excluded fraction ${frac} suspiciously small`);
+});
