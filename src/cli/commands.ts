@@ -3,11 +3,13 @@ import type { Command } from "commander";
 import { register as fit } from "./fit.ts";
 import { register as inspect } from "./inspect.ts";
 import { register as serve } from "./serve.ts";
+import { register as infer } from "./infer-commands.ts";
 
 export type Register = (program: Command) => void;
 
 export const COMMANDS: Register[] = [
   inspect,
   fit,
+  infer,
   serve,
 ];

@@ -54,7 +54,7 @@ export function linePlot(o: LinePlotOptions): VegaLiteSpec {
   const color = { field: "series", type: "nominal", title: null, scale: { domain: names, range: COLORS.series.slice(0, Math.max(1, names.length)) } };
   const layers: unknown[] = o.series.map((s) => ({
     data: { values: rows(s) },
-    mark: s.points ? { type: "point", filled: true, size: 30 } : { type: "line", strokeDash: s.dashed ? [6, 4] : [1, 0] },
+    mark: s.points ? { type: "point", filled: true, size: 30 } : { type: "line", ...(s.dashed ? { strokeDash: [6, 4] } : {}) },
     encoding: {
       x: { field: "x", type: "quantitative", title: o.x.title, scale: scale(o.x), axis: axis(o.x) },
       y: { field: "y", type: "quantitative", title: o.y.title, scale: scale(o.y), axis: axis(o.y) },

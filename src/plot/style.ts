@@ -31,6 +31,7 @@ export const HEP_CONFIG = {
     fillColor: "white",
     padding: 6,
     symbolStrokeWidth: 2,
+    labelLimit: 400,
   },
   title: { fontSize: 14, fontWeight: "normal", anchor: "start" },
   line: { strokeWidth: 2 },
