@@ -4,6 +4,8 @@ import { register as fit } from "./fit.ts";
 import { register as inspect } from "./inspect.ts";
 import { register as serve } from "./serve.ts";
 import { register as infer } from "./infer-commands.ts";
+import { register as patchset } from "./patchset.ts";
+import { register as workspace } from "./workspace.ts";
 
 export type Register = (program: Command) => void;
 
@@ -12,4 +14,6 @@ export const COMMANDS: Register[] = [
   fit,
   infer,
   serve,
+  patchset,
+  workspace,
 ];
