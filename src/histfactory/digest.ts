@@ -2,7 +2,7 @@
 // `json.dumps(obj, sort_keys=True, ensure_ascii=False).encode("utf8")`.
 import { createHash, getHashes } from "node:crypto";
 import { InputError } from "../io/errors.ts";
-import { pyJsonDumps, toPlain, type Kinded } from "./jsontext.ts";
+import { PyBigInt, PyFloat, pyJsonDumps, toPlain, type Kinded } from "./jsontext.ts";
 
 /**
  * The kinded source tree (number kinds as written in the file) of a plain value returned by the
@@ -16,9 +16,35 @@ export function rememberSource(plain: object, kinded: Kinded): void {
   sources.set(plain, kinded);
 }
 
-/** The kinded tree a plain value was read from, if it is known. */
+/**
+ * The kinded tree of a plain value that came from a reader, if it is known: the plain value's
+ * current content, with the number kinds of the file wherever a number is unchanged (so a spec
+ * modified after reading never yields stale data).
+ */
 export function sourceOf(value: unknown): Kinded | undefined {
-  return value !== null && typeof value === "object" ? sources.get(value) : undefined;
+  const src = value !== null && typeof value === "object" ? sources.get(value) : undefined;
+  return src === undefined ? undefined : overlay(value, src);
+}
+
+function overlay(plain: unknown, kinded: unknown): Kinded {
+  if (typeof plain === "number") {
+    if (kinded instanceof PyFloat && kinded.value === plain) return kinded;
+    if (kinded instanceof PyBigInt && Number(kinded.text) === plain) return kinded;
+    return plain;
+  }
+  if (plain === null || typeof plain !== "object" || plain instanceof PyFloat || plain instanceof PyBigInt) return plain as Kinded;
+  if (plain === kinded) return plain as Kinded;
+  if (Array.isArray(plain)) {
+    const k = Array.isArray(kinded) ? kinded : [];
+    return plain.map((x, i) => overlay(x, k[i]));
+  }
+  const k = (kinded !== null && typeof kinded === "object" && !Array.isArray(kinded) ? kinded : {}) as Record<string, unknown>;
+  const out: Record<string, Kinded> = {};
+  for (const key of Object.keys(plain)) {
+    const v = (plain as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = overlay(v, Object.prototype.hasOwnProperty.call(k, key) ? k[key] : undefined);
+  }
+  return out;
 }
 
 /** The plain value of a kinded tree, remembering the tree for exact digests. */
@@ -28,9 +54,9 @@ export function plainOf<T = unknown>(kinded: Kinded): T {
   return plain as T;
 }
 
-/** The kinded tree behind a plain value, or the value itself. */
+/** The kinded tree behind a plain value (see sourceOf), or the value itself. */
 export function kindedOf(value: unknown): unknown {
-  return (value !== null && typeof value === "object" && sources.get(value)) || value;
+  return sourceOf(value) ?? value;
 }
 
 /** Python's canonical JSON text of a value (what the digest hashes). */
