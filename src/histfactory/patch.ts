@@ -65,6 +65,9 @@ export function applyJsonPatch<T>(doc: T, ops: readonly PatchOperation[], file: 
       effective = { ...op, value: cloneJson(op.value) };
     }
     if ((op.op === "remove" || op.op === "replace") && !resolves(out, op.path)) bad(REASONS.OPERATION_PATH_UNRESOLVABLE);
+    if ((op.op === "add" || op.op === "move" || op.op === "copy") && op.path !== "" && !resolves(out, op.path.slice(0, op.path.lastIndexOf("/")))) {
+      bad(`the parent of the path does not exist in the workspace`);
+    }
     if (op.op === "move" && (typeof op.from !== "string" || !resolves(out, op.from))) bad(REASONS.OPERATION_FROM_UNRESOLVABLE);
     try {
       out = fjp.applyOperation(out, effective as fjp.Operation, true, true, true, i).newDocument;
