@@ -39,7 +39,7 @@ export async function runPool<T, R>(recipe: Recipe, tasks: T[], workers = defaul
   const pool: Worker[] = [];
   try {
     await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
-      const w = new Worker(new URL("./thread-worker.mjs", import.meta.url), { workerData: recipe });
+      const w = new Worker(new URL("./worker.mjs", import.meta.url), { workerData: recipe });
       pool.push(w);
       const feed = () => {
         if (next >= tasks.length) { resolve(); return; }

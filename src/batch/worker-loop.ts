@@ -1,7 +1,7 @@
 // The worker side of the thread pool: build the job's object once from its recipe, then answer
 // task messages with its `run` method's results.
 import { parentPort, workerData } from "node:worker_threads";
-import type { Recipe } from "./thread-pool.ts";
+import type { Recipe } from "./pool.ts";
 
 interface Runner {
   run(task: unknown): unknown | Promise<unknown>;

@@ -2,4 +2,4 @@
 // this plain module registers it and then runs the TypeScript worker loop.
 import { register } from "tsx/esm/api";
 register();
-await import("./thread-worker-loop.ts");
+await import("./worker-loop.ts");

@@ -3,7 +3,11 @@ import type { Command } from "commander";
 import { register as fit } from "./fit.ts";
 import { register as inspect } from "./inspect.ts";
 import { register as serve } from "./serve.ts";
-import { register as infer } from "./infer-commands.ts";
+import { register as cls } from "./cls.ts";
+import { register as upperLimit } from "./upper-limit.ts";
+import { register as significance } from "./significance.ts";
+import { register as scan } from "./scan.ts";
+import { register as ranking } from "./ranking.ts";
 import { register as patchset } from "./patchset.ts";
 import { register as workspace } from "./workspace.ts";
 
@@ -12,7 +16,11 @@ export type Register = (program: Command) => void;
 export const COMMANDS: Register[] = [
   inspect,
   fit,
-  infer,
+  cls,
+  upperLimit,
+  significance,
+  scan,
+  ranking,
   serve,
   patchset,
   workspace,

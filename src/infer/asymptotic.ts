@@ -1,9 +1,11 @@
-// Asymptotic calculator (Cowan et al., EPJC 71 (2011) 1554; pyhf infer/calculators.py, spec
-// pyhf.md §5.6). Works in the "√q" variable: s+b distribution N(−√q_A, 1), b-only N(0, 1).
+// Asymptotic calculator (Cowan, Cranmer, Gross, Vitells, EPJC 71 (2011) 1554; pyhf
+// infer/calculators.py, spec pyhf.md §5.6). The Asimov data set (sec. 3.1, eq. 24) gives
+// σ² = μ²/q_A (eq. 32); pyhf then works in the "√q" variable, where the s+b distribution of
+// the statistic is N(−√q_A, 1) and the b-only one N(0, 1) (eqs. 52–53 for q_μ; 64–65 for q̃_μ).
 import { normalCdf } from "../math/special.ts";
 import type { FitOptions } from "../likelihood/fit.ts";
 import type { Likelihood } from "../likelihood/types.ts";
-import { ProfileFits, testStatistic, type TestStatistic } from "./teststat.ts";
+import { ProfileFits, testStatistic, type TestStatistic } from "./test-statistics.ts";
 
 /** The ±2σ … ∓2σ points at which pyhf evaluates the expected p-values, in its order. */
 export const EXPECTED_SIGMAS = [2, 1, 0, -1, -2] as const;
@@ -30,7 +32,7 @@ export interface TailProbabilities {
   cls: number;
 }
 
-/** CL_s+b = Φ(−(t + √q_A)), CL_b = Φ(−t), CL_s = CL_s+b / CL_b. */
+/** CL_s+b = Φ(−(t + √q_A)), CL_b = Φ(−t) (Cowan et al. eqs. 53, 65), CL_s = CL_s+b / CL_b. */
 export function tailProbabilities(t: number, sqrtQA: number): TailProbabilities {
   const clsb = normalCdf(-(t + sqrtQA));
   const clb = normalCdf(-t);
@@ -59,10 +61,18 @@ export class AsymptoticCalculator {
   readonly asimov: ProfileFits;
   readonly asimovPars: Float64Array;
 
-  constructor(readonly lik: Likelihood, observed: Float64Array, readonly testStat: TestStatistic = "qtilde", readonly base: FitOptions = {}) {
+  /** The hypothesis μ_A of the Asimov data set. */
+  readonly muA: number;
+
+  /**
+   * `muA` defaults to pyhf's choice: the background-only hypothesis μ_A = 0 for q/q̃ (limits),
+   * μ_A = 1 for q0 (expected discovery significance).
+   */
+  constructor(readonly lik: Likelihood, observed: Float64Array, readonly testStat: TestStatistic = "qtilde", readonly base: FitOptions = {}, muA?: number) {
     this.obs = new ProfileFits(lik, observed, base);
-    const muA = testStat === "q0" ? 1 : 0;
-    const a = asimovData(lik, observed, muA, base);
+    this.muA = muA ?? (testStat === "q0" ? 1 : 0);
+    if (testStat === "tmu" || testStat === "tmutilde") throw new Error(`the asymptotic calculator supports q, qtilde and q0, not ${testStat} (as pyhf)`);
+    const a = asimovData(lik, observed, this.muA, base);
     this.asimovPars = a.pars;
     this.asimov = new ProfileFits(lik, a.data, base);
   }

@@ -1,10 +1,10 @@
-// Hypothesis tests at a POI value, as pyhf's hypotest returns them: observed CLs with its
-// tail probabilities and the expected set; for q0 the discovery p-value (CL_s+b) instead.
+// Hypothesis tests at a POI value as pyhf's hypotest returns them (asymptotic calculator):
+// observed CLs with its tail probabilities CL_s+b and CL_b, and the expected set at
+// −2σ … +2σ of the background-only distribution (Cowan et al. eqs. 52–57, Read's CLs).
 import type { FitOptions } from "../likelihood/fit.ts";
 import type { Likelihood } from "../likelihood/types.ts";
-import { normalIsf } from "../math/special.ts";
-import { AsymptoticCalculator } from "./asymptotics.ts";
-import type { TestStatistic } from "./teststat.ts";
+import { AsymptoticCalculator } from "./asymptotic.ts";
+import type { TestStatistic } from "./test-statistics.ts";
 
 export interface HypotestResult {
   mu: number;
@@ -18,39 +18,23 @@ export interface HypotestResult {
   mu_hat: number;
 }
 
+export interface HypotestOptions {
+  testStat?: "qtilde" | "q";
+  /** Data to test (default: the model's observed data). */
+  data?: Float64Array;
+  /** Options for every fit (init, extra fixed parameters, bound overrides). */
+  fit?: FitOptions;
+  /** Reuse a calculator (its cached fits) across μ values. */
+  calc?: AsymptoticCalculator;
+}
+
 /** Observed and expected CLs at μ with the asymptotic calculator. */
-export function hypotest(lik: Likelihood, mu: number, o: { testStat?: "qtilde" | "q"; data?: Float64Array; fit?: FitOptions; calc?: AsymptoticCalculator } = {}): HypotestResult {
+export function hypotest(lik: Likelihood, mu: number, o: HypotestOptions = {}): HypotestResult {
   const calc = o.calc ?? new AsymptoticCalculator(lik, o.data ?? lik.observed, o.testStat ?? "qtilde", o.fit);
   const r = calc.test(mu);
   return {
     mu, cls_obs: r.observed.cls, cls_exp: r.expected.map((e) => e.cls), clsb_obs: r.observed.clsb, clb_obs: r.observed.clb,
     test_statistic: r.q, q_asimov: r.qA, mu_hat: r.muHat,
-  };
-}
-
-export interface SignificanceResult {
-  p0_obs: number;
-  z_obs: number;
-  /** Median expected (Asimov, μ = 1) p0 and Z. */
-  p0_exp: number;
-  z_exp: number;
-  /** Expected p0 and Z at −2σ … +2σ of the signal-plus-background distribution, pyhf order. */
-  p0_exp_band: number[];
-  z_exp_band: number[];
-  q0: number;
-  mu_hat: number;
-}
-
-/** Discovery significance: q0 on the data, expected from the μ = 1 Asimov data set. */
-export function significance(lik: Likelihood, o: { data?: Float64Array; fit?: FitOptions } = {}): SignificanceResult {
-  const calc = new AsymptoticCalculator(lik, o.data ?? lik.observed, "q0", o.fit);
-  const r = calc.test(0);
-  const p0Band = r.expected.map((e) => e.clsb);
-  return {
-    p0_obs: r.observed.clsb, z_obs: normalIsf(r.observed.clsb),
-    p0_exp: p0Band[2], z_exp: normalIsf(p0Band[2]),
-    p0_exp_band: p0Band, z_exp_band: p0Band.map((p) => normalIsf(p)),
-    q0: r.q, mu_hat: r.muHat,
   };
 }
 

@@ -1,46 +1,160 @@
-// Toy-based hypothesis tests on all cores: the generating fits run here, the toys in the
-// worker pool (src/batch/thread-pool.ts) in batches; assembled by toy index.
-import { Progress } from "../batch/progress.ts";
-import { runPool, type Recipe } from "../batch/thread-pool.ts";
+// Toy-based (pseudo-experiment) calculator with pyhf's definitions (spec pyhf.md §5.6):
+// s+b toys from the conditional fit at μ to the data, b toys from the fit at μ = 0; each
+// toy's data are drawn by the model (main Poisson, auxiliary data from the constraints) and
+// its test statistic recomputed with fresh fits; p-values are tail fractions P(q ≥ q_obs);
+// the expected CLs are percentiles of the CLs obtained by taking each b toy as the
+// observation. Toy i of a run seeded S draws from Rng.forStream(S, 2i) (s+b) and
+// Rng.forStream(S, 2i + 1) (b), and results are gathered by toy index: they do not depend on
+// how the toys are split into batches or across workers. Execution is pluggable (a
+// `ToyExecutor`): in this thread by default, on a worker pool with src/batch/toys.ts.
 import type { FitOptions } from "../likelihood/fit.ts";
 import type { Likelihood } from "../likelihood/types.ts";
-import { ProfileFits, testStatistic } from "./teststat.ts";
-import { toyCls, type ToyBatch, type ToyResult } from "./toy-calculator.ts";
+import { Rng } from "../math/rng.ts";
+import { ProfileFits, testStatistic, type TestStatistic } from "./test-statistics.ts";
+
+/** Percentiles of the b-only distribution at −2σ … +2σ, as pyhf (numpy linear percentile). */
+export const EXPECTED_PERCENTILES = [2.275, 15.865, 50, 84.135, 97.725];
+
+/** One unit of work: toys [start, end) of one kind, all from the same generating parameters. */
+export interface ToyBatch {
+  /** Generating parameters. */
+  pars: number[];
+  mu: number;
+  testStat: TestStatistic;
+  seed: number;
+  /** Stream parity: 0 for s+b toys, 1 for b toys. */
+  parity: 0 | 1;
+  start: number;
+  end: number;
+  fit?: FitOptions;
+}
+
+/** Runs toy batches (in order of the returned array) and calls `onDone(i)` after batch i. */
+export type ToyExecutor = (batches: ToyBatch[], onDone?: (index: number) => void) => Promise<number[][]>;
+
+/** Test statistics of toys [start, end) of one kind; NaN for a toy whose fits throw. */
+export function runToyBatch(lik: Likelihood, b: ToyBatch): number[] {
+  const pars = Float64Array.from(b.pars);
+  const out: number[] = [];
+  const data = new Float64Array(lik.nMain + lik.nAux);
+  for (let i = b.start; i < b.end; i++) {
+    const rng = Rng.forStream(b.seed, 2 * i + b.parity);
+    lik.sample(pars, rng, data);
+    const f = new ProfileFits(lik, Float64Array.from(data), b.fit ?? {});
+    let q: number;
+    try {
+      q = testStatistic(b.testStat, f, b.mu);
+    } catch {
+      q = NaN;
+    }
+    out.push(q);
+  }
+  return out;
+}
+
+/** The executor that runs every batch in this thread. */
+export function inThreadExecutor(lik: Likelihood): ToyExecutor {
+  return async (batches, onDone) => batches.map((b, i) => {
+    const r = runToyBatch(lik, b);
+    onDone?.(i);
+    return r;
+  });
+}
+
+/** Fraction of finite values ≥ x. */
+export function tailFraction(samples: number[], x: number): number {
+  let k = 0, n = 0;
+  for (const s of samples) {
+    if (!Number.isFinite(s)) continue;
+    n++;
+    if (s >= x) k++;
+  }
+  return n ? k / n : NaN;
+}
+
+/** numpy.percentile with linear interpolation (p in percent), ignoring non-finite values. */
+export function percentile(values: number[], p: number): number {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (v.length === 0) return NaN;
+  const pos = ((v.length - 1) * p) / 100;
+  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+}
+
+export interface ToyResult {
+  mu: number;
+  cls_obs: number;
+  clsb_obs: number;
+  clb_obs: number;
+  /** Expected CLs at −2σ … +2σ (ascending), percentiles over the b toys. */
+  cls_exp: number[];
+  test_statistic: number;
+  ntoys: number;
+  /** Toys whose fits failed (non-finite statistic), per kind. */
+  failed_sb: number;
+  failed_b: number;
+  /** Binomial Monte-Carlo standard error of CLs_obs (delta method). */
+  cls_obs_mc_error: number;
+  /** The test statistic of every toy, by toy index. */
+  q_sb: number[];
+  q_b: number[];
+}
+
+/** Combine the toy distributions and the observed statistic into CLs values. */
+export function toyCls(mu: number, qObs: number, qSb: number[], qB: number[]): ToyResult {
+  const clsb = tailFraction(qSb, qObs);
+  const clb = tailFraction(qB, qObs);
+  const cls = clb > 0 ? clsb / clb : 1;
+  // Expected: each b toy as the observation.
+  const sortedSb = qSb.filter(Number.isFinite).sort((a, b) => a - b);
+  const sortedB = qB.filter(Number.isFinite).sort((a, b) => a - b);
+  const tail = (sorted: number[], x: number) => {
+    let lo = 0, hi = sorted.length;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (sorted[m] < x) lo = m + 1; else hi = m; }
+    return (sorted.length - lo) / sorted.length;
+  };
+  const clsOfB = sortedB.map((q) => { const b = tail(sortedB, q); return b > 0 ? tail(sortedSb, q) / b : 1; });
+  const cls_exp = EXPECTED_PERCENTILES.map((p) => percentile(clsOfB, p));
+  const nSb = sortedSb.length, nB = sortedB.length;
+  const err = cls * Math.sqrt((clsb > 0 ? (1 - clsb) / (clsb * nSb) : 0) + (clb > 0 ? (1 - clb) / (clb * nB) : 0));
+  return {
+    mu, cls_obs: cls, clsb_obs: clsb, clb_obs: clb, cls_exp, test_statistic: qObs, ntoys: Math.max(qSb.length, qB.length),
+    failed_sb: qSb.length - nSb, failed_b: qB.length - nB, cls_obs_mc_error: err, q_sb: qSb, q_b: qB,
+  };
+}
 
 export interface ToyOptions {
   ntoys?: number;
   seed?: number;
-  workers?: number;
   testStat?: "qtilde" | "q";
   fit?: FitOptions;
-  /** Toys per task sent to a worker (default 25). */
+  /** Toys per batch (default 25): the unit of work handed to an executor. */
   batch?: number;
-  progress?: boolean;
+  /** Where the batches run (default: this thread). */
+  executor?: ToyExecutor;
+  onDone?: (index: number) => void;
 }
 
-/**
- * Toy-based CLs at μ. `recipe` rebuilds the same likelihood in a worker (e.g. { module: URL of
- * src/histfactory/model.ts, factory: "modelFromRecipe", args: { spec, options } }).
- */
-export async function toyHypotest(lik: Likelihood, recipe: Recipe, mu: number, o: ToyOptions = {}): Promise<ToyResult> {
+/** The batches of a toy run at μ: s+b toys from `sbPars`, b toys from `bPars`. */
+export function toyBatches(mu: number, sbPars: ArrayLike<number>, bPars: ArrayLike<number>, o: ToyOptions = {}): ToyBatch[] {
   const ntoys = o.ntoys ?? 2000;
-  const seed = o.seed ?? 0;
+  const size = o.batch ?? 25;
+  const tasks: ToyBatch[] = [];
+  for (const [parity, pars] of [[0, Array.from(sbPars)], [1, Array.from(bPars)]] as const) {
+    for (let s = 0; s < ntoys; s += size) {
+      tasks.push({ pars, mu, testStat: o.testStat ?? "qtilde", seed: o.seed ?? 0, parity, start: s, end: Math.min(ntoys, s + size), fit: o.fit });
+    }
+  }
+  return tasks;
+}
+
+/** Toy-based CLs at μ: observed and expected, with the toy distributions. */
+export async function toyHypotest(lik: Likelihood, mu: number, o: ToyOptions = {}): Promise<ToyResult> {
   const testStat = o.testStat ?? "qtilde";
   const obs = new ProfileFits(lik, lik.observed, o.fit ?? {});
   const qObs = testStatistic(testStat, obs, mu);
-  const sbPars = Array.from(obs.fixedAt(mu).pars);
-  const bPars = Array.from(obs.fixedAt(0).pars);
-  const size = o.batch ?? 25;
-  const tasks: ToyBatch[] = [];
-  for (const [parity, pars] of [[0, sbPars], [1, bPars]] as const) {
-    for (let s = 0; s < ntoys; s += size) tasks.push({ pars, mu, testStat, seed, parity, start: s, end: Math.min(ntoys, s + size), fit: o.fit });
-  }
-  const bar = new Progress(tasks.length, `toys μ=${mu}`, o.progress ?? Boolean(process.stderr.isTTY));
-  const out = await runPool<ToyBatch, number[]>(
-    { module: new URL("./toy-runner.ts", import.meta.url).href, factory: "toyRunner", args: { likelihood: recipe } },
-    tasks, o.workers, () => bar.tick(),
-  );
-  bar.finish();
+  const tasks = toyBatches(mu, obs.fixedAt(mu).pars, obs.fixedAt(0).pars, o);
+  const out = await (o.executor ?? inThreadExecutor(lik))(tasks, o.onDone);
   const qSb: number[] = [], qB: number[] = [];
   tasks.forEach((t, i) => (t.parity === 0 ? qSb : qB).push(...out[i]));
   return toyCls(mu, qObs, qSb, qB);

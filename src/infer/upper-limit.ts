@@ -1,14 +1,18 @@
 // Upper limits on the POI from CLs (pyhf infer/intervals/upper_limits.py; spec pyhf.md §5.7):
-// the root of CLs(μ) = α for the observed curve and each of the five expected curves, by
-// bracket expansion and bracketed root finding with every hypothesis test cached by μ, or by
-// interpolation on a scan grid.
+// the root of CLs(μ) = α for the observed curve and each of the five expected curves, as
+// pyhf's toms748_scan does it — expand the bracket [lo, hi] from the POI bounds (halve lo,
+// double hi), then solve each curve in turn, re-bracketed from the cached hypothesis tests
+// (largest μ with CLs ≥ α, smallest with CLs < α). Brent's method replaces TOMS 748 (same
+// roots to the tolerance). Or, in scan mode, linear interpolation on a grid (pyhf
+// linear_grid_scan). When a limit lies above the POI's upper bound the bound is doubled (up
+// to a cap) and the free fits redone with the wider bound, instead of failing as pyhf does.
 import type { FitOptions } from "../likelihood/fit.ts";
 import type { Likelihood } from "../likelihood/types.ts";
 import { brent } from "../math/roots.ts";
-import { AsymptoticCalculator } from "./asymptotics.ts";
+import { AsymptoticCalculator } from "./asymptotic.ts";
 
 export interface UpperLimitOptions {
-  /** CLs level α: 0.05 for 95% CL. */
+  /** CLs level α = 1 − CL: 0.05 for 95% CL. */
   level?: number;
   testStat?: "qtilde" | "q";
   data?: Float64Array;
@@ -17,26 +21,47 @@ export interface UpperLimitOptions {
   rtol?: number;
   /** Scan mode: POI values for a grid scan with linear interpolation instead of root finding. */
   scan?: number[];
+  /** Largest POI upper bound the search may extend to (default: 1024 × the model's bound). */
+  maxUpper?: number;
 }
 
 export interface UpperLimitResult {
   obs: number;
   /** Expected limits at −2σ … +2σ (pyhf order: ascending). */
   exp: number[];
-  /** Hypothesis tests run (each is two conditional fits once the calculator is built). */
+  /** Hypothesis tests run with the final bounds (each is two conditional fits once the calculator is built). */
   n_hypotests: number;
-  /** The POI's upper bound, and whether a limit lies above it (the bracket was extended). */
+  /** The model's POI upper bound, and the one used in the end (larger when it had to be extended). */
   poi_upper_bound: number;
+  poi_upper_bound_used: number;
+  /** True when a limit lies above the model's POI upper bound. */
   above_poi_bound: boolean;
+  /** True when a CLs curve stays above α up to `maxUpper` (its limit is reported as +∞). */
+  capped: boolean;
   /** (μ, CLs_obs, CLs_exp[5]) of every hypothesis test, sorted by μ (for plots). */
   scan: { mu: number; cls_obs: number; cls_exp: number[] }[];
 }
 
+const CURVES = [0, 1, 2, 3, 4, 5];
+
 export function upperLimit(lik: Likelihood, o: UpperLimitOptions = {}): UpperLimitResult {
   if (lik.poi === null) throw new Error("upper limits need a model with a parameter of interest");
+  const poi = lik.poi;
   const level = o.level ?? 0.05;
-  const calc = new AsymptoticCalculator(lik, o.data ?? lik.observed, o.testStat ?? "qtilde", o.fit);
+  const p = lik.parameters[poi];
+  const cap = o.maxUpper ?? (Number.isFinite(p.upper) ? 1024 * Math.max(p.upper, 1) : 1e6);
+  const data = o.data ?? lik.observed;
   const cache = new Map<number, number[]>();
+  let bound = p.upper;
+  let calc!: AsymptoticCalculator;
+  const setBound = (upper: number) => {
+    bound = upper;
+    const fitOpts: FitOptions = upper === p.upper ? (o.fit ?? {})
+      : { ...o.fit, bounds: [...(o.fit?.bounds ?? []).filter(([i]) => i !== poi), [poi, p.lower, upper]] };
+    calc = new AsymptoticCalculator(lik, data, o.testStat ?? "qtilde", fitOpts);
+    cache.clear();
+  };
+  setBound(p.upper);
   /** [CLs_obs, CLs_exp(−2σ) … CLs_exp(+2σ)] at μ. */
   const curves = (mu: number): number[] => {
     let v = cache.get(mu);
@@ -47,17 +72,27 @@ export function upperLimit(lik: Likelihood, o: UpperLimitOptions = {}): UpperLim
     }
     return v;
   };
-  const p = lik.parameters[lik.poi];
   let limits: number[];
+  let capped = false;
   if (o.scan) {
-    limits = [0, 1, 2, 3, 4, 5].map((k) => interpolateCrossing(o.scan!, o.scan!.map((mu) => curves(mu)[k]), level));
+    const top = Math.max(...o.scan);
+    if (top > bound) setBound(Math.min(cap, top));
+    limits = CURVES.map((k) => interpolateCrossing(o.scan!, o.scan!.map((mu) => curves(mu)[k]), level));
   } else {
     let lo = Math.max(p.lower, 0);
     let hi = p.upper;
     for (let i = 0; i < 60 && curves(lo).some((v) => v < level) && lo > 1e-12; i++) lo /= 2;
-    for (let i = 0; i < 60 && curves(hi).some((v) => v > level); i++) hi *= 2;
+    // Double hi while a curve is still above α there; past the POI bound, widen the bound
+    // too (the free fits must be able to reach μ̂ there) and check again.
+    for (;;) {
+      while (hi < cap && curves(hi).some((v) => v > level)) hi = Math.min(cap, 2 * hi);
+      if (hi <= bound) break;
+      setBound(hi);
+    }
+    capped = curves(hi).some((v) => v > level);
     const rtol = o.rtol ?? 1e-6;
-    limits = [0, 1, 2, 3, 4, 5].map((k) => {
+    limits = CURVES.map((k) => {
+      if (curves(hi)[k] > level) return Infinity;
       // Re-bracket from the cache: the largest μ still above α, the smallest below it.
       let a = lo, b = hi;
       for (const [mu, v] of cache) {
@@ -66,14 +101,15 @@ export function upperLimit(lik: Likelihood, o: UpperLimitOptions = {}): UpperLim
       }
       const fa = curves(a)[k] - level, fb = curves(b)[k] - level;
       if (fa === 0) return a;
-      if (fb === 0 || fa * fb > 0) return fa * fb > 0 ? NaN : b;
+      if (fb === 0) return b;
+      if (fa * fb > 0) return NaN;
       return brent((mu) => curves(mu)[k] - level, a, b, { xtol: 2e-12, rtol }, fa, fb).x;
     });
   }
   const scan = [...cache.entries()].sort((x, y) => x[0] - y[0]).map(([mu, v]) => ({ mu, cls_obs: v[0], cls_exp: v.slice(1) }));
   return {
     obs: limits[0], exp: limits.slice(1), n_hypotests: cache.size,
-    poi_upper_bound: p.upper, above_poi_bound: limits.some((x) => x > p.upper), scan,
+    poi_upper_bound: p.upper, poi_upper_bound_used: bound, above_poi_bound: limits.some((x) => x > p.upper), capped, scan,
   };
 }
 

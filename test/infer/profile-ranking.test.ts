@@ -2,8 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { compileModel } from "../../src/histfactory/model.ts";
-import { profileScan } from "../../src/infer/profile-scan.ts";
-import { ranking } from "../../src/infer/impacts.ts";
+import { profileScan } from "../../src/infer/profile.ts";
+import { ranking } from "../../src/infer/ranking.ts";
 import { fit, uncertainties } from "../../src/likelihood/fit.ts";
 import { parameterIndex } from "../../src/likelihood/types.ts";
 

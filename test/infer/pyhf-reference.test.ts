@@ -9,8 +9,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { needsShared } from "../shared.ts";
 import { referenceCases, caseModel } from "../histfactory/reference-cases.ts";
-import { hypotest, significance } from "../../src/infer/hypothesis-test.ts";
-import { upperLimit } from "../../src/infer/limits.ts";
+import { hypotest } from "../../src/infer/hypotest.ts";
+import { significance } from "../../src/infer/significance.ts";
+import { upperLimit } from "../../src/infer/upper-limit.ts";
 
 type Rec = Record<string, unknown> & { status?: string };
 

@@ -6,9 +6,9 @@ import { needsShared } from "../shared.ts";
 import { referenceCases, caseSpec } from "../histfactory/reference-cases.ts";
 import { compileModel } from "../../src/histfactory/model.ts";
 import type { WorkspaceSpec } from "../../src/histfactory/spec.ts";
-import { toyHypotest } from "../../src/infer/toys.ts";
-import { hypotest } from "../../src/infer/hypothesis-test.ts";
-import { AsymptoticCalculator } from "../../src/infer/asymptotics.ts";
+import { toyHypotestOnPool as toyHypotest } from "../../src/batch/toys.ts";
+import { hypotest } from "../../src/infer/hypotest.ts";
+import { AsymptoticCalculator } from "../../src/infer/asymptotic.ts";
 import { Rng } from "../../src/math/rng.ts";
 
 const MODEL_URL = new URL("../../src/histfactory/model.ts", import.meta.url).href;

@@ -1,0 +1,61 @@
+// `searchlight cls WS [...patch] [--poi 1] [--test-stat qtilde|q] [--calculator asymptotics|toys]
+// [--ntoys N] [--seed S] [--workers W] [--json]` → { cls_obs, cls_exp[5], clsb_obs, clb_obs }.
+import type { Command } from "commander";
+import { InputError } from "../io/errors.ts";
+import { hypotest } from "../infer/hypotest.ts";
+import { toyHypotestOnPool } from "../batch/toys.ts";
+import { fmtNum, printJson } from "./format.ts";
+import { modelFromCli, withModelOptions, type ModelCliOptions } from "./model-options.ts";
+import { intOption, modelRecipe, needPoi, numOption, testStatOption } from "./model-input.ts";
+
+interface ClsOptions extends ModelCliOptions {
+  poi: string;
+  testStat: string;
+  calculator: string;
+  ntoys: string;
+  seed: string;
+  workers?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  withModelOptions(program.command("cls <workspace>").description("observed and expected CLs at a POI value"))
+    .option("--poi <value>", "tested POI value", "1")
+    .option("--test-stat <name>", "qtilde or q", "qtilde")
+    .option("--calculator <name>", "asymptotics or toys", "asymptotics")
+    .option("--ntoys <n>", "pseudo-experiments per hypothesis (toys)", "2000")
+    .option("--seed <s>", "random seed (toys)", "0")
+    .option("--workers <n>", "worker threads for toys (default: all cores)")
+    .option("--json", "print one JSON object")
+    .action(async (ws: string, o: ClsOptions) => {
+      const testStat = testStatOption(o.testStat);
+      if (o.calculator !== "asymptotics" && o.calculator !== "toys") throw new InputError("", "--calculator", `"${o.calculator}": expected asymptotics or toys`);
+      const mu = numOption("--poi", o.poi, 1);
+      const { model, file } = modelFromCli(ws, o);
+      needPoi(model, file);
+      let out: Record<string, unknown>;
+      if (o.calculator === "toys") {
+        const seed = numOption("--seed", o.seed, 0);
+        const recipe = modelRecipe(ws, o, model.modifierSettings);
+        const r = await toyHypotestOnPool(model, recipe, mu, {
+          ntoys: intOption("--ntoys", o.ntoys, 2000), seed, testStat,
+          workers: o.workers === undefined ? undefined : intOption("--workers", o.workers, 1),
+        });
+        out = {
+          cls_obs: r.cls_obs, cls_exp: r.cls_exp, clsb_obs: r.clsb_obs, clb_obs: r.clb_obs, poi: mu, test_stat: testStat, calculator: "toys",
+          ntoys: r.ntoys, seed, failed_toys: r.failed_sb + r.failed_b, cls_obs_mc_error: r.cls_obs_mc_error, test_statistic: r.test_statistic,
+        };
+      } else {
+        const r = hypotest(model, mu, { testStat });
+        out = { cls_obs: r.cls_obs, cls_exp: r.cls_exp, clsb_obs: r.clsb_obs, clb_obs: r.clb_obs, poi: mu, test_stat: testStat, calculator: "asymptotics", test_statistic: r.test_statistic, mu_hat: r.mu_hat };
+      }
+      if (o.json) return printJson(out);
+      const e = out.cls_exp as number[];
+      process.stdout.write(
+        `CLs at ${model.parNames[model.poi]} = ${mu} (${testStat}, ${out.calculator}):\n` +
+        `  observed ${fmtNum(out.cls_obs as number)}   (CLs+b ${fmtNum(out.clsb_obs as number)}, CLb ${fmtNum(out.clb_obs as number)})` +
+        (out.calculator === "toys" ? ` ± ${fmtNum(out.cls_obs_mc_error as number)} (MC)` : "") + "\n" +
+        `  expected −2σ ${fmtNum(e[0])}  −1σ ${fmtNum(e[1])}  median ${fmtNum(e[2])}  +1σ ${fmtNum(e[3])}  +2σ ${fmtNum(e[4])}\n`,
+      );
+    });
+}
