@@ -13,7 +13,7 @@ import { Rng } from "../math/rng.ts";
 import { ProfileFits, testStatistic, type TestStatistic } from "./test-statistics.ts";
 
 /** Percentiles of the b-only distribution at −2σ … +2σ, as pyhf (numpy linear percentile). */
-export const EXPECTED_PERCENTILES = [2.275, 15.865, 50, 84.135, 97.725];
+export const EXPECTED_PERCENTILES = [2.27501319, 15.86552539, 50, 84.13447461, 97.72498681];
 
 /** One unit of work: toys [start, end) of one kind, all from the same generating parameters. */
 export interface ToyBatch {

@@ -5,11 +5,12 @@ import assert from "node:assert/strict";
 import { needsShared } from "../shared.ts";
 import { referenceCases, caseSpec } from "../histfactory/reference-cases.ts";
 import { compileModel } from "../../src/histfactory/model.ts";
-import type { WorkspaceSpec } from "../../src/histfactory/spec.ts";
 import { toyHypotestOnPool as toyHypotest } from "../../src/batch/toys.ts";
 import { hypotest } from "../../src/infer/hypotest.ts";
 import { AsymptoticCalculator } from "../../src/infer/asymptotic.ts";
 import { Rng } from "../../src/math/rng.ts";
+import { countingModel } from "../../src/likelihood/counting.ts";
+import { toyHypotest as toyHypotestInThread } from "../../src/infer/toys.ts";
 
 const MODEL_URL = new URL("../../src/histfactory/model.ts", import.meta.url).href;
 
@@ -41,18 +42,9 @@ describe("toys on a real ATLAS likelihood", needsShared(), () => {
   });
 });
 
-test("coverage closure: at the true signal, CLs < 0.05 in at most 5% of pseudo-experiments (within MC error)", () => {
-  // One-bin counting experiment: s = 12 (μ = 1 true), b = 40 ± 6 (shapesys, Poisson constraint).
-  const spec: WorkspaceSpec = {
-    channels: [{ name: "SR", samples: [
-      { name: "signal", data: [12], modifiers: [{ name: "mu", type: "normfactor", data: null }] },
-      { name: "bkg", data: [40], modifiers: [{ name: "bkg_unc", type: "shapesys", data: [6] }] },
-    ] }],
-    observations: [{ name: "SR", data: [52] }],
-    measurements: [{ name: "m", config: { poi: "mu", parameters: [] } }],
-    version: "1.0.0",
-  };
-  const model = compileModel(spec);
+test("coverage closure on the counting model: at the true signal, CLs < 0.05 in at most 5% of pseudo-experiments (within MC error)", () => {
+  // One-bin counting experiment: s = 12 (μ = 1 true), b = 40 ± 15% (Poisson constraint).
+  const model = countingModel({ signal: [12], background: [40], relativeUncertainty: 0.15 });
   const truth = Float64Array.from([1, 1]);
   const N = 2000;
   let excluded = 0;
@@ -67,4 +59,12 @@ test("coverage closure: at the true signal, CLs < 0.05 in at most 5% of pseudo-e
   assert.ok(frac <= 0.05 + 2 * se, `true signal excluded in ${(100 * frac).toFixed(2)}% of experiments`);
   // Not vacuous: CLs does exclude the true value sometimes (it is conservative, not blind).
   assert.ok(frac > 0.005, `excluded fraction ${frac} suspiciously small`);
+});
+
+test("toy CLs on the counting model agrees with asymptotics at large counts (2000 toys, in-thread executor)", async () => {
+  const model = countingModel({ signal: [30], background: [200], relativeUncertainty: 0.05, observed: [210] });
+  const toys = await toyHypotestInThread(model, 1, { ntoys: 2000, seed: 3 });
+  const asym = hypotest(model, 1);
+  assert.ok(Math.abs(toys.cls_obs - asym.cls_obs) < 3 * toys.cls_obs_mc_error + 0.01, `toys ${toys.cls_obs} ± ${toys.cls_obs_mc_error} vs ${asym.cls_obs}`);
+  assert.ok(Math.abs(toys.cls_exp[2] - asym.cls_exp[2]) < 0.05, `median ${toys.cls_exp[2]} vs ${asym.cls_exp[2]}`);
 });
