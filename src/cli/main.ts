@@ -12,7 +12,8 @@ export async function main(argv: string[]): Promise<number> {
   for (const register of COMMANDS) register(program);
   try {
     await program.parseAsync(argv, { from: "user" });
-    return 0;
+    // A command may set a non-zero status without an error (e.g. an incomplete merge).
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (err) {
     return reportError(err);
   }
