@@ -1,5 +1,7 @@
 // Toy-based (pseudo-experiment) calculator with pyhf's definitions (spec pyhf.md §5.6):
-// s+b toys from the conditional fit at μ to the data, b toys from the fit at μ = 0; each
+// s+b toys from the conditional fit at μ to the data, b toys from the fit at μ = 0 (nuisance
+// parameters profiled on the data, the LHC recipe; `toyPars: "init"` generates at the
+// parameters' initial values with the POI set, as pyhf's ToyCalculator source does); each
 // toy's data are drawn by the model (main Poisson, auxiliary data from the constraints) and
 // its test statistic recomputed with fresh fits; p-values are tail fractions P(q ≥ q_obs);
 // the expected CLs are percentiles of the CLs obtained by taking each b toy as the
@@ -130,6 +132,11 @@ export interface ToyOptions {
   fit?: FitOptions;
   /** Toys per batch (default 25): the unit of work handed to an executor. */
   batch?: number;
+  /**
+   * Generating parameters: "fit" (default) — the conditional fits to the observed data at μ
+   * (s+b) and at 0 (b); "init" — every parameter at its init, the POI at μ or 0 (pyhf).
+   */
+  toyPars?: "fit" | "init";
   /** Where the batches run (default: this thread). */
   executor?: ToyExecutor;
   onDone?: (index: number) => void;
@@ -153,7 +160,17 @@ export async function toyHypotest(lik: Likelihood, mu: number, o: ToyOptions = {
   const testStat = o.testStat ?? "qtilde";
   const obs = new ProfileFits(lik, lik.observed, o.fit ?? {});
   const qObs = testStatistic(testStat, obs, mu);
-  const tasks = toyBatches(mu, obs.fixedAt(mu).pars, obs.fixedAt(0).pars, o);
+  let sbPars: Float64Array, bPars: Float64Array;
+  if (o.toyPars === "init") {
+    sbPars = Float64Array.from(lik.parameters, (p) => p.init);
+    bPars = Float64Array.from(sbPars);
+    sbPars[obs.poi] = mu;
+    bPars[obs.poi] = 0;
+  } else {
+    sbPars = obs.fixedAt(mu).pars;
+    bPars = obs.fixedAt(0).pars;
+  }
+  const tasks = toyBatches(mu, sbPars, bPars, o);
   const out = await (o.executor ?? inThreadExecutor(lik))(tasks, o.onDone);
   const qSb: number[] = [], qB: number[] = [];
   tasks.forEach((t, i) => (t.parity === 0 ? qSb : qB).push(...out[i]));

@@ -1,0 +1,63 @@
+// The worker-thread pool: results by task index whatever the worker count, errors reported,
+// toys bit-identical for 1, 2 and 3 workers and equal to the in-thread run, progress silent
+// unless enabled.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { runPool } from "../../src/batch/pool.ts";
+import { toyHypotestOnPool } from "../../src/batch/toys.ts";
+import { Progress } from "../../src/batch/progress.ts";
+import { countingModel, type CountingSpec } from "../../src/likelihood/counting.ts";
+import { toyHypotest } from "../../src/infer/toys.ts";
+
+const SQUARE = { module: new URL("./fixtures/square-runner.ts", import.meta.url).href, factory: "squareRunner", args: { offset: 0.5 } };
+
+test("runPool: results by task index for 1, 2 and 3 workers; onDone once per task", async () => {
+  const tasks = Array.from({ length: 23 }, (_, i) => i);
+  const want = tasks.map((x) => x * x + 0.5);
+  for (const workers of [1, 2, 3]) {
+    const done: number[] = [];
+    const got = await runPool<number, number>(SQUARE, tasks, workers, (i) => done.push(i));
+    assert.deepEqual(got, want);
+    assert.deepEqual(done.sort((a, b) => a - b), tasks);
+  }
+});
+
+test("runPool: a failing task rejects with its index and message; a bad factory name is reported", async () => {
+  await assert.rejects(runPool(SQUARE, [1, 2, -3, 4], 2), /task 2: negative input -3/);
+  await assert.rejects(runPool({ ...SQUARE, factory: "nope" }, [1, 2, 3], 2));
+});
+
+test("toys on the pool: bit-identical JSON for 1, 2 and 3 workers and any batch size, equal to the in-thread run", async () => {
+  const spec: CountingSpec = { signal: [4, 7], background: [20, 12], relativeUncertainty: [0.1, 0.2], observed: [23, 15] };
+  const recipe = { module: new URL("../../src/likelihood/counting.ts", import.meta.url).href, factory: "countingModel", args: spec };
+  const m = countingModel(spec);
+  const o = { ntoys: 200, seed: 42, progress: false };
+  const one = JSON.stringify(await toyHypotestOnPool(m, recipe, 1.5, { ...o, workers: 1 }));
+  const two = JSON.stringify(await toyHypotestOnPool(m, recipe, 1.5, { ...o, workers: 2, batch: 7 }));
+  const three = JSON.stringify(await toyHypotestOnPool(m, recipe, 1.5, { ...o, workers: 3, batch: 50 }));
+  const local = JSON.stringify(await toyHypotest(m, 1.5, { ntoys: 200, seed: 42 }));
+  assert.equal(two, one);
+  assert.equal(three, one);
+  assert.equal(local, one);
+  const other = await toyHypotestOnPool(m, recipe, 1.5, { ...o, seed: 43, workers: 2 });
+  assert.notEqual(JSON.stringify(other.q_sb), JSON.stringify(JSON.parse(one).q_sb));
+});
+
+test("progress: silent when disabled (stderr not a TTY), a bar with counts when enabled", () => {
+  const writes: string[] = [];
+  const orig = process.stderr.write.bind(process.stderr);
+  (process.stderr as unknown as { write: (s: string) => boolean }).write = (s: string) => (writes.push(String(s)), true);
+  try {
+    const off = new Progress(10, "toys", false);
+    for (let i = 0; i < 10; i++) off.tick();
+    off.finish();
+    assert.equal(writes.length, 0);
+    const on = new Progress(4, "toys", true);
+    for (let i = 0; i < 4; i++) on.tick();
+    on.finish();
+  } finally {
+    (process.stderr as unknown as { write: typeof orig }).write = orig;
+  }
+  assert.ok(writes.some((w) => w.includes("toys") && w.includes("4/4")), JSON.stringify(writes));
+  assert.equal(writes[writes.length - 1], "\n");
+});
