@@ -3,7 +3,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { needsShared } from "../shared.ts";
-import { referenceCases, caseSpec } from "../histfactory/reference-cases.ts";
+import { referenceCases, caseSpec, caseModel } from "../histfactory/reference-cases.ts";
 import { compileModel } from "../../src/histfactory/model.ts";
 import { toyHypotestOnPool as toyHypotest } from "../../src/batch/toys.ts";
 import { hypotest } from "../../src/infer/hypotest.ts";
@@ -67,4 +67,19 @@ test("toy CLs on the counting model agrees with asymptotics at large counts (200
   const asym = hypotest(model, 1);
   assert.ok(Math.abs(toys.cls_obs - asym.cls_obs) < 3 * toys.cls_obs_mc_error + 0.01, `toys ${toys.cls_obs} ± ${toys.cls_obs_mc_error} vs ${asym.cls_obs}`);
   assert.ok(Math.abs(toys.cls_exp[2] - asym.cls_exp[2]) < 0.05, `median ${toys.cls_exp[2]} vs ${asym.cls_exp[2]}`);
+});
+
+describe("toy CLs vs pyhf's toys (hypotest_toys_qtilde_mu1, 2000 toys, numpy seed 0)", needsShared(), () => {
+  for (const c of referenceCases().filter((x) => (x.hypotest_toys_qtilde_mu1 as { status?: string } | undefined)?.status === "ok")) {
+    test(`${c.name}: observed CLs, CLs+b and CLb agree within 3 combined MC errors (generated as pyhf: at the inits)`, async () => {
+      const ref = c.hypotest_toys_qtilde_mu1 as { CLs_obs: number; CLsb_obs: number; CLb_obs: number; ntoys: number };
+      const m = caseModel(c);
+      const r = await toyHypotestInThread(m, 1, { ntoys: 4000, seed: 1, toyPars: "init" });
+      const se = (p: number, n: number) => Math.sqrt((p * (1 - p)) / n);
+      const refErr = ref.CLs_obs * Math.hypot(se(ref.CLsb_obs, ref.ntoys) / ref.CLsb_obs, se(ref.CLb_obs, ref.ntoys) / ref.CLb_obs);
+      assert.ok(Math.abs(r.cls_obs - ref.CLs_obs) < 3 * Math.hypot(r.cls_obs_mc_error, refErr), `CLs ${r.cls_obs} ± ${r.cls_obs_mc_error} vs pyhf ${ref.CLs_obs} ± ${refErr}`);
+      assert.ok(Math.abs(r.clsb_obs - ref.CLsb_obs) < 3 * Math.hypot(se(r.clsb_obs, 4000), se(ref.CLsb_obs, ref.ntoys)));
+      assert.ok(Math.abs(r.clb_obs - ref.CLb_obs) < 3 * Math.hypot(se(r.clb_obs, 4000), se(ref.CLb_obs, ref.ntoys)));
+    });
+  }
 });
