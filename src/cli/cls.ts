@@ -15,6 +15,7 @@ interface ClsOptions extends ModelCliOptions {
   ntoys: string;
   seed: string;
   workers?: string;
+  toyPars: string;
   json?: boolean;
 }
 
@@ -26,6 +27,7 @@ export function register(program: Command): void {
     .option("--ntoys <n>", "pseudo-experiments per hypothesis (toys)", "2000")
     .option("--seed <s>", "random seed (toys)", "0")
     .option("--workers <n>", "worker threads for toys (default: all cores)")
+    .option("--toy-pars <where>", "toys generated at the fits to the data (fit) or at the inits with the POI set, as pyhf (init)", "fit")
     .option("--json", "print one JSON object")
     .action(async (ws: string, o: ClsOptions) => {
       const testStat = testStatOption(o.testStat);
@@ -36,14 +38,15 @@ export function register(program: Command): void {
       let out: Record<string, unknown>;
       if (o.calculator === "toys") {
         const seed = numOption("--seed", o.seed, 0);
+        if (o.toyPars !== "fit" && o.toyPars !== "init") throw new InputError("", "--toy-pars", `"${o.toyPars}": expected fit or init`);
         const recipe = modelRecipe(ws, o, model.modifierSettings);
         const r = await toyHypotestOnPool(model, recipe, mu, {
-          ntoys: intOption("--ntoys", o.ntoys, 2000), seed, testStat,
+          ntoys: intOption("--ntoys", o.ntoys, 2000), seed, testStat, toyPars: o.toyPars,
           workers: o.workers === undefined ? undefined : intOption("--workers", o.workers, 1),
         });
         out = {
           cls_obs: r.cls_obs, cls_exp: r.cls_exp, clsb_obs: r.clsb_obs, clb_obs: r.clb_obs, poi: mu, test_stat: testStat, calculator: "toys",
-          ntoys: r.ntoys, seed, failed_toys: r.failed_sb + r.failed_b, cls_obs_mc_error: r.cls_obs_mc_error, test_statistic: r.test_statistic,
+          ntoys: r.ntoys, seed, toy_pars: o.toyPars, failed_toys: r.failed_sb + r.failed_b, cls_obs_mc_error: r.cls_obs_mc_error, test_statistic: r.test_statistic,
         };
       } else {
         const r = hypotest(model, mu, { testStat });

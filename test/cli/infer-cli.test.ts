@@ -1,5 +1,6 @@
 // The inference commands as a user runs them, with the JSON keys of DESIGN.md.
-import { test } from "node:test";
+import { describe, test } from "node:test";
+import { needsShared, sharedPath } from "../shared.ts";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -65,4 +66,28 @@ test("scan and ranking --json; bad option values are one-line errors", () => {
   const nopar = run("scan", EXAMPLE, "--parameter", "nope");
   assert.equal(nopar.code, 1);
   assert.match(nopar.err, /--parameter: no parameter "nope"/);
+});
+
+describe("inference commands on a shared workspace with a patchset", needsShared(), () => {
+  const WS = sharedPath("workspaces/pyhf-tests-patchset/example_bkgonly.json");
+  const PS = sharedPath("workspaces/pyhf-tests-patchset/example_patchset.json");
+  const patch = ["--patchset", PS, "--patch-name", "patch_channel1_signal_syst1"];
+  test("cls, upper-limit and significance reproduce pyhf (CLs 0.52998, limit 2.42739, p0 0.029423)", () => {
+    const c = json("cls", WS, ...patch);
+    assert.ok(Math.abs(c.cls_obs - 0.5299782469432854) < 1e-3);
+    const u = json("upper-limit", WS, ...patch);
+    assert.ok(Math.abs(u.obs - 2.427386844092002) < 0.01 * 2.427386844092002);
+    const s = json("significance", WS, ...patch);
+    assert.ok(Math.abs(s.p0_obs - 0.02942332072755754) < 1e-3 * 0.0294);
+  });
+  test("a limit above the POI bound is reported in the human output (bound extended); a POI-less workspace is a one-line input error", () => {
+    const r = run("upper-limit", sharedPath("workspaces/atlas-susy-2018-14-smodels/Comb_bkgonly.json"),
+      "--patchset", sharedPath("workspaces/atlas-susy-2018-14-smodels/Comb_bkgonly.synthetic_signal_patchset.json"), "--patch-name", "synthetic_signal");
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /above the POI's upper bound 10; the bound was extended to 20/);
+    const nopoi = run("cls", sharedPath("workspaces/pyhf-tests-misc/poiless.json"));
+    assert.equal(nopoi.code, 1);
+    assert.match(nopoi.err, /^searchlight: .*poiless\.json: .*no POI/);
+    assert.equal(nopoi.err.trim().split("\n").length, 1);
+  });
 });
