@@ -8,6 +8,7 @@ import { register as upperLimit } from "./upper-limit.ts";
 import { register as significance } from "./significance.ts";
 import { register as scan } from "./scan.ts";
 import { register as ranking } from "./ranking.ts";
+import { register as batch } from "./batch.ts";
 import { register as patchset } from "./patchset.ts";
 import { register as workspace } from "./workspace.ts";
 
@@ -21,6 +22,7 @@ export const COMMANDS: Register[] = [
   significance,
   scan,
   ranking,
+  batch,
   serve,
   patchset,
   workspace,
