@@ -9,6 +9,7 @@ import { register as significance } from "./significance.ts";
 import { register as scan } from "./scan.ts";
 import { register as ranking } from "./ranking.ts";
 import { register as batch } from "./batch.ts";
+import { register as bump } from "./bump.ts";
 import { register as patchset } from "./patchset.ts";
 import { register as workspace } from "./workspace.ts";
 
@@ -23,6 +24,7 @@ export const COMMANDS: Register[] = [
   scan,
   ranking,
   batch,
+  bump,
   serve,
   patchset,
   workspace,
