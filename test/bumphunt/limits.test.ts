@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { WindowLikelihood } from "../../src/bumphunt/window-likelihood.ts";
 import { WindowFits, clsAsymptotic, discovery, qTilde, windowLimit } from "../../src/bumphunt/limits.ts";
-import { normalCdf } from "../../src/math/special.ts";
+import { caseC } from "./case-c.ts";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 const diag = (B: number, v: number) => { const c = new Float64Array(B * B); for (let i = 0; i < B; i++) c[i * B + i] = v; return c; };
@@ -38,21 +38,7 @@ test("§18.2 case A at A = 20: CLs 0.233087, CL_sb 0.116729, CL_b 0.500796, q_ob
 });
 
 test("§18.2 case C: A_up = 2295.12 (observed) and 2194.15 (n = round(b)); Z = 0.134408", () => {
-  const edges = Array.from({ length: 13 }, (_, i) => 0.045 + (i * 0.006) / 12);
-  const x = edges.slice(0, 12).map((e, i) => 0.5 * (e + edges[i + 1]));
-  const b = x.map((v) => 5000 * Math.exp(-(v - 0.045) / 0.02));
-  const C = new Float64Array(144);
-  for (let i = 0; i < 12; i++) for (let j = 0; j < 12; j++) {
-    const S = 4e-4 * Math.exp(-((Math.log(x[i]) - Math.log(x[j])) ** 2) / (2 * 0.05 ** 2));
-    C[i * 12 + j] = b[i] * b[j] * (Math.exp(S) - 1);
-  }
-  const fe = Array.from({ length: 73 }, (_, i) => 0.03 + (i * 0.036) / 72);
-  const w: number[] = [];
-  for (let i = 0; i < 72; i++) {
-    const c = 0.5 * (fe[i] + fe[i + 1]);
-    if (c >= 0.045 && c <= 0.051) w.push(normalCdf((fe[i + 1] - 0.048) / 0.0025) - normalCdf((fe[i] - 0.048) / 0.0025));
-  }
-  const n = [4944, 4824, 4706, 4592, 4479, 4370, 4262, 4157, 4053, 3952, 3854, 3757];
+  const { n, b, C, w } = caseC();
   const lim = windowLimit(new WindowLikelihood({ n, b, C, w }));
   assert.ok(rel(lim.aUp, 2295.12) < 1e-4, `A_up ${lim.aUp}`);
   // hps_gpr's q0 carries ~3e-3 relative optimiser noise (see window-likelihood.test.ts): Z to 2e-3

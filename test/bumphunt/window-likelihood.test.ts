@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { WindowLikelihood, sqrtFactor } from "../../src/bumphunt/window-likelihood.ts";
 import { fit, uncertainties } from "../../src/likelihood/fit.ts";
-import { normalCdf } from "../../src/math/special.ts";
+import { caseC } from "./case-c.ts";
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
@@ -49,25 +49,9 @@ test("§18.2 case B: n = 30s gives Â = 27.2851, σ_A = 9.32365; n = 0 gives Â 
 });
 
 test("§18.2 case C: 12-bin correlated window: Â = 150.407, σ_A = 1119.23, q0 = 0.0180655", () => {
-  const edges = Array.from({ length: 13 }, (_, i) => 0.045 + (i * 0.006) / 12);
-  const x = edges.slice(0, 12).map((e, i) => 0.5 * (e + edges[i + 1]));
-  const b = x.map((v) => 5000 * Math.exp(-(v - 0.045) / 0.02));
-  const C = new Float64Array(144);
-  for (let i = 0; i < 12; i++) {
-    for (let j = 0; j < 12; j++) {
-      const S = 4e-4 * Math.exp(-((Math.log(x[i]) - Math.log(x[j])) ** 2) / (2 * 0.05 ** 2));
-      C[i * 12 + j] = b[i] * b[j] * (Math.exp(S) - 1);
-    }
-  }
-  const fe = Array.from({ length: 73 }, (_, i) => 0.03 + (i * 0.036) / 72);
-  const w: number[] = [];
-  for (let i = 0; i < 72; i++) {
-    const c = 0.5 * (fe[i] + fe[i + 1]);
-    if (c >= 0.045 && c <= 0.051) w.push(normalCdf((fe[i + 1] - 0.048) / 0.0025) - normalCdf((fe[i] - 0.048) / 0.0025));
-  }
+  const { n, b, C, w } = caseC();
   assert.equal(w.length, 12);
   assert.ok(Math.abs(w.reduce((s, v) => s + v, 0) - 0.769861) < 1e-6);
-  const n = [4944, 4824, 4706, 4592, 4479, 4370, 4262, 4157, 4053, 3952, 3854, 3757];
   const lik = new WindowLikelihood({ n, b, C, w });
   const a = analyse(lik);
   assert.ok(rel(a.free.pars[0], 150.407) < 1e-4, `Â = ${a.free.pars[0]}`);
