@@ -13,6 +13,7 @@ import type { FitOptions } from "../likelihood/fit.ts";
 import type { Likelihood } from "../likelihood/types.ts";
 import { Rng } from "../math/rng.ts";
 import { ProfileFits, testStatistic, type TestStatistic } from "./test-statistics.ts";
+import { guardNegativeRates } from "./rate-guard.ts";
 
 /** Percentiles of the b-only distribution at −2σ … +2σ, as pyhf (numpy linear percentile). */
 export const EXPECTED_PERCENTILES = [2.27501319, 15.86552539, 50, 84.13447461, 97.72498681];
@@ -34,8 +35,13 @@ export interface ToyBatch {
 /** Runs toy batches (in order of the returned array) and calls `onDone(i)` after batch i. */
 export type ToyExecutor = (batches: ToyBatch[], onDone?: (index: number) => void) => Promise<number[][]>;
 
-/** Test statistics of toys [start, end) of one kind; NaN for a toy whose fits throw. */
-export function runToyBatch(lik: Likelihood, b: ToyBatch): number[] {
+/**
+ * Test statistics of toys [start, end) of one kind; NaN for a toy whose fits throw. Toy fits
+ * see negative expected rates as −ln L = +∞ (rate-guard.ts): fluctuated data can pull nuisance
+ * parameters to where an extrapolated rate crosses zero and −ln L is unbounded below.
+ */
+export function runToyBatch(model: Likelihood, b: ToyBatch): number[] {
+  const lik = guardNegativeRates(model);
   const pars = Float64Array.from(b.pars);
   const out: number[] = [];
   const data = new Float64Array(lik.nMain + lik.nAux);

@@ -1,0 +1,33 @@
+// A Likelihood wrapper that treats a negative expected main-bin rate as outside the model
+// (−ln L = +∞). Needed because a continuous Poisson term with n = 0 is ν itself, so a model
+// whose interpolation lets ν go negative (e.g. large histosys/normsys pulls extrapolated
+// linearly) has a −ln L unbounded below there: a toy fit then runs off to ν → −∞ (seen on
+// atlas-susy-2019-09 off-shell toys: 2NLL ≈ −6e8 after thousands of iterations). The
+// optimiser backs off from non-finite values, so guarded fits stay in the physical region.
+import type { Rng } from "../math/rng.ts";
+import type { Likelihood } from "../likelihood/types.ts";
+
+export function guardNegativeRates(lik: Likelihood): Likelihood {
+  const buf = new Float64Array(lik.nMain + lik.nAux);
+  const negative = (pars: Float64Array): boolean => {
+    lik.expected(pars, buf);
+    for (let i = 0; i < lik.nMain; i++) if (buf[i] < 0) return true;
+    return false;
+  };
+  const guarded: Likelihood = {
+    parameters: lik.parameters,
+    poi: lik.poi,
+    nMain: lik.nMain,
+    nAux: lik.nAux,
+    observed: lik.observed,
+    nll: (pars, data) => (negative(pars) ? Infinity : lik.nll(pars, data)),
+    nllGrad: (pars, data, grad) => {
+      if (negative(pars)) { grad.fill(0); return Infinity; }
+      return lik.nllGrad(pars, data, grad);
+    },
+    expected: (pars, out) => lik.expected(pars, out),
+    sample: (pars: Float64Array, rng: Rng, out?: Float64Array) => lik.sample(pars, rng, out),
+  };
+  if (lik.curvature) guarded.curvature = (pars, data, out) => lik.curvature!(pars, data, out);
+  return guarded;
+}
