@@ -136,7 +136,7 @@ export interface ToyOptions {
   seed?: number;
   testStat?: "qtilde" | "q";
   fit?: FitOptions;
-  /** Toys per batch (default 25): the unit of work handed to an executor. */
+  /** Toys per batch (default 10): the unit of work handed to an executor (small batches balance the workers). */
   batch?: number;
   /**
    * Generating parameters: "fit" (default) — the conditional fits to the observed data at μ
@@ -151,7 +151,7 @@ export interface ToyOptions {
 /** The batches of a toy run at μ: s+b toys from `sbPars`, b toys from `bPars`. */
 export function toyBatches(mu: number, sbPars: ArrayLike<number>, bPars: ArrayLike<number>, o: ToyOptions = {}): ToyBatch[] {
   const ntoys = o.ntoys ?? 2000;
-  const size = o.batch ?? 25;
+  const size = o.batch ?? 10;
   const tasks: ToyBatch[] = [];
   for (const [parity, pars] of [[0, Array.from(sbPars)], [1, Array.from(bPars)]] as const) {
     for (let s = 0; s < ntoys; s += size) {
