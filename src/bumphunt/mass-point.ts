@@ -53,8 +53,38 @@ export interface MassPointRow {
   error: string;
 }
 
-export function evaluateMassPoint(dataset: string, sp: Spectrum, m0: number, sigma: number, o: MassPointOptions): MassPointRow {
+export interface MassPointInputs {
+  blind: number[];
+  train: number[];
+  /** GP prediction at the window (count space). */
+  b: Float64Array;
+  C: Float64Array;
+  /** Window template (not renormalised), observed window counts, ρ and K = A per unit ε². */
+  w: number[];
+  n: number[];
+  rho: number;
+  aPerEps2: number;
+  gp: { kernel: string; constant: number; lengthScale: number; lml: number; lsBounds: [number, number, number] };
+}
+
+/** Everything the statistics of one mass need (spec §1): windows, GP (b, C), template, ρ, K. */
+export function massPointInputs(sp: Spectrum, m0: number, sigma: number, o: MassPointOptions): MassPointInputs {
   const kB = o.blindNSigma ?? 1.64;
+  if (!(sigma > 0)) throw new Error(`σ(${m0}) = ${sigma} is not positive`);
+  const { blind, train } = windows(sp.centres, m0, sigma, kB, o.trainNSigma ?? kB);
+  if (blind.length === 0) throw new Error("the blind window contains no bins");
+  const gpOpts: GpBackgroundOptions = { ...(o.gp ?? {}), lsHiFloor: o.lsStat ? { stat: o.lsStat, factor: 0.8 } : o.gp?.lsHiFloor };
+  const pred = predictBackground(sp.centres, sp.counts, train, blind, sigmaX(m0, sigma), gpOpts);
+  const wFull = fullTemplate(sp.edges, m0, sigma);
+  const rho = localDensity(sp.edges, sp.counts, m0, sigma, o.densityNSigma ?? kB);
+  return {
+    blind, train, b: pred.b, C: pred.C, w: blind.map((i) => wFull[i]), n: blind.map((i) => Math.round(sp.counts[i])),
+    rho, aPerEps2: yieldPerEps2(m0, o.fRad, rho),
+    gp: { kernel: pred.kernel, constant: pred.constant, lengthScale: pred.lengthScale, lml: pred.lml, lsBounds: pred.lsBounds },
+  };
+}
+
+export function evaluateMassPoint(dataset: string, sp: Spectrum, m0: number, sigma: number, o: MassPointOptions): MassPointRow {
   const row: MassPointRow = {
     dataset, mass_GeV: m0, sigma_mass_res_GeV: sigma, n_blind_bins: 0, n_train_bins: 0, obs_window_counts: NaN, bkg_window_mean: NaN,
     A_hat: NaN, sigma_A: NaN, A_up: NaN, eps2_up: NaN, p0_analytic: NaN, Z_analytic: NaN, integral_density: NaN, A_per_eps2: NaN, f_blind: NaN,
@@ -62,21 +92,14 @@ export function evaluateMassPoint(dataset: string, sp: Spectrum, m0: number, sig
     cls_statistic: "tilde_q_mu", cls_calibration: "asymptotic", ok: false, error: "",
   };
   try {
-    if (!(sigma > 0)) throw new Error(`σ(${m0}) = ${sigma} is not positive`);
-    const { blind, train } = windows(sp.centres, m0, sigma, kB, o.trainNSigma ?? kB);
-    row.n_blind_bins = blind.length;
-    row.n_train_bins = train.length;
-    if (blind.length === 0) throw new Error("the blind window contains no bins");
-    const gpOpts: GpBackgroundOptions = { ...(o.gp ?? {}), lsHiFloor: o.lsStat ? { stat: o.lsStat, factor: 0.8 } : o.gp?.lsHiFloor };
-    const pred = predictBackground(sp.centres, sp.counts, train, blind, sigmaX(m0, sigma), gpOpts);
-    Object.assign(row, { gp_kernel: pred.kernel, gp_constant: pred.constant, gp_length_scale: pred.lengthScale, gp_lml: pred.lml, gp_ls_lo: pred.lsBounds[0], gp_ls_hi: pred.lsBounds[1] });
-    const wFull = fullTemplate(sp.edges, m0, sigma);
-    const w = blind.map((i) => wFull[i]);
-    row.f_blind = w.reduce((a, v) => a + v, 0);
-    const n = blind.map((i) => Math.round(sp.counts[i]));
-    row.obs_window_counts = n.reduce((a, v) => a + v, 0);
-    row.bkg_window_mean = pred.b.reduce((a, v) => a + v, 0);
-    const lik = new WindowLikelihood({ n, b: pred.b, C: pred.C, w });
+    const x = massPointInputs(sp, m0, sigma, o);
+    row.n_blind_bins = x.blind.length;
+    row.n_train_bins = x.train.length;
+    Object.assign(row, { gp_kernel: x.gp.kernel, gp_constant: x.gp.constant, gp_length_scale: x.gp.lengthScale, gp_lml: x.gp.lml, gp_ls_lo: x.gp.lsBounds[0], gp_ls_hi: x.gp.lsBounds[1] });
+    row.f_blind = x.w.reduce((a, v) => a + v, 0);
+    row.obs_window_counts = x.n.reduce((a, v) => a + v, 0);
+    row.bkg_window_mean = x.b.reduce((a, v) => a + v, 0);
+    const lik = new WindowLikelihood({ n: x.n, b: x.b, C: x.C, w: x.w });
     const lim = windowLimit(lik, { alpha: o.alpha ?? 0.05 });
     const free = lim.obs.free;
     row.A_hat = free.pars[0];
@@ -85,8 +108,8 @@ export function evaluateMassPoint(dataset: string, sp: Spectrum, m0: number, sig
     const d = discovery(lim.obs);
     row.p0_analytic = d.p0;
     row.Z_analytic = d.Z;
-    row.integral_density = localDensity(sp.edges, sp.counts, m0, sigma, o.densityNSigma ?? kB);
-    row.A_per_eps2 = yieldPerEps2(m0, o.fRad, row.integral_density);
+    row.integral_density = x.rho;
+    row.A_per_eps2 = x.aPerEps2;
     row.eps2_up = row.A_up / row.A_per_eps2;
     row.ok = lim.converged && free.converged;
     if (!row.ok) row.error = "fit or limit did not converge";

@@ -8,10 +8,10 @@ import { fileURLToPath } from "node:url";
 import { InputError } from "../io/errors.ts";
 import { Progress } from "../batch/progress.ts";
 import { defaultWorkers, runPool } from "../batch/pool.ts";
-import { hpsScanJob, toCsv, withGlobal, type ScanJob } from "../bumphunt/scan.ts";
+import { bandsCsv, hpsScanJob, toCsv, withGlobal, type BandRow, type ScanJob } from "../bumphunt/scan.ts";
 import type { MassPointRow } from "../bumphunt/mass-point.ts";
 import { HPS_DATASETS } from "../bumphunt/spectrum.ts";
-import { linePlot } from "../plot/charts.ts";
+import { bandPlot, linePlot } from "../plot/charts.ts";
 import { writeFigure } from "../plot/render.ts";
 import { fmtNum, printJson, table } from "./format.ts";
 
@@ -100,5 +100,35 @@ export function register(program: Command): void {
       if (best) process.stdout.write(`largest local significance: Z = ${fmtNum(best.Z_analytic)} at ${fmtNum(mev(best))} MeV (global Z = ${fmtNum(best.Z_global)}, N_eff = ${fmtNum(best.n_eff)})\n`);
       if (failed.length) process.stdout.write(table([["mass [GeV]", "error"], ...failed.map((r) => [String(r.mass_GeV), r.error])]) + "\n");
       process.stdout.write(`wrote ${join(o.outputDir, "results_single.csv")} and ${plots}/\n`);
+    });
+
+  common(bump.command("bands").description("expected upper-limit bands from background-only conditional-GP toys; ul_bands_<d>.csv and Brazil plots"))
+    .option("--mass-min <GeV>", "lowest mass")
+    .option("--mass-max <GeV>", "highest mass")
+    .option("--step <GeV>", "grid step", "0.001")
+    .option("--toys <n>", "pseudo-experiments per mass", "1000")
+    .option("--seed <s>", "random seed", "12345")
+    .option("--output-dir <dir>", "output folder", "out/bump")
+    .option("--workers <n>", "worker threads (default: all cores)")
+    .action(async (o: BumpCli & { massMin?: string; massMax?: string; step: string; toys: string; seed: string; outputDir: string }) => {
+      const j = job(o, { massMin: num("--mass-min", o.massMin), massMax: num("--mass-max", o.massMax), step: num("--step", o.step) });
+      const nToys = Math.max(1, Math.floor(num("--toys", o.toys)!));
+      const workers = o.workers ? Math.max(1, Math.floor(num("--workers", o.workers)!)) : defaultWorkers();
+      const bar = new Progress(j.masses.length, `bands ${o.dataset}`);
+      const t0 = performance.now();
+      const rows = await runPool<number, BandRow>({ module: new URL("../bumphunt/scan.ts", import.meta.url).href, factory: "bandsRunner", args: { job: j, nToys, seed: num("--seed", o.seed)! } },
+        j.masses.map((_, i) => i), workers, () => bar.tick());
+      bar.finish();
+      mkdirSync(o.outputDir, { recursive: true });
+      writeFileSync(join(o.outputDir, `ul_bands_${o.dataset}.csv`), bandsCsv(rows));
+      const ok = rows.filter((r) => !r.error);
+      const mev = (r: BandRow) => 1000 * r.mass_GeV;
+      for (const [key, title, log] of [["A", "signal yield upper limit A (95% CL)", false], ["eps2", "ε² upper limit (95% CL)", true]] as const) {
+        const g = (k: string) => ok.map((r) => (r as unknown as Record<string, number>)[`${key}_${k}`]);
+        await writeFigure(bandPlot({ x: ok.map(mev), median: g("med"), minus1: g("lo1"), plus1: g("hi1"), minus2: g("lo2"), plus2: g("hi2"), observed: g("obs"), xAxis: { title: "m(A') [MeV]" }, yAxis: { title, log } }), join(o.outputDir, "summary_plots", `ul_bands_${key}_${o.dataset}`));
+      }
+      const failedToys = rows.reduce((a, r) => a + r.n_failed, 0);
+      if (o.json) return printJson({ rows, seconds: (performance.now() - t0) / 1000, failed_masses: rows.length - ok.length, failed_toys: failedToys });
+      process.stdout.write(`${o.dataset}: bands at ${rows.length} masses × ${nToys} toys in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${rows.length - ok.length} masses failed, ${failedToys} toys failed\nwrote ${join(o.outputDir, `ul_bands_${o.dataset}.csv`)}\n`);
     });
 }

@@ -48,6 +48,25 @@ describe("HPS 2015 spectrum", needsShared(), () => {
     }
   });
 
+  test("bump bands: ul_bands_2015.csv with ordered quantiles, the observed limit and no failed toys", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sl-bands-"));
+    try {
+      const r = spawnSync(process.execPath, [BIN, "bump", "bands", "--shared", SHARED, "--mass-min", "0.05", "--mass-max", "0.051", "--toys", "40", "--output-dir", dir, "--workers", "2", "--json"], { encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout);
+      assert.equal(out.rows.length, 2);
+      assert.equal(out.failed_toys, 0);
+      for (const row of out.rows) {
+        assert.ok(row.A_lo2 <= row.A_lo1 && row.A_lo1 <= row.A_med && row.A_med <= row.A_hi1 && row.A_hi1 <= row.A_hi2);
+        assert.ok(Math.abs(row.eps2_med * (row.A_obs / row.eps2_obs) - row.A_med) < 1e-6 * row.A_med);
+        assert.ok(row.p_two >= 0 && row.p_two <= 1);
+      }
+      assert.ok(existsSync(join(dir, "ul_bands_2015.csv")) && existsSync(join(dir, "summary_plots", "ul_bands_eps2_2015.png")));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("bad input: an unknown dataset and a mass outside the scan range are one-line errors", () => {
     const bad = spawnSync(process.execPath, [BIN, "bump", "test", "--dataset", "2017", "--mass", "0.05"], { encoding: "utf8" });
     assert.equal(bad.status, 1);
