@@ -1,7 +1,8 @@
 // A pool of worker threads for independent units of work (toys, mass points, patches).
 // Each worker builds its runner once from a serialisable recipe (module URL, factory export,
-// arguments); tasks go to whichever worker is free and results come back by task index, so
-// the output is the same whatever the number of workers.
+// arguments) and keeps it for every task it is given, across runs; tasks go to whichever
+// worker is free and results come back by task index, so the output is the same whatever the
+// number of workers. Workers ≤ 1 runs everything in this thread (no worker start-up cost).
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 
@@ -14,50 +15,126 @@ export interface Recipe {
   args: unknown;
 }
 
+interface Runner {
+  run(task: unknown): unknown | Promise<unknown>;
+}
+
 /** Default worker count: every core. */
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
+async function buildRunner(recipe: Recipe): Promise<Runner> {
+  const mod = await import(recipe.module);
+  const factory = mod[recipe.factory];
+  if (typeof factory !== "function") throw new Error(`${recipe.module} has no export "${recipe.factory}"`);
+  return await factory(recipe.args);
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  busy: boolean;
+}
+
+/** Persistent workers for many runs of the same recipe; `close()` when done. */
+export class WorkerPool<T, R> {
+  private local?: Promise<Runner>;
+  private readonly slots: Slot[] = [];
+  private current?: {
+    tasks: T[];
+    results: R[];
+    next: number;
+    done: number;
+    onDone?: (index: number) => void;
+    resolve: (r: R[]) => void;
+    reject: (e: Error) => void;
+  };
+  private failure?: Error;
+
+  constructor(readonly recipe: Recipe, readonly workers = defaultWorkers()) {}
+
+  /** Run `tasks` (one run at a time); `onDone(i)` after each task, in completion order. */
+  async run(tasks: T[], onDone?: (index: number) => void): Promise<R[]> {
+    if (this.current) throw new Error("WorkerPool.run: a run is already in progress");
+    if (this.failure) throw this.failure;
+    if (this.workers <= 1) {
+      const runner = await (this.local ??= buildRunner(this.recipe));
+      const results: R[] = new Array(tasks.length);
+      for (let i = 0; i < tasks.length; i++) {
+        results[i] = (await runner.run(tasks[i])) as R;
+        onDone?.(i);
+      }
+      return results;
+    }
+    if (tasks.length === 0) return [];
+    this.start(Math.min(this.workers, tasks.length));
+    return new Promise<R[]>((resolve, reject) => {
+      this.current = { tasks, results: new Array(tasks.length), next: 0, done: 0, onDone, resolve, reject };
+      for (const s of this.slots) this.feed(s);
+    });
+  }
+
+  /** Terminate the workers. */
+  async close(): Promise<void> {
+    const ws = this.slots.splice(0).map((s) => s.worker);
+    await Promise.all(ws.map((w) => w.terminate()));
+  }
+
+  private start(n: number): void {
+    while (this.slots.length < n) {
+      const slot: Slot = { worker: new Worker(new URL("./worker.mjs", import.meta.url), { workerData: this.recipe }), ready: false, busy: false };
+      this.slots.push(slot);
+      slot.worker.on("message", (msg: { ready?: boolean; id?: number; ok?: boolean; result?: R; error?: string }) => {
+        if (msg.ready) {
+          slot.ready = true;
+          return this.feed(slot);
+        }
+        slot.busy = false;
+        const run = this.current;
+        if (!run) return;
+        if (!msg.ok) return this.fail(new Error(`task ${msg.id}: ${msg.error}`));
+        run.results[msg.id!] = msg.result as R;
+        run.done++;
+        run.onDone?.(msg.id!);
+        if (run.done === run.tasks.length) {
+          this.current = undefined;
+          run.resolve(run.results);
+        } else this.feed(slot);
+      });
+      slot.worker.on("error", (e) => this.fail(e instanceof Error ? e : new Error(String(e))));
+      slot.worker.on("exit", (code) => {
+        if (code !== 0 && this.slots.includes(slot)) this.fail(new Error(`worker exited with code ${code}`));
+      });
+    }
+  }
+
+  private feed(slot: Slot): void {
+    const run = this.current;
+    if (!run || !slot.ready || slot.busy || run.next >= run.tasks.length) return;
+    const id = run.next++;
+    slot.busy = true;
+    slot.worker.postMessage({ id, task: run.tasks[id] });
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    const run = this.current;
+    this.current = undefined;
+    run?.reject(e);
+    void this.close();
+  }
+}
+
 /**
- * Run `tasks` with the recipe's runner on `workers` threads (workers ≤ 1: in this thread).
- * `onDone` is called after each task (for progress bars).
+ * Run `tasks` with the recipe's runner on `workers` threads (workers ≤ 1: in this thread),
+ * then stop the workers. `onDone` is called after each task (for progress bars).
  */
 export async function runPool<T, R>(recipe: Recipe, tasks: T[], workers = defaultWorkers(), onDone?: (index: number) => void): Promise<R[]> {
-  const results: R[] = new Array(tasks.length);
-  if (workers <= 1 || tasks.length <= 1) {
-    const mod = await import(recipe.module);
-    const runner = await mod[recipe.factory](recipe.args);
-    for (let i = 0; i < tasks.length; i++) {
-      results[i] = (await runner.run(tasks[i])) as R;
-      onDone?.(i);
-    }
-    return results;
-  }
-  const n = Math.min(workers, tasks.length);
-  let next = 0;
-  const pool: Worker[] = [];
+  const pool = new WorkerPool<T, R>(recipe, tasks.length <= 1 ? 1 : workers);
   try {
-    await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
-      const w = new Worker(new URL("./worker.mjs", import.meta.url), { workerData: recipe });
-      pool.push(w);
-      const feed = () => {
-        if (next >= tasks.length) { resolve(); return; }
-        const id = next++;
-        w.postMessage({ id, task: tasks[id] });
-      };
-      w.on("message", (msg: { ready?: boolean; id?: number; ok?: boolean; result?: R; error?: string }) => {
-        if (msg.ready) return feed();
-        if (!msg.ok) return reject(new Error(`task ${msg.id}: ${msg.error}`));
-        results[msg.id!] = msg.result as R;
-        onDone?.(msg.id!);
-        feed();
-      });
-      w.on("error", reject);
-      w.on("exit", (code) => { if (code !== 0) reject(new Error(`worker exited with code ${code}`)); });
-    })));
+    return await pool.run(tasks, onDone);
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await pool.close();
   }
-  return results;
 }
