@@ -14,6 +14,7 @@ import { HPS_DATASETS } from "../bumphunt/spectrum.ts";
 import { bandPlot, linePlot } from "../plot/charts.ts";
 import { writeFigure } from "../plot/render.ts";
 import { fmtNum, printJson, table } from "./format.ts";
+import { registerSlurm } from "./bump-slurm.ts";
 
 const SHARED = fileURLToPath(new URL("../../../shared/", import.meta.url));
 
@@ -54,6 +55,7 @@ function common(cmd: Command): Command {
 
 export function register(program: Command): void {
   const bump = program.command("bump").description("GP bump hunt (HPS): mass scan, limits on A and ε², local and global significance");
+  registerSlurm(bump);
 
   common(bump.command("test").description("smoke test at one mass"))
     .requiredOption("--mass <GeV>", "mass hypothesis in GeV, e.g. 0.05")

@@ -12,6 +12,7 @@ import { register as batch } from "./batch.ts";
 import { register as bump } from "./bump.ts";
 import { register as patchset } from "./patchset.ts";
 import { register as workspace } from "./workspace.ts";
+import { register as marginal } from "./marginal.ts";
 
 export type Register = (program: Command) => void;
 
@@ -28,4 +29,5 @@ export const COMMANDS: Register[] = [
   serve,
   patchset,
   workspace,
+  marginal,
 ];

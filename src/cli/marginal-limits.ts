@@ -1,0 +1,4 @@
+// `searchlight marginal limits` (to be written).
+import type { Command } from "commander";
+
+export function registerLimits(_marginal: Command): void {}
