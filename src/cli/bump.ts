@@ -18,19 +18,19 @@ import { registerSlurm } from "./bump-slurm.ts";
 
 const SHARED = fileURLToPath(new URL("../../../shared/", import.meta.url));
 
-interface BumpCli {
+export interface BumpCli {
   dataset: string; shared?: string; file?: string; hist?: string; rebin?: string; restarts: string; blindNsigma: string;
   workers?: string; json?: boolean;
 }
 
-const num = (flag: string, v: string | undefined): number | undefined => {
+export const num = (flag: string, v: string | undefined): number | undefined => {
   if (v === undefined) return undefined;
   const x = Number(v);
   if (!Number.isFinite(x)) throw new InputError("", flag, `"${v}" is not a number`);
   return x;
 };
 
-function job(o: BumpCli, extra: { massMin?: number; massMax?: number; step?: number }): ScanJob {
+export function job(o: BumpCli, extra: { massMin?: number; massMax?: number; step?: number }): ScanJob {
   if (!HPS_DATASETS[o.dataset]) throw new InputError("", "--dataset", `"${o.dataset}": expected one of ${Object.keys(HPS_DATASETS).join(", ")}`);
   const sharedDir = resolve(o.shared ?? SHARED);
   const j = hpsScanJob(o.dataset, sharedDir, { ...extra, rebin: num("--rebin", o.rebin), restarts: num("--restarts", o.restarts), blindNSigma: num("--blind-nsigma", o.blindNsigma) });
@@ -41,7 +41,7 @@ function job(o: BumpCli, extra: { massMin?: number; massMax?: number; step?: num
   return j;
 }
 
-function common(cmd: Command): Command {
+export function common(cmd: Command): Command {
   return cmd
     .option("--dataset <d>", "2015, 2016 or 2021", "2015")
     .option("--shared <dir>", "folder holding hps/funcform_<d>_toys.root (default ../shared)")
