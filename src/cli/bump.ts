@@ -15,6 +15,7 @@ import { bandPlot, linePlot } from "../plot/charts.ts";
 import { writeFigure } from "../plot/render.ts";
 import { fmtNum, printJson, table } from "./format.ts";
 import { registerSlurm } from "./bump-slurm.ts";
+import { registerStudies } from "./bump-studies.ts";
 
 const SHARED = fileURLToPath(new URL("../../../shared/", import.meta.url));
 
@@ -56,6 +57,7 @@ export function common(cmd: Command): Command {
 export function register(program: Command): void {
   const bump = program.command("bump").description("GP bump hunt (HPS): mass scan, limits on A and ε², local and global significance");
   registerSlurm(bump);
+  registerStudies(bump);
 
   common(bump.command("test").description("smoke test at one mass"))
     .requiredOption("--mass <GeV>", "mass hypothesis in GeV, e.g. 0.05")
