@@ -31,6 +31,11 @@ export interface CompileOptions {
   modifierSettings?: ModifierSettings;
   /** File name used in error messages. */
   file?: string;
+  /**
+   * Channels whose main-measurement Poisson terms are left out of nll/nllGrad/curvature (their
+   * constraint terms stay): a "blinded" likelihood. expected()/expectedMain() still report them.
+   */
+  blindChannels?: string[];
 }
 
 /** Large-τ Poisson constraints are evaluated in a cancellation-free form above this aux value. */
@@ -87,6 +92,7 @@ export class HistFactoryModel implements Likelihood {
   private readonly lambda: Float64Array; // expected main rates
   private readonly wMain: Float64Array; // ∂nll/∂λ_b
   private readonly jac: Float64Array; // ∂λ_b/∂θ_k, row k (nPars × nMain)
+  private readonly inMain: Uint8Array; // 1 = main bin enters nll (0 = blinded)
   // --- data-constant cache (lnΓ terms depend on data only) ---
   private cacheData: Float64Array;
   private cacheConst = NaN;
@@ -218,6 +224,12 @@ export class HistFactoryModel implements Likelihood {
     this.wMain = new Float64Array(this.nMain);
     this.jac = new Float64Array(this.parameters.length * this.nMain);
     this.cacheData = new Float64Array(this.nMain + this.nAux).fill(NaN);
+    this.inMain = new Uint8Array(this.nMain).fill(1);
+    for (const name of opts.blindChannels ?? []) {
+      const c = st.channels.find((ch) => ch.name === name);
+      if (!c) throw new InputError(file, "blindChannels", `no channel "${name}" in the model (channels: ${st.channels.map((ch) => ch.name).join(", ")})`);
+      this.inMain.fill(0, c.offset, c.offset + c.nbins);
+    }
 
     this.observed = observedData(spec, st, file);
   }
@@ -229,6 +241,18 @@ export class HistFactoryModel implements Likelihood {
       for (let i = 0; i < ps.n && ps.auxOffset >= 0; i++) out[ps.auxOffset + i] = ps.auxdata[i];
     }
     return out;
+  }
+
+  /**
+   * λ_bin at `pars` and its gradient ∂λ_bin/∂θ written into `grad` (one main bin, e.g. the
+   * single signal-region bin of a discovery region). Allocates nothing.
+   */
+  expectedBinGrad(pars: Float64Array, bin: number, grad: Float64Array): number {
+    this.computeRates(pars, true);
+    this.fillJacobian(pars);
+    const { jac, nMain } = this;
+    for (let k = 0; k < this.parameters.length; k++) grad[k] = jac[k * nMain + bin];
+    return this.lambda[bin];
   }
 
   /** Expected main rates λ_b at `pars` (written to the internal buffer and returned as a copy). */
@@ -336,7 +360,7 @@ export class HistFactoryModel implements Likelihood {
     }
     if (same) return this.cacheConst;
     let s = 0;
-    for (let b = 0; b < this.nMain; b++) s += lgamma(data[b] + 1);
+    for (let b = 0; b < this.nMain; b++) if (this.inMain[b]) s += lgamma(data[b] + 1);
     for (let j = 0; j < this.pPar.length; j++) {
       const aux = data[this.pAux[j]];
       if (aux < STABLE_POISSON_AUX) s += lgamma(aux + 1);
@@ -350,9 +374,10 @@ export class HistFactoryModel implements Likelihood {
   private evaluate(pars: Float64Array, data: Float64Array, grad: Float64Array | null): number {
     const withGrad = grad !== null;
     this.computeRates(pars, withGrad);
-    const { lambda, wMain } = this;
+    const { lambda, wMain, inMain } = this;
     let nll = this.dataConstant(data) + this.gConst;
     for (let b = 0; b < this.nMain; b++) {
+      if (inMain[b] === 0) { wMain[b] = 0; continue; }
       const lam = lambda[b], n = data[b];
       nll += lam - (n === 0 ? 0 : n * Math.log(lam));
       wMain[b] = 1 - (n === 0 ? 0 : n / lam);
@@ -437,7 +462,7 @@ export class HistFactoryModel implements Likelihood {
       let acc = 0;
       for (let b = 0; b < nMain; b++) {
         const lam = lambda[b];
-        if (lam > 0) acc += (jac[r + b] * jac[r + b]) / lam;
+        if (lam > 0 && this.inMain[b]) acc += (jac[r + b] * jac[r + b]) / lam;
       }
       out[k] = acc;
     }

@@ -1,0 +1,171 @@
+// Fits of the blinded region model that make background priors (specs/interval_evidence.md §3.3):
+// - `normal`: blinded MLE x̂, C = inverse Hessian, g = ∇b(x̂): b̂, σ_b = √(gᵀCg), σ_log = σ_b/b̂;
+// - `linspace`: profile of the blinded objective along b(x) = y on a grid of y (levels = minima);
+// - `signal`: profile of the blinded objective − ln Pois(n | max(b,0) + s) on a grid of s.
+// Optimiser failures are recorded with the results, never dropped (§9 "RegionFit").
+import { fit } from "../likelihood/fit.ts";
+import { minimize } from "../optimize/minimize.ts";
+import { covarianceFromHessian, hessianFromGradient } from "../optimize/hessian.ts";
+import type { BlindedRegion } from "./blind.ts";
+
+export interface FitFailure {
+  /** What was being fitted (e.g. "normal", "linspace y=3.1"). */
+  where: string;
+  message: string;
+}
+
+export interface BlindFit {
+  x: Float64Array;
+  nll: number;
+  converged: boolean;
+  message: string;
+  /** Covariance over all parameters (n×n, zero rows for fixed ones). */
+  covariance: Float64Array;
+  /** b̂ and g = ∇b(x̂). */
+  yield: number;
+  grad: Float64Array;
+  failures: FitFailure[];
+}
+
+/** `normal.json` (§4). */
+export interface NormalJson {
+  yield_linear: number;
+  error_linear: number;
+  error_log: number;
+}
+
+/** Blinded maximum-likelihood fit with its Hessian covariance and the SR-yield gradient. */
+export function fitBlinded(br: BlindedRegion): BlindFit {
+  const failures: FitFailure[] = [];
+  let r = fit(br.model, br.data);
+  // A second start from the first result (fresh curvature) guards against early stops.
+  const r2 = fit(br.model, br.data, { init: r.pars });
+  if (r2.nll < r.nll) r = r2;
+  if (!r.converged) failures.push({ where: "normal", message: r.message });
+  const n = br.nPars;
+  const fg = (x: Float64Array, g: Float64Array) => br.nllGrad(x, g);
+  const H = hessianFromGradient(fg, r.pars, br.lower, br.upper);
+  const cov = covarianceFromHessian(H, n, Array.from(br.fixed, (f) => !f));
+  if (cov.flatDirections > 0) failures.push({ where: "normal", message: `Hessian has ${cov.flatDirections} flat direction(s): pseudo-inverse used` });
+  const grad = new Float64Array(n);
+  const b = br.srYieldGrad(r.pars, grad);
+  return { x: r.pars, nll: r.nll, converged: r.converged, message: r.message, covariance: cov.matrix, yield: b, grad, failures };
+}
+
+/** b̂, σ_b = √(gᵀCg) and σ_log = σ_b / b̂ (§3.3 `normal`). */
+export function normalFromFit(f: BlindFit): NormalJson {
+  const n = f.grad.length;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    let row = 0;
+    for (let j = 0; j < n; j++) row += f.covariance[i * n + j] * f.grad[j];
+    v += f.grad[i] * row;
+  }
+  const err = Math.sqrt(Math.max(v, 0));
+  return { yield_linear: f.yield, error_linear: err, error_log: err / f.yield };
+}
+
+/** 201-point grid linspace(start, stop, nbins + 1), computed as numpy does. */
+export function linspace(start: number, stop: number, num = 201): number[] {
+  const step = (stop - start) / (num - 1);
+  return Array.from({ length: num }, (_, i) => (i === num - 1 ? stop : start + i * step));
+}
+
+export interface ProfileResult {
+  /** Grid values (y for linspace, s for signal). */
+  grid: number[];
+  /** Minimised objective at each grid value (absolute −logpdf incl. constants). */
+  levels: number[];
+  /** Largest |b(x) − y| left at a grid point (linspace only). */
+  maxViolation: number;
+  failures: FitFailure[];
+}
+
+/**
+ * `linspace` (§3.3): for each y on the grid, min_x nll_blind(x) subject to b(x) = y, by an
+ * augmented Lagrangian (multiplier and penalty updates around bounded BFGS), warm-started
+ * from the neighbouring grid point, walking outwards from the grid point nearest b̂.
+ */
+export function profileYield(br: BlindedRegion, best: BlindFit, start: number, stop: number, num = 201): ProfileResult {
+  const grid = linspace(start, stop, num);
+  const levels = new Array<number>(num).fill(NaN);
+  const failures: FitFailure[] = [];
+  const n = br.nPars;
+  const sigma = Math.max(normalFromFit(best).error_linear, 1e-3 * Math.max(1, Math.abs(best.yield)));
+  const gb = new Float64Array(n);
+  const curv = new Float64Array(n);
+  let maxViolation = 0;
+  const solve = (i: number, x0: Float64Array): Float64Array => {
+    const y = grid[i];
+    let lam = 0; // multiplier of (b − y)
+    let rho = 10 / (sigma * sigma);
+    let x: Float64Array = Float64Array.from(x0);
+    let cPrev = Infinity;
+    let c = NaN;
+    let msg = "";
+    for (let outer = 0; outer < 30; outer++) {
+      const fg = (p: Float64Array, g: Float64Array): number => {
+        const f = br.nllGrad(p, g);
+        const b = br.srYieldGrad(p, gb);
+        const d = b - y;
+        const w = rho * d - lam;
+        for (let k = 0; k < n; k++) g[k] += w * gb[k];
+        return f - lam * d + 0.5 * rho * d * d;
+      };
+      br.model.curvature(x, br.data, curv);
+      br.srYieldGrad(x, gb);
+      for (let k = 0; k < n; k++) curv[k] += rho * gb[k] * gb[k];
+      const r = minimize(fg, x, { lower: br.lower, upper: br.upper, fixed: br.fixed, curvature: curv, maxIter: 5000 });
+      x = r.x;
+      msg = r.converged ? "" : r.message;
+      c = br.srYield(x) - y;
+      if (Math.abs(c) <= 1e-9 * Math.max(1, Math.abs(y))) break;
+      lam -= rho * c;
+      if (Math.abs(c) > 0.25 * Math.abs(cPrev)) rho *= 10;
+      cPrev = c;
+    }
+    maxViolation = Math.max(maxViolation, Math.abs(c));
+    if (msg) failures.push({ where: `linspace y=${y}`, message: msg });
+    if (Math.abs(c) > 1e-6 * Math.max(1, Math.abs(y))) failures.push({ where: `linspace y=${y}`, message: `constraint b(x) = y not met: |b − y| = ${Math.abs(c).toExponential(2)}` });
+    levels[i] = br.nll(x);
+    return x;
+  };
+  walkOutwards(grid, best.yield, best.x, solve);
+  return { grid, levels, maxViolation, failures };
+}
+
+/**
+ * `signal` (§3.3): for each s on the grid, min_x nll_blind(x) − ln Pois(n | max(b(x), 0) + s).
+ * Started from the unblinded best fit at s = 0 and warm-started along the grid.
+ */
+export function profileSignal(br: BlindedRegion, best: BlindFit, start: number, stop: number, num = 201): ProfileResult {
+  const grid = linspace(start, stop, num);
+  const levels = new Array<number>(num).fill(NaN);
+  const failures: FitFailure[] = [];
+  const work = new Float64Array(br.nPars);
+  let x = best.x;
+  for (let i = 0; i < num; i++) {
+    const s = grid[i];
+    const fg = (p: Float64Array, g: Float64Array) => br.signalNllGrad(p, s, g, work);
+    let r = minimize(fg, x, { lower: br.lower, upper: br.upper, fixed: br.fixed, maxIter: 5000 });
+    if (!r.converged) {
+      const r2 = minimize(fg, r.x, { lower: br.lower, upper: br.upper, fixed: br.fixed, maxIter: 5000 });
+      if (r2.fun <= r.fun) r = r2;
+    }
+    if (!r.converged) failures.push({ where: `signal s=${s}`, message: r.message });
+    levels[i] = r.fun;
+    x = r.x;
+  }
+  return { grid, levels, maxViolation: 0, failures };
+}
+
+/** Visit grid indices from the one nearest `centre` outwards, passing each the neighbour's solution. */
+function walkOutwards(grid: number[], centre: number, x0: Float64Array, solve: (i: number, x0: Float64Array) => Float64Array): void {
+  let i0 = 0;
+  for (let i = 1; i < grid.length; i++) if (Math.abs(grid[i] - centre) < Math.abs(grid[i0] - centre)) i0 = i;
+  const xc = solve(i0, x0);
+  let x = xc;
+  for (let i = i0 + 1; i < grid.length; i++) x = solve(i, x);
+  x = xc;
+  for (let i = i0 - 1; i >= 0; i--) x = solve(i, x);
+}
