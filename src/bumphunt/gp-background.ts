@@ -19,6 +19,10 @@ export interface GpBackgroundOptions {
   /** Manual bounds and init (policy "manual"). */
   lsManualBounds?: [number, number];
   lsManualInit?: number;
+  /** Bounds and init computed elsewhere (config policy, spec §4.3): [l_lo, l_hi, l_init]; overrides the policy. */
+  lsExplicit?: [number, number, number];
+  /** Noise model of non-empty bins (spec §4.1): "1/y" → 1/max(y, 1e-12); anything else → 1/max(y, 1). */
+  alphaModel?: string;
   /** Extra restarts of the hyperparameter fit (spec §4.4) and their seed. */
   nRestarts?: number;
   seed?: number;
@@ -40,6 +44,7 @@ export function sigmaX(m: number, sigma: number): number {
  * dataset statistic for the global one. Returns [l_lo, l_hi, l_init].
  */
 export function lengthScaleBounds(base: number, o: GpBackgroundOptions = {}): [number, number, number] {
+  if (o.lsExplicit) return [...o.lsExplicit];
   if ((o.lsPolicy ?? "resolution_scaled_local") === "manual") {
     const [lo, hi] = o.lsManualBounds ?? [0.001, 10];
     const init = Math.min(hi, Math.max(lo, o.lsManualInit ?? Math.sqrt(lo * hi)));
@@ -79,7 +84,8 @@ export function predictBackground(centres: ArrayLike<number>, counts: ArrayLike<
   const X = train.map((i) => Math.log(Math.max(centres[i], 1e-12)));
   const z = train.map((i) => (counts[i] > 0 ? Math.log(counts[i]) : 0));
   const alpha = train.map((i, k) => {
-    let a = counts[i] > 0 ? 1 / Math.max(counts[i], 1e-12) : (o.preZeroAlpha ?? 1.0);
+    const y = counts[i];
+    let a = y > 0 ? ((o.alphaModel ?? "1/y") === "1/y" ? 1 / Math.max(y, 1e-12) : 1 / Math.max(y, 1)) : (o.preZeroAlpha ?? 1.0);
     if (k < (o.preAlphaFirstN ?? 0)) a *= o.preAlphaFirstFactor ?? 0.1;
     return a;
   });

@@ -22,6 +22,8 @@ export interface MassPointOptions {
   gp?: GpBackgroundOptions;
   /** σ_x statistic over the dataset's scan range for the "dataset_stat" l_hi floor, if used. */
   lsStat?: number;
+  /** "expected_only" blanks every observed quantity (spec §3 data_visibility); the GP still runs. */
+  visibility?: "observed" | "expected_only";
 }
 
 export interface MassPointRow {
@@ -49,6 +51,13 @@ export interface MassPointRow {
   gp_ls_hi: number;
   cls_statistic: string;
   cls_calibration: string;
+  /** hps_gpr diagnostics (spec §10): blind window, σ_x, l_init, fit success, visibility. */
+  blind_lo: number;
+  blind_hi: number;
+  gp_ls_init: number;
+  sigma_x: number;
+  extract_success: boolean;
+  visibility: string;
   ok: boolean;
   error: string;
 }
@@ -65,6 +74,9 @@ export interface MassPointInputs {
   rho: number;
   aPerEps2: number;
   gp: { kernel: string; constant: number; lengthScale: number; lml: number; lsBounds: [number, number, number] };
+  /** Full-range template and count-space GP mean (for figures). */
+  wFull: Float64Array;
+  muFull: Float64Array;
 }
 
 /** Everything the statistics of one mass need (spec §1): windows, GP (b, C), template, ρ, K. */
@@ -81,24 +93,45 @@ export function massPointInputs(sp: Spectrum, m0: number, sigma: number, o: Mass
     blind, train, b: pred.b, C: pred.C, w: blind.map((i) => wFull[i]), n: blind.map((i) => Math.round(sp.counts[i])),
     rho, aPerEps2: yieldPerEps2(m0, o.fRad, rho),
     gp: { kernel: pred.kernel, constant: pred.constant, lengthScale: pred.lengthScale, lml: pred.lml, lsBounds: pred.lsBounds },
+    wFull, muFull: pred.muFull,
   };
 }
 
 export function evaluateMassPoint(dataset: string, sp: Spectrum, m0: number, sigma: number, o: MassPointOptions): MassPointRow {
+  return evaluateMassPointDetailed(dataset, sp, m0, sigma, o).row;
+}
+
+/** The row and, when the GP stage succeeded, the per-mass inputs (for the combination and figures). */
+export function evaluateMassPointDetailed(dataset: string, sp: Spectrum, m0: number, sigma: number, o: MassPointOptions): { row: MassPointRow; inputs?: MassPointInputs } {
+  const kB = o.blindNSigma ?? 1.64;
+  let inputs: MassPointInputs | undefined;
   const row: MassPointRow = {
     dataset, mass_GeV: m0, sigma_mass_res_GeV: sigma, n_blind_bins: 0, n_train_bins: 0, obs_window_counts: NaN, bkg_window_mean: NaN,
     A_hat: NaN, sigma_A: NaN, A_up: NaN, eps2_up: NaN, p0_analytic: NaN, Z_analytic: NaN, integral_density: NaN, A_per_eps2: NaN, f_blind: NaN,
     gp_kernel: "", gp_constant: NaN, gp_length_scale: NaN, gp_lml: NaN, gp_ls_lo: NaN, gp_ls_hi: NaN,
-    cls_statistic: "tilde_q_mu", cls_calibration: "asymptotic", ok: false, error: "",
+    cls_statistic: "tilde_q_mu", cls_calibration: "asymptotic",
+    blind_lo: m0 - kB * sigma, blind_hi: m0 + kB * sigma, gp_ls_init: NaN, sigma_x: sigmaX(m0, sigma), extract_success: false, visibility: "error",
+    ok: false, error: "",
   };
   try {
     const x = massPointInputs(sp, m0, sigma, o);
+    inputs = x;
+    row.gp_ls_init = x.gp.lsBounds[2];
     row.n_blind_bins = x.blind.length;
     row.n_train_bins = x.train.length;
     Object.assign(row, { gp_kernel: x.gp.kernel, gp_constant: x.gp.constant, gp_length_scale: x.gp.lengthScale, gp_lml: x.gp.lml, gp_ls_lo: x.gp.lsBounds[0], gp_ls_hi: x.gp.lsBounds[1] });
     row.f_blind = x.w.reduce((a, v) => a + v, 0);
     row.obs_window_counts = x.n.reduce((a, v) => a + v, 0);
     row.bkg_window_mean = x.b.reduce((a, v) => a + v, 0);
+    row.integral_density = x.rho;
+    row.A_per_eps2 = x.aPerEps2;
+    if ((o.visibility ?? "observed") === "expected_only") {
+      // Blinded dataset: no observed statistic is computed (the GP prediction above still runs).
+      row.obs_window_counts = NaN;
+      row.visibility = "expected_only";
+      row.ok = true;
+      return { row, inputs };
+    }
     const lik = new WindowLikelihood({ n: x.n, b: x.b, C: x.C, w: x.w });
     const lim = windowLimit(lik, { alpha: o.alpha ?? 0.05 });
     const free = lim.obs.free;
@@ -108,13 +141,17 @@ export function evaluateMassPoint(dataset: string, sp: Spectrum, m0: number, sig
     const d = discovery(lim.obs);
     row.p0_analytic = d.p0;
     row.Z_analytic = d.Z;
-    row.integral_density = x.rho;
-    row.A_per_eps2 = x.aPerEps2;
     row.eps2_up = row.A_up / row.A_per_eps2;
+    row.extract_success = free.converged;
     row.ok = lim.converged && free.converged;
-    if (!row.ok) row.error = "fit or limit did not converge";
+    row.visibility = "observed";
+    if (!row.ok) {
+      row.error = "fit or limit did not converge";
+      row.visibility = "error";
+    }
   } catch (e) {
     row.error = (e as Error).message.replace(/[\r\n,]+/g, " ");
+    row.visibility = "error";
   }
-  return row;
+  return { row, inputs };
 }

@@ -5,8 +5,9 @@
 import { resolve } from "node:path";
 import { readTH1 } from "../io/root-hist.ts";
 import { effectiveTrials, sidakGlobalP, zFromP } from "../infer/look-elsewhere.ts";
-import { sigmaX } from "./gp-background.ts";
-import { evaluateMassPoint, type MassPointOptions, type MassPointRow } from "./mass-point.ts";
+import type { TruncMethod } from "../math/mvn.ts";
+import { defaultLsPolicy, defaultModel, fradEffective, lsBoundsAt, sigmaFunction, type DatasetModel, type LsPolicy } from "./dataset.ts";
+import { evaluateMassPointDetailed, massPointInputs, type MassPointInputs, type MassPointOptions, type MassPointRow } from "./mass-point.ts";
 import { HPS_DATASETS, massGrid, prepareSpectrum, type Spectrum } from "./spectrum.ts";
 
 export interface ScanJob {
@@ -17,6 +18,12 @@ export interface ScanJob {
   rebin: number;
   masses: number[];
   options: Omit<MassPointOptions, "fRad"> & { fRad?: number };
+  /** Dataset model (σ, f_rad, ranges) from a config file; default: the production model of `dataset`. */
+  model?: DatasetModel;
+  /** GP length-scale bound policy (spec §4.3); default: the production policy of `dataset`. */
+  ls?: LsPolicy;
+  /** Expected-limit bands computed with the scan (config make_ul_bands, spec §11.1). */
+  bands?: { nToys: number; seed: number; trainNSigma?: number; truncMethod?: TruncMethod };
 }
 
 export interface ScanRow extends MassPointRow {
@@ -37,44 +44,89 @@ export function hpsScanJob(dataset: string, sharedDir: string, o: { massMin?: nu
   };
 }
 
-/** Worker factory: read and prepare the spectrum once, then evaluate masses by index. */
-export async function scanRunner(job: ScanJob): Promise<{ run(index: number): MassPointRow }> {
-  const d = HPS_DATASETS[job.dataset];
+/** A dataset's spectrum, prepared once per worker, and its per-mass evaluation. */
+export interface PreparedDataset {
+  job: ScanJob;
+  model: DatasetModel;
+  sigma: (m: number) => number;
+  spectrum: Spectrum;
+  /** Options of the mass-point evaluation at m (f_eff(m), length-scale bounds at m). */
+  optionsAt(m: number, trainNSigma?: number): MassPointOptions;
+  evaluate(m: number): { row: MassPointRow; inputs?: MassPointInputs };
+}
+
+export async function prepareDataset(job: ScanJob): Promise<PreparedDataset> {
+  const model = job.model ?? defaultModel(job.dataset);
+  const ls = job.ls ?? defaultLsPolicy(job.dataset);
+  const sigma = sigmaFunction(model);
   const h = await readTH1(job.file, job.hist);
-  const sp: Spectrum = prepareSpectrum(h.edges, h.counts, { rebin: job.rebin });
-  // dataset_stat floor of the length-scale bound: median σ_x over the scan range (spec §4.3).
-  const pts = Array.from({ length: 300 }, (_, k) => d.range[0] + ((d.range[1] - d.range[0]) * k) / 299).map((m) => sigmaX(m, d.sigma(m))).sort((a, b) => a - b);
-  const lsStat = 0.5 * (pts[149] + pts[150]);
+  const spectrum = prepareSpectrum(h.edges, h.counts, { rebin: job.rebin, low: model.dataRange?.[0], high: model.dataRange?.[1] });
+  const optionsAt = (m: number, trainNSigma?: number): MassPointOptions => ({
+    ...job.options,
+    ...(trainNSigma !== undefined ? { trainNSigma } : {}),
+    fRad: job.options.fRad ?? fradEffective(model, m),
+    gp: { ...(job.options.gp ?? {}), lsExplicit: lsBoundsAt(model, ls, m) },
+  });
   return {
-    run(index: number): MassPointRow {
-      const m = job.masses[index];
-      return evaluateMassPoint(job.dataset, sp, m, d.sigma(m), { ...job.options, fRad: job.options.fRad ?? d.frad, lsStat });
-    },
+    job, model, sigma, spectrum, optionsAt,
+    evaluate: (m) => evaluateMassPointDetailed(job.dataset, spectrum, m, sigma(m), optionsAt(m)),
   };
 }
 
-/** Add the look-elsewhere columns (Šidák with N_eff from the σ spacing, W = blind width). */
-export function withGlobal(rows: MassPointRow[], dataset: string, blindNSigma: number): ScanRow[] {
-  const d = HPS_DATASETS[dataset];
-  const nEff = effectiveTrials(rows.map((r) => r.mass_GeV), d.sigma, blindNSigma);
+/** Worker factory: read and prepare the spectrum once, then evaluate masses by index. */
+export async function scanRunner(job: ScanJob): Promise<{ run(index: number): MassPointRow }> {
+  const p = await prepareDataset(job);
+  return { run: (index: number) => p.evaluate(job.masses[index]).row };
+}
+
+/**
+ * Add the look-elsewhere columns (Šidák with N_eff from the σ spacing, W = blind width).
+ * `sigmaAt` defaults to the production σ(m) of `dataset`.
+ */
+export function withGlobal(rows: MassPointRow[], dataset: string, blindNSigma: number, sigmaAt?: (m: number) => number): ScanRow[] {
+  const sig = sigmaAt ?? HPS_DATASETS[dataset].sigma;
+  const nEff = effectiveTrials(rows.map((r) => r.mass_GeV), sig, blindNSigma);
   return rows.map((r) => {
     const pg = Number.isFinite(r.p0_analytic) ? sidakGlobalP(r.p0_analytic, nEff) : NaN;
     return { ...r, p0_global: pg, Z_global: Number.isFinite(pg) ? zFromP(pg, true) : NaN, n_eff: nEff, global_method: "sidak_approx" };
   });
 }
 
-export const SCAN_COLUMNS: (keyof ScanRow)[] = [
-  "dataset", "mass_GeV", "sigma_mass_res_GeV", "A_up", "eps2_up", "A_hat", "sigma_A", "p0_analytic", "Z_analytic", "p0_global", "Z_global", "n_eff",
-  "integral_density", "A_per_eps2", "f_blind", "n_blind_bins", "n_train_bins", "obs_window_counts", "bkg_window_mean",
-  "gp_kernel", "gp_constant", "gp_length_scale", "gp_lml", "gp_ls_lo", "gp_ls_hi", "cls_statistic", "cls_calibration", "global_method", "ok", "error",
-];
+/** results_single.csv columns: hps_gpr's (spec §10) in its order, then Searchlight's extras. */
+export const SCAN_COLUMNS = [
+  "dataset", "mass_GeV", "sigma_val", "blind_lo", "blind_hi", "A_up", "eps2_up", "p0_analytic", "Z_analytic", "A_hat", "sigma_A", "extract_success",
+  "cls_statistic", "cls_calibration", "global_method", "visibility", "kernel_str", "ls_lo", "ls_hi", "ls_init", "ls_opt", "sigma_x", "const_opt", "lml", "n_train",
+  "ls_lo_over_sigma_x", "ls_hi_over_sigma_x", "ls_opt_over_sigma_x", "ls_lo_over_sigma", "ls_hi_over_sigma", "ls_opt_over_sigma",
+  "p0_global", "Z_global", "n_eff", "integral_density", "A_per_eps2", "f_blind", "n_blind_bins", "obs_window_counts", "bkg_window_mean", "error",
+] as const;
+
+/** One results_single.csv record of a row. */
+export function csvRecord(r: ScanRow): Record<(typeof SCAN_COLUMNS)[number], unknown> {
+  const s = r.sigma_mass_res_GeV, sx = r.sigma_x;
+  return {
+    dataset: r.dataset, mass_GeV: r.mass_GeV, sigma_val: s, blind_lo: r.blind_lo, blind_hi: r.blind_hi, A_up: r.A_up, eps2_up: r.eps2_up,
+    p0_analytic: r.p0_analytic, Z_analytic: r.Z_analytic, A_hat: r.A_hat, sigma_A: r.sigma_A, extract_success: r.extract_success ? "True" : "False",
+    cls_statistic: r.cls_statistic, cls_calibration: r.cls_calibration, global_method: r.global_method, visibility: r.visibility, kernel_str: r.gp_kernel,
+    ls_lo: r.gp_ls_lo, ls_hi: r.gp_ls_hi, ls_init: r.gp_ls_init, ls_opt: r.gp_length_scale, sigma_x: sx, const_opt: r.gp_constant, lml: r.gp_lml, n_train: r.n_train_bins,
+    ls_lo_over_sigma_x: r.gp_ls_lo / sx, ls_hi_over_sigma_x: r.gp_ls_hi / sx, ls_opt_over_sigma_x: r.gp_length_scale / sx,
+    ls_lo_over_sigma: r.gp_ls_lo / s, ls_hi_over_sigma: r.gp_ls_hi / s, ls_opt_over_sigma: r.gp_length_scale / s,
+    p0_global: r.p0_global, Z_global: r.Z_global, n_eff: r.n_eff, integral_density: r.integral_density, A_per_eps2: r.A_per_eps2, f_blind: r.f_blind,
+    n_blind_bins: r.n_blind_bins, obs_window_counts: r.obs_window_counts, bkg_window_mean: r.bkg_window_mean, error: r.error,
+  };
+}
+
+/** A CSV cell: NaN/±∞ as "nan"/"inf" (pandas), quoting when needed. */
+export function csvCell(v: unknown): string {
+  const s = typeof v === "number" ? (Number.isFinite(v) ? String(v) : Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf") : String(v ?? "");
+  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+export function csvText(columns: readonly string[], records: Record<string, unknown>[]): string {
+  return [columns.join(","), ...records.map((r) => columns.map((c) => csvCell(r[c])).join(","))].join("\n") + "\n";
+}
 
 export function toCsv(rows: ScanRow[]): string {
-  const cell = (v: unknown) => {
-    const s = typeof v === "number" ? (Number.isFinite(v) ? String(v) : "nan") : String(v ?? "");
-    return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
-  return [SCAN_COLUMNS.join(","), ...rows.map((r) => SCAN_COLUMNS.map((c) => cell(r[c])).join(","))].join("\n") + "\n";
+  return csvText(SCAN_COLUMNS, rows.map(csvRecord));
 }
 
 export interface BandRow {
@@ -92,37 +144,39 @@ export interface BandRow {
   error: string;
 }
 
-/** Worker factory for expected bands (spec §11.1): per mass, the GP inputs once, then the toys. */
-export async function bandsRunner(args: { job: ScanJob; nToys: number; seed: number }): Promise<{ run(index: number): BandRow }> {
+/** The expected-band row of one mass from its inputs (spec §11.1, conditional-GP toys). */
+export async function bandRow(dataset: string, index: number, m: number, sigma: number, alpha: number, nToys: number, seed: number, x: MassPointInputs | (() => MassPointInputs), truncMethod?: TruncMethod): Promise<BandRow> {
   const { expectedBands } = await import("./bands.ts");
-  const { massPointInputs } = await import("./mass-point.ts");
   const { WindowLikelihood } = await import("./window-likelihood.ts");
   const { windowLimit } = await import("./limits.ts");
+  const row: BandRow = {
+    dataset, mass_GeV: m, sigma_mass_res_GeV: sigma, cls_alpha: alpha, A_obs: NaN, eps2_obs: NaN,
+    A_lo2: NaN, A_lo1: NaN, A_med: NaN, A_hi1: NaN, A_hi2: NaN, A_mean: NaN, eps2_lo2: NaN, eps2_lo1: NaN, eps2_med: NaN, eps2_hi1: NaN, eps2_hi2: NaN, eps2_mean: NaN,
+    p_strong: NaN, p_weak: NaN, p_two: NaN, n_toys: nToys, n_failed: 0, error: "",
+  };
+  try {
+    const inp = typeof x === "function" ? x() : x;
+    row.A_obs = windowLimit(new WindowLikelihood({ n: inp.n, b: inp.b, C: inp.C, w: inp.w }), { alpha }).aUp;
+    row.eps2_obs = row.A_obs / inp.aPerEps2;
+    // Seed per mass from the run seed and the mass index: the same whatever the split.
+    const r = expectedBands({ b: inp.b, C: inp.C, w: inp.w, nToys, seed: (seed * 1000003 + index) >>> 0, alpha, observed: row.A_obs, aPerEps2: inp.aPerEps2, truncMethod });
+    Object.assign(row, { A_lo2: r.A.lo2, A_lo1: r.A.lo1, A_med: r.A.med, A_hi1: r.A.hi1, A_hi2: r.A.hi2, A_mean: r.A.mean, p_strong: r.p_strong, p_weak: r.p_weak, p_two: r.p_two, n_failed: r.n_failed });
+    if (r.eps2) Object.assign(row, { eps2_lo2: r.eps2.lo2, eps2_lo1: r.eps2.lo1, eps2_med: r.eps2.med, eps2_hi1: r.eps2.hi1, eps2_hi2: r.eps2.hi2, eps2_mean: r.eps2.mean });
+  } catch (e) {
+    row.error = (e as Error).message.replace(/[\r\n,]+/g, " ");
+  }
+  return row;
+}
+
+/** Worker factory for expected bands (spec §11.1): per mass, the GP inputs once, then the toys. */
+export async function bandsRunner(args: { job: ScanJob; nToys: number; seed: number }): Promise<{ run(index: number): Promise<BandRow> }> {
   const job = args.job;
-  const d = HPS_DATASETS[job.dataset];
-  const h = await readTH1(job.file, job.hist);
-  const sp = prepareSpectrum(h.edges, h.counts, { rebin: job.rebin });
+  const p = await prepareDataset(job);
   return {
-    run(index: number): BandRow {
+    run(index: number): Promise<BandRow> {
       const m = job.masses[index];
-      const sigma = d.sigma(m);
-      const row: BandRow = {
-        dataset: job.dataset, mass_GeV: m, sigma_mass_res_GeV: sigma, cls_alpha: job.options.alpha ?? 0.05, A_obs: NaN, eps2_obs: NaN,
-        A_lo2: NaN, A_lo1: NaN, A_med: NaN, A_hi1: NaN, A_hi2: NaN, A_mean: NaN, eps2_lo2: NaN, eps2_lo1: NaN, eps2_med: NaN, eps2_hi1: NaN, eps2_hi2: NaN, eps2_mean: NaN,
-        p_strong: NaN, p_weak: NaN, p_two: NaN, n_toys: args.nToys, n_failed: 0, error: "",
-      };
-      try {
-        const x = massPointInputs(sp, m, sigma, { ...job.options, fRad: job.options.fRad ?? d.frad });
-        row.A_obs = windowLimit(new WindowLikelihood({ n: x.n, b: x.b, C: x.C, w: x.w }), { alpha: row.cls_alpha }).aUp;
-        row.eps2_obs = row.A_obs / x.aPerEps2;
-        // Seed per mass from the run seed and the mass index: the same whatever the split.
-        const r = expectedBands({ b: x.b, C: x.C, w: x.w, nToys: args.nToys, seed: (args.seed * 1000003 + index) >>> 0, alpha: row.cls_alpha, observed: row.A_obs, aPerEps2: x.aPerEps2 });
-        Object.assign(row, { A_lo2: r.A.lo2, A_lo1: r.A.lo1, A_med: r.A.med, A_hi1: r.A.hi1, A_hi2: r.A.hi2, A_mean: r.A.mean, p_strong: r.p_strong, p_weak: r.p_weak, p_two: r.p_two, n_failed: r.n_failed });
-        if (r.eps2) Object.assign(row, { eps2_lo2: r.eps2.lo2, eps2_lo1: r.eps2.lo1, eps2_med: r.eps2.med, eps2_hi1: r.eps2.hi1, eps2_hi2: r.eps2.hi2, eps2_mean: r.eps2.mean });
-      } catch (e) {
-        row.error = (e as Error).message.replace(/[\r\n,]+/g, " ");
-      }
-      return row;
+      const sigma = p.sigma(m);
+      return bandRow(job.dataset, index, m, sigma, job.options.alpha ?? 0.05, args.nToys, args.seed, () => massPointInputs(p.spectrum, m, sigma, p.optionsAt(m)), job.bands?.truncMethod);
     },
   };
 }

@@ -12,6 +12,10 @@ export interface Series {
   dashed?: boolean;
   /** Draw points instead of a line. */
   points?: boolean;
+  /** Shaded band around the curve (e.g. Â ± σ_A), drawn in the series colour. */
+  band?: { lower: ArrayLike<number>; upper: ArrayLike<number> };
+  /** Symmetric vertical error bars on points (e.g. √N on data). */
+  errors?: ArrayLike<number>;
 }
 
 export interface AxisOptions {
@@ -25,8 +29,10 @@ export interface LinePlotOptions {
   x: AxisOptions;
   y: AxisOptions;
   title?: string;
-  /** Horizontal reference lines, e.g. a CLs level or Δ2NLL thresholds. */
+  /** Horizontal reference lines, e.g. a CLs level or Δ2NLL thresholds; a label is written at the right end. */
   hlines?: { y: number; label?: string }[];
+  /** Shaded x intervals (e.g. the blind window), drawn under the curves. */
+  vbands?: { from: number; to: number; label?: string; color?: string; opacity?: number }[];
 }
 
 function scale(a: AxisOptions): Record<string, unknown> {
@@ -52,17 +58,41 @@ function rows(s: Series): { x: number; y: number; series: string }[] {
 export function linePlot(o: LinePlotOptions): VegaLiteSpec {
   const names = o.series.map((s) => s.name);
   const color = { field: "series", type: "nominal", title: null, scale: { domain: names, range: COLORS.series.slice(0, Math.max(1, names.length)) } };
-  const layers: unknown[] = o.series.map((s) => ({
-    data: { values: rows(s) },
-    mark: s.points ? { type: "point", filled: true, size: 30 } : { type: "line", ...(s.dashed ? { strokeDash: [6, 4] } : {}) },
-    encoding: {
-      x: { field: "x", type: "quantitative", title: o.x.title, scale: scale(o.x), axis: axis(o.x) },
-      y: { field: "y", type: "quantitative", title: o.y.title, scale: scale(o.y), axis: axis(o.y) },
-      color,
-    },
-  }));
+  const xEnc = { field: "x", type: "quantitative", title: o.x.title, scale: scale(o.x), axis: axis(o.x) };
+  const yEnc = { field: "y", type: "quantitative", title: o.y.title, scale: scale(o.y), axis: axis(o.y) };
+  const layers: unknown[] = [];
+  for (const v of o.vbands ?? []) {
+    layers.push({
+      data: { values: [{ x: v.from, x2: v.to }] }, mark: { type: "rect", color: v.color ?? "#999999", opacity: v.opacity ?? 0.2 },
+      encoding: { x: { field: "x", type: "quantitative" }, x2: { field: "x2" } },
+    });
+    if (v.label) layers.push({ data: { values: [{ x: 0.5 * (v.from + v.to) }] }, mark: { type: "text", baseline: "top", dy: 4, y: 0, fontSize: 11, color: "#444444" }, encoding: { x: { field: "x", type: "quantitative" }, text: { value: v.label } } });
+  }
+  o.series.forEach((s, k) => {
+    if (s.band) {
+      const vals: { x: number; lo: number; hi: number; series: string }[] = [];
+      for (let i = 0; i < s.x.length; i++) if ([s.x[i], s.band.lower[i], s.band.upper[i]].every(Number.isFinite)) vals.push({ x: s.x[i], lo: s.band.lower[i], hi: s.band.upper[i], series: s.name });
+      layers.push({
+        data: { values: vals }, mark: { type: "area", opacity: 0.25, color: COLORS.series[k % COLORS.series.length] },
+        encoding: { x: xEnc, y: { ...yEnc, field: "lo" }, y2: { field: "hi" } },
+      });
+    }
+    if (s.errors) {
+      const vals: { x: number; lo: number; hi: number }[] = [];
+      for (let i = 0; i < s.x.length; i++) if ([s.x[i], s.y[i], s.errors[i]].every(Number.isFinite)) vals.push({ x: s.x[i], lo: s.y[i] - s.errors[i], hi: s.y[i] + s.errors[i] });
+      layers.push({ data: { values: vals }, mark: { type: "rule", color: COLORS.series[k % COLORS.series.length] }, encoding: { x: xEnc, y: { ...yEnc, field: "lo" }, y2: { field: "hi" } } });
+    }
+  });
+  for (const s of o.series) {
+    layers.push({
+      data: { values: rows(s) },
+      mark: s.points ? { type: "point", filled: true, size: 30 } : { type: "line", ...(s.dashed ? { strokeDash: [6, 4] } : {}) },
+      encoding: { x: xEnc, y: yEnc, color },
+    });
+  }
   for (const h of o.hlines ?? []) {
     layers.push({ data: { values: [{ y: h.y }] }, mark: { type: "rule", color: "gray", strokeDash: [3, 3] }, encoding: { y: { field: "y", type: "quantitative" } } });
+    if (h.label) layers.push({ data: { values: [{ y: h.y }] }, mark: { type: "text", align: "right", baseline: "bottom", dx: -4, dy: -2, x: "width", fontSize: 11, color: "gray" }, encoding: { y: { field: "y", type: "quantitative" }, text: { value: h.label } } });
   }
   return { $schema: "https://vega.github.io/schema/vega-lite/v6.json", config: HEP_CONFIG, ...(o.title ? { title: o.title } : {}), layer: layers };
 }
