@@ -255,6 +255,11 @@ export class HistFactoryModel implements Likelihood {
     return this.lambda[bin];
   }
 
+  /** λ_bin from the most recent nll/nllGrad/expected call (no recomputation). */
+  lastMainRate(bin: number): number {
+    return this.lambda[bin];
+  }
+
   /** Expected main rates λ_b at `pars` (written to the internal buffer and returned as a copy). */
   expectedMain(pars: Float64Array): Float64Array {
     this.computeRates(pars, false);

@@ -79,6 +79,20 @@ export interface ProfileResult {
   /** Largest |b(x) − y| left at a grid point (linspace only). */
   maxViolation: number;
   failures: FitFailure[];
+  /** Optimiser work: minimisations and their quasi-Newton iterations. */
+  stats: { outer: number; inner: number };
+}
+
+export interface ProfileOptions {
+  /** Grid size (default 201 = the stored files' nbins + 1). */
+  num?: number;
+  /** Compute every stride-th grid point only (others NaN); for quick checks. */
+  stride?: number;
+}
+
+interface Warm {
+  x: Float64Array;
+  lam: number;
 }
 
 /**
@@ -86,7 +100,9 @@ export interface ProfileResult {
  * augmented Lagrangian (multiplier and penalty updates around bounded BFGS), warm-started
  * from the neighbouring grid point, walking outwards from the grid point nearest b̂.
  */
-export function profileYield(br: BlindedRegion, best: BlindFit, start: number, stop: number, num = 201): ProfileResult {
+export function profileYield(br: BlindedRegion, best: BlindFit, start: number, stop: number, opts: ProfileOptions = {}): ProfileResult {
+  const num = opts.num ?? 201, stride = opts.stride ?? 1;
+  const stats = { outer: 0, inner: 0 };
   const grid = linspace(start, stop, num);
   const levels = new Array<number>(num).fill(NaN);
   const failures: FitFailure[] = [];
@@ -95,11 +111,14 @@ export function profileYield(br: BlindedRegion, best: BlindFit, start: number, s
   const gb = new Float64Array(n);
   const curv = new Float64Array(n);
   let maxViolation = 0;
-  const solve = (i: number, x0: Float64Array): Float64Array => {
+  // Warm starts carry the solution and the multiplier of the neighbouring grid point.
+  const solve = (i: number, prev: Warm, prev2: Warm | null): Warm => {
     const y = grid[i];
-    let lam = 0; // multiplier of (b − y)
-    let rho = 10 / (sigma * sigma);
-    let x: Float64Array = Float64Array.from(x0);
+    // Start from the neighbour's solution, linearly extrapolated when two neighbours are known.
+    let lam = prev2 ? 2 * prev.lam - prev2.lam : prev.lam; // multiplier of (b − y)
+    let rho = 100 / (sigma * sigma);
+    let x: Float64Array = Float64Array.from(prev.x);
+    if (prev2) for (let k = 0; k < n; k++) x[k] = Math.min(br.upper[k], Math.max(br.lower[k], 2 * prev.x[k] - prev2.x[k]));
     let cPrev = Infinity;
     let c = NaN;
     let msg = "";
@@ -117,9 +136,12 @@ export function profileYield(br: BlindedRegion, best: BlindFit, start: number, s
       for (let k = 0; k < n; k++) curv[k] += rho * gb[k] * gb[k];
       const r = minimize(fg, x, { lower: br.lower, upper: br.upper, fixed: br.fixed, curvature: curv, maxIter: 5000 });
       x = r.x;
+      stats.inner += r.iterations;
+      stats.outer++;
       msg = r.converged ? "" : r.message;
       c = br.srYield(x) - y;
-      if (Math.abs(c) <= 1e-9 * Math.max(1, Math.abs(y))) break;
+      // Done when the constraint is met and its first-order effect on the level, |λ·c|, is negligible.
+      if (Math.abs(c) <= 1e-7 * Math.max(1, Math.abs(y)) && Math.abs(lam * c) <= 1e-7) break;
       lam -= rho * c;
       if (Math.abs(c) > 0.25 * Math.abs(cPrev)) rho *= 10;
       cPrev = c;
@@ -128,44 +150,61 @@ export function profileYield(br: BlindedRegion, best: BlindFit, start: number, s
     if (msg) failures.push({ where: `linspace y=${y}`, message: msg });
     if (Math.abs(c) > 1e-6 * Math.max(1, Math.abs(y))) failures.push({ where: `linspace y=${y}`, message: `constraint b(x) = y not met: |b − y| = ${Math.abs(c).toExponential(2)}` });
     levels[i] = br.nll(x);
-    return x;
+    return { x, lam };
   };
-  walkOutwards(grid, best.yield, best.x, solve);
-  return { grid, levels, maxViolation, failures };
+  walkOutwards(grid, best.yield, { x: best.x, lam: 0 }, solve, stride);
+  return { grid, levels, maxViolation, failures, stats };
 }
 
 /**
  * `signal` (§3.3): for each s on the grid, min_x nll_blind(x) − ln Pois(n | max(b(x), 0) + s).
  * Started from the unblinded best fit at s = 0 and warm-started along the grid.
  */
-export function profileSignal(br: BlindedRegion, best: BlindFit, start: number, stop: number, num = 201): ProfileResult {
+export function profileSignal(br: BlindedRegion, best: BlindFit, start: number, stop: number, opts: ProfileOptions = {}): ProfileResult {
+  const num = opts.num ?? 201, stride = opts.stride ?? 1;
+  const stats = { outer: 0, inner: 0 };
   const grid = linspace(start, stop, num);
   const levels = new Array<number>(num).fill(NaN);
   const failures: FitFailure[] = [];
   const work = new Float64Array(br.nPars);
+  const curv = new Float64Array(br.nPars);
   let x = best.x;
-  for (let i = 0; i < num; i++) {
+  for (let i = 0; i < num; i += stride) {
     const s = grid[i];
     const fg = (p: Float64Array, g: Float64Array) => br.signalNllGrad(p, s, g, work);
-    let r = minimize(fg, x, { lower: br.lower, upper: br.upper, fixed: br.fixed, maxIter: 5000 });
+    // Curvature seed: the blinded model's Fisher diagonal plus the SR Poisson term's n/μ²·(∂b)².
+    br.model.curvature(x, br.data, curv);
+    const mu = Math.max(br.srYieldGrad(x, work), 0) + s;
+    if (mu > 0) for (let k = 0; k < curv.length; k++) curv[k] += (Math.max(br.n, 1) / (mu * mu)) * work[k] * work[k];
+    let r = minimize(fg, x, { lower: br.lower, upper: br.upper, fixed: br.fixed, curvature: curv, maxIter: 5000 });
     if (!r.converged) {
       const r2 = minimize(fg, r.x, { lower: br.lower, upper: br.upper, fixed: br.fixed, maxIter: 5000 });
       if (r2.fun <= r.fun) r = r2;
     }
+    stats.outer++;
+    stats.inner += r.iterations;
     if (!r.converged) failures.push({ where: `signal s=${s}`, message: r.message });
     levels[i] = r.fun;
     x = r.x;
   }
-  return { grid, levels, maxViolation: 0, failures };
+  return { grid, levels, maxViolation: 0, failures, stats };
 }
 
-/** Visit grid indices from the one nearest `centre` outwards, passing each the neighbour's solution. */
-function walkOutwards(grid: number[], centre: number, x0: Float64Array, solve: (i: number, x0: Float64Array) => Float64Array): void {
+/**
+ * Visit grid indices (every stride-th) from the one nearest `centre` outwards. Each solve gets
+ * its neighbour's solution and, once available, the one before (for linear extrapolation).
+ */
+function walkOutwards<W>(grid: number[], centre: number, w0: W, solve: (i: number, w: W, w2: W | null) => W, stride: number): void {
   let i0 = 0;
-  for (let i = 1; i < grid.length; i++) if (Math.abs(grid[i] - centre) < Math.abs(grid[i0] - centre)) i0 = i;
-  const xc = solve(i0, x0);
-  let x = xc;
-  for (let i = i0 + 1; i < grid.length; i++) x = solve(i, x);
-  x = xc;
-  for (let i = i0 - 1; i >= 0; i--) x = solve(i, x);
+  for (let i = 0; i < grid.length; i += stride) if (Math.abs(grid[i] - centre) < Math.abs(grid[i0] - centre)) i0 = i;
+  const wc = solve(i0, w0, null);
+  for (const dir of [stride, -stride]) {
+    let w = wc;
+    let w2: W | null = null;
+    for (let i = i0 + dir; i >= 0 && i < grid.length; i += dir) {
+      const next = solve(i, w, w2);
+      w2 = w;
+      w = next;
+    }
+  }
 }
