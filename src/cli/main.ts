@@ -2,6 +2,8 @@
 // exports `register(program)`. Bad input (InputError) prints one line and exits 1.
 import { Command, CommanderError } from "commander";
 import { InputError } from "../io/errors.ts";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { COMMANDS } from "./commands.ts";
 
 export async function main(argv: string[]): Promise<number> {
@@ -33,3 +35,6 @@ function reportError(err: unknown): number {
   if (process.env.SEARCHLIGHT_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   return 2;
 }
+
+// Run directly (`node --import tsx src/cli/main.ts …`); bin/searchlight.mjs imports main() instead.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

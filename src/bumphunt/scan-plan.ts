@@ -1,0 +1,289 @@
+// A full hps_gpr scan (spec §3, §8–§10): every enabled dataset at its active grid masses on
+// the worker pool, then the combination with a shared ε² at every mass where two or more
+// datasets are active, the look-elsewhere columns, and the outputs: results_single.csv,
+// results_combined.csv (+ the alias combined.csv), ul_bands_<d>.csv, per-mass folders with
+// numbers.json (and fit figures on request) and summary_plots/. A failed mass point (single or
+// combined) is a row with its error, never a crash or a gap.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runPool } from "../batch/pool.ts";
+import { effectiveTrials, sidakGlobalP, zFromP } from "../infer/look-elsewhere.ts";
+import { combinedLimit, inverseVarianceEps2, type DatasetWindow } from "./combine.ts";
+import { defaultModel, sigmaFunction } from "./dataset.ts";
+import { evaluateMassPointDetailed, massPointInputs, type MassPointInputs, type MassPointRow } from "./mass-point.ts";
+import { bandRow, bandsCsv, csvText, prepareDataset, toCsv, withGlobal, type BandRow, type PreparedDataset, type ScanJob, type ScanRow } from "./scan.ts";
+
+export interface ScanPlan {
+  /** One job per enabled dataset, each with the grid masses where it is active. */
+  jobs: ScanJob[];
+  /** The union grid (spec §3). */
+  grid: number[];
+  /** Combine datasets with a shared ε² where ≥ 2 are active (config do_combined). */
+  doCombined: boolean;
+  alpha: number;
+  blindNSigma: number;
+  outputDir: string;
+  /** Per-mass folders mXXXMeV/<d>/ with numbers.json and, if `plots`, the fit figures. */
+  perMass: { folders: boolean; json: boolean; plots: boolean };
+  /** Summary figures in summary_plots/ (config save_plots). */
+  savePlots: boolean;
+  /** ε² band figure with the bands (config make_eps2_bands). */
+  makeEps2Bands: boolean;
+  /** Print up to this many failed rows at the end (config debug_print / debug_max_errors). */
+  maxErrorsShown: number;
+}
+
+export interface PlanTask {
+  d: number;
+  i: number;
+}
+
+export interface PlanResult {
+  row: MassPointRow;
+  /** The window for the combination (n, b, C, K·w) when the single evaluation succeeded. */
+  window?: DatasetWindow;
+  band?: BandRow;
+}
+
+export const massTag = (m: number) => `m${String(Math.round(m * 1000)).padStart(3, "0")}MeV`;
+
+/** The numbers.json of one dataset at one mass (spec §10). */
+export function numbersJson(r: MassPointRow, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const f = (v: number) => (Number.isFinite(v) ? v : null);
+  return {
+    dataset: r.dataset, mass_GeV: r.mass_GeV, A_up: f(r.A_up), eps2_up: f(r.eps2_up), p0_analytic: f(r.p0_analytic), Z_analytic: f(r.Z_analytic),
+    A_hat: f(r.A_hat), sigma_A: f(r.sigma_A), extract_success: r.extract_success, sigma_val: r.sigma_mass_res_GeV, blind: [r.blind_lo, r.blind_hi],
+    integral_density: f(r.integral_density), cls_statistic: r.cls_statistic, cls_calibration: r.cls_calibration, global_method: "sidak_approx", visibility: r.visibility,
+    ...(r.error ? { error: r.error } : {}), ...extra,
+  };
+}
+
+/** Worker factory: spectra prepared lazily per dataset, tasks (dataset, mass index). */
+export async function planRunner(args: { jobs: ScanJob[]; combine: boolean; perMass?: { dir: string; json: boolean; plots: boolean } }): Promise<{ run(t: PlanTask): Promise<PlanResult> }> {
+  const prepared = new Map<number, Promise<PreparedDataset>>();
+  const get = (d: number) => {
+    let p = prepared.get(d);
+    if (!p) prepared.set(d, (p = prepareDataset(args.jobs[d])));
+    return p;
+  };
+  return {
+    async run(t: PlanTask): Promise<PlanResult> {
+      const job = args.jobs[t.d];
+      const m = job.masses[t.i];
+      let p: PreparedDataset;
+      try {
+        p = await get(t.d);
+      } catch (e) {
+        // An unreadable input becomes an error row at every mass of the dataset.
+        const row = evaluateMassPointDetailed(job.dataset, { edges: new Float64Array(1), counts: new Float64Array(0), centres: new Float64Array(0) }, m, sigmaFunction(job.model ?? defaultModel(job.dataset))(m), { fRad: 1 }).row;
+        row.error = (e as Error).message.replace(/[\r\n,]+/g, " ");
+        return { row };
+      }
+      const { row, inputs } = p.evaluate(m);
+      const out: PlanResult = { row };
+      if (args.combine && inputs && row.ok && row.visibility !== "error") {
+        out.window = { name: job.dataset, n: inputs.n, b: inputs.b, C: inputs.C, sUnit: inputs.w.map((w) => w * inputs.aPerEps2) };
+      }
+      if (job.bands) {
+        const sigma = p.sigma(m);
+        // Bands with their own training exclusion (ul_bands_train_exclude_nsigma) need a new GP prediction.
+        const k = job.bands.trainNSigma;
+        const src: MassPointInputs | (() => MassPointInputs) = k !== undefined && k !== (job.options.trainNSigma ?? job.options.blindNSigma ?? 1.64)
+          ? () => massPointInputs(p.spectrum, m, sigma, p.optionsAt(m, k))
+          : inputs ?? (() => { throw new Error(row.error || "no GP prediction"); });
+        out.band = await bandRow(job.dataset, t.i, m, sigma, job.options.alpha ?? 0.05, job.bands.nToys, job.bands.seed, src, job.bands.truncMethod);
+      }
+      if (args.perMass) await writePerMass(args.perMass, p, row, inputs);
+      return out;
+    },
+  };
+}
+
+async function writePerMass(o: { dir: string; json: boolean; plots: boolean }, p: PreparedDataset, row: MassPointRow, inputs?: MassPointInputs): Promise<void> {
+  const dir = join(o.dir, massTag(row.mass_GeV), row.dataset);
+  mkdirSync(dir, { recursive: true });
+  if (o.json) writeFileSync(join(dir, "numbers.json"), JSON.stringify(numbersJson(row), null, 1) + "\n");
+  if (row.error) writeFileSync(join(dir, "error.txt"), row.error + "\n");
+  if (o.plots && inputs) {
+    const { writeMassPointFigures } = await import("./scan-plots.ts");
+    await writeMassPointFigures(dir, p, row, inputs);
+  }
+}
+
+export interface CombinedRow {
+  mass_GeV: number;
+  datasets: string;
+  n_datasets: number;
+  eps2_up: number;
+  p0_analytic: number;
+  Z_analytic: number;
+  cls_statistic: string;
+  cls_calibration: string;
+  global_method: string;
+  p0_global: number;
+  Z_global: number;
+  n_eff: number;
+  /** Display-level inverse-variance estimate (spec §8), not a likelihood fit. */
+  eps2_hat: number;
+  sigma_eps2: number;
+  visibility: string;
+  error: string;
+}
+
+export const COMBINED_COLUMNS = [
+  "mass_GeV", "datasets", "n_datasets", "eps2_up", "p0_analytic", "Z_analytic", "cls_statistic", "cls_calibration", "global_method",
+  "p0_global", "Z_global", "n_eff", "eps2_hat", "sigma_eps2", "visibility", "error",
+] as const;
+
+export interface CombineTask {
+  mass: number;
+  active: string[];
+  windows: DatasetWindow[];
+  failed: string[];
+  expectedOnly: boolean;
+  parts: { aHat: number; sigmaA: number; K: number }[];
+}
+
+/** Worker factory for the combination: one mass per task. */
+export function combineRunner(args: { alpha: number }): { run(t: CombineTask): CombinedRow } {
+  return { run: (t) => combineMass(t, args.alpha) };
+}
+
+export function combineMass(t: CombineTask, alpha: number): CombinedRow {
+  const row: CombinedRow = {
+    mass_GeV: t.mass, datasets: t.windows.map((w) => w.name).join("+") || t.active.join("+"), n_datasets: t.windows.length, eps2_up: NaN, p0_analytic: NaN, Z_analytic: NaN,
+    cls_statistic: "tilde_q_mu", cls_calibration: "asymptotic", global_method: "sidak_approx", p0_global: NaN, Z_global: NaN, n_eff: NaN, eps2_hat: NaN, sigma_eps2: NaN,
+    visibility: "error", error: "",
+  };
+  if (t.windows.length < 2) {
+    row.error = `fewer than 2 datasets succeeded at this mass (active ${t.active.join("+")}; failed: ${t.failed.join("; ")})`.replace(/[\r\n,]+/g, " ");
+    return row;
+  }
+  if (t.expectedOnly) {
+    row.visibility = "expected_only";
+    return row;
+  }
+  try {
+    const r = combinedLimit(t.windows, alpha);
+    row.eps2_up = r.eps2Up;
+    row.p0_analytic = r.discovery.p0;
+    row.Z_analytic = r.discovery.Z;
+    const e = inverseVarianceEps2(t.parts);
+    row.eps2_hat = e.eps2Hat;
+    row.sigma_eps2 = e.sigma;
+    row.visibility = "observed";
+    if (!r.converged) { row.error = "combined limit did not converge"; row.visibility = "error"; }
+  } catch (e) {
+    row.error = (e as Error).message.replace(/[\r\n,]+/g, " ");
+  }
+  return row;
+}
+
+export interface ScanOutcome {
+  single: Map<string, ScanRow[]>;
+  combined: CombinedRow[];
+  bands: Map<string, BandRow[]>;
+  seconds: number;
+  files: string[];
+}
+
+/** Run the plan: single scans, combination, look-elsewhere, files. */
+export async function runScanPlan(plan: ScanPlan, o: { workers: number; onProgress?: (done: number, total: number) => void; write?: boolean }): Promise<ScanOutcome> {
+  const t0 = performance.now();
+  const tasks: PlanTask[] = [];
+  // Interleave datasets by mass so every worker sees a mix of cheap and expensive fits.
+  const maxN = Math.max(0, ...plan.jobs.map((j) => j.masses.length));
+  for (let i = 0; i < maxN; i++) for (let d = 0; d < plan.jobs.length; d++) if (i < plan.jobs[d].masses.length) tasks.push({ d, i });
+  const combine = plan.doCombined && plan.jobs.length >= 2;
+  let done = 0;
+  const total = tasks.length;
+  const results = await runPool<PlanTask, PlanResult>(
+    { module: new URL("./scan-plan.ts", import.meta.url).href, factory: "planRunner", args: { jobs: plan.jobs, combine, perMass: plan.perMass.folders && o.write !== false ? { dir: plan.outputDir, json: plan.perMass.json, plots: plan.perMass.plots } : undefined } },
+    tasks, o.workers, () => o.onProgress?.(++done, total));
+  const byDataset = new Map<string, { row: MassPointRow; window?: DatasetWindow; band?: BandRow }[]>();
+  tasks.forEach((t, k) => {
+    const key = plan.jobs[t.d].dataset;
+    if (!byDataset.has(key)) byDataset.set(key, []);
+    byDataset.get(key)!.push(results[k]);
+  });
+  const single = new Map<string, ScanRow[]>();
+  const bands = new Map<string, BandRow[]>();
+  for (const job of plan.jobs) {
+    const res = (byDataset.get(job.dataset) ?? []).sort((a, b) => a.row.mass_GeV - b.row.mass_GeV);
+    const sig = sigmaFunction(job.model ?? defaultModel(job.dataset));
+    single.set(job.dataset, withGlobal(res.map((r) => r.row), job.dataset, plan.blindNSigma, sig));
+    const b = res.map((r) => r.band).filter((x): x is BandRow => !!x);
+    if (b.length) bands.set(job.dataset, b);
+  }
+  // Combination at every grid mass where ≥ 2 datasets are active.
+  let combined: CombinedRow[] = [];
+  if (combine) {
+    const ctasks: CombineTask[] = [];
+    for (const m of plan.grid) {
+      const active = plan.jobs.filter((j) => j.masses.includes(m));
+      if (active.length < 2) continue;
+      const t: CombineTask = { mass: m, active: active.map((j) => j.dataset), windows: [], failed: [], expectedOnly: false, parts: [] };
+      for (const j of active) {
+        const r = byDataset.get(j.dataset)!.find((x) => x.row.mass_GeV === m)!;
+        if (r.row.visibility === "expected_only") t.expectedOnly = true;
+        if (r.window) {
+          t.windows.push(r.window);
+          t.parts.push({ aHat: r.row.A_hat, sigmaA: r.row.sigma_A, K: r.row.A_per_eps2 });
+        } else t.failed.push(`${j.dataset}: ${r.row.error || r.row.visibility}`);
+      }
+      ctasks.push(t);
+    }
+    combined = await runPool<CombineTask, CombinedRow>({ module: new URL("./scan-plan.ts", import.meta.url).href, factory: "combineRunner", args: { alpha: plan.alpha } }, ctasks, o.workers);
+    // Look-elsewhere for the combination: σ at each mass = min over the active datasets (spec §9).
+    const sigs = plan.jobs.map((j) => ({ j, s: sigmaFunction(j.model ?? defaultModel(j.dataset)) }));
+    const sigmaAt = (m: number) => Math.min(...sigs.filter(({ j }) => m >= j.masses[0] - 1e-9 && m <= j.masses[j.masses.length - 1] + 1e-9).map(({ s }) => s(m)).concat(sigs.length ? [] : [NaN]));
+    const nEff = effectiveTrials(combined.map((r) => r.mass_GeV), (m) => { const v = sigmaAt(m); return Number.isFinite(v) ? v : Math.min(...sigs.map(({ s }) => s(m))); }, plan.blindNSigma);
+    for (const r of combined) {
+      r.n_eff = nEff;
+      if (Number.isFinite(r.p0_analytic)) {
+        r.p0_global = sidakGlobalP(r.p0_analytic, nEff);
+        r.Z_global = zFromP(r.p0_global, true);
+      }
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  if (o.write === false) return { single, combined, bands, seconds, files: [] };
+  const files = writeTables(plan, single, combined, bands);
+  if (plan.savePlots) {
+    const { writeSummaryPlots } = await import("./scan-plots.ts");
+    files.push(...(await writeSummaryPlots(plan, single, combined, bands)));
+  }
+  return { single, combined, bands, seconds, files };
+}
+
+function writeTables(plan: ScanPlan, single: Map<string, ScanRow[]>, combined: CombinedRow[], bands: Map<string, BandRow[]>): string[] {
+  mkdirSync(plan.outputDir, { recursive: true });
+  const files: string[] = [];
+  const put = (name: string, text: string) => {
+    const p = join(plan.outputDir, name);
+    writeFileSync(p, text);
+    files.push(p);
+  };
+  // Sorted by dataset, then mass (spec §10).
+  const all = [...single.keys()].sort().flatMap((d) => single.get(d)!);
+  put("results_single.csv", toCsv(all));
+  if (plan.doCombined && plan.jobs.length >= 2) {
+    const text = csvText(COMBINED_COLUMNS, combined as unknown as Record<string, unknown>[]);
+    put("results_combined.csv", text);
+    put("combined.csv", text);
+    if (plan.perMass.folders && plan.perMass.json) {
+      for (const r of combined) {
+        const dir = join(plan.outputDir, massTag(r.mass_GeV), "combined");
+        mkdirSync(dir, { recursive: true });
+        const f = (v: number) => (Number.isFinite(v) ? v : null);
+        writeFileSync(join(dir, "numbers.json"), JSON.stringify({
+          mass_GeV: r.mass_GeV, datasets: r.datasets, n_datasets: r.n_datasets, eps2_up: f(r.eps2_up), p0_analytic: f(r.p0_analytic), Z_analytic: f(r.Z_analytic),
+          p0_global: f(r.p0_global), Z_global: f(r.Z_global), eps2_hat: f(r.eps2_hat), sigma_eps2: f(r.sigma_eps2),
+          cls_statistic: r.cls_statistic, cls_calibration: r.cls_calibration, global_method: r.global_method, visibility: r.visibility, ...(r.error ? { error: r.error } : {}),
+        }, null, 1) + "\n");
+      }
+    }
+  }
+  for (const [d, rows] of bands) put(`ul_bands_${d}.csv`, bandsCsv(rows));
+  return files;
+}
