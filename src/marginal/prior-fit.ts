@@ -112,15 +112,33 @@ export function profileYield(br: BlindedRegion, best: BlindFit, start: number, s
   const curv = new Float64Array(n);
   let maxViolation = 0;
   // Warm starts carry the solution and the multiplier of the neighbouring grid point.
+  // The profile can have several local minima (§3.3 upstream takes the best of several inits):
+  // each grid point is solved from the neighbour's solution (linearly extrapolated when two
+  // neighbours are known), from the blinded best fit and from the pyhf init; the lowest wins.
   const solve = (i: number, prev: Warm, prev2: Warm | null): Warm => {
+    const lam0 = prev2 ? 2 * prev.lam - prev2.lam : prev.lam;
+    const xw = Float64Array.from(prev.x);
+    if (prev2) for (let k = 0; k < n; k++) xw[k] = Math.min(br.upper[k], Math.max(br.lower[k], 2 * prev.x[k] - prev2.x[k]));
+    let bestRun: (Warm & { level: number; msg: string; c: number }) | null = null;
+    for (const [x0, l0] of [[xw, lam0], [best.x, lam0], [br.init, lam0]] as const) {
+      const run = solveFrom(grid[i], x0, l0);
+      if (bestRun === null || run.level < bestRun.level) bestRun = run;
+    }
+    const { x, lam, level, msg, c } = bestRun!;
     const y = grid[i];
-    // Start from the neighbour's solution, linearly extrapolated when two neighbours are known.
-    let lam = prev2 ? 2 * prev.lam - prev2.lam : prev.lam; // multiplier of (b − y)
+    maxViolation = Math.max(maxViolation, Math.abs(c));
+    if (msg) failures.push({ where: `linspace y=${y}`, message: msg });
+    if (Math.abs(c) > 1e-6 * Math.max(1, Math.abs(y))) failures.push({ where: `linspace y=${y}`, message: `constraint b(x) = y not met: |b − y| = ${Math.abs(c).toExponential(2)}` });
+    levels[i] = level;
+    return { x, lam };
+  };
+  const solveFrom = (y: number, xStart: Float64Array, lamStart: number) => {
+    let lam = lamStart; // multiplier of (b − y)
     let rho = 100 / (sigma * sigma);
-    let x: Float64Array = Float64Array.from(prev.x);
-    if (prev2) for (let k = 0; k < n; k++) x[k] = Math.min(br.upper[k], Math.max(br.lower[k], 2 * prev.x[k] - prev2.x[k]));
+    let x: Float64Array = Float64Array.from(xStart);
     let cPrev = Infinity;
     let c = NaN;
+    let prevLevel = NaN;
     let msg = "";
     for (let outer = 0; outer < 30; outer++) {
       const fg = (p: Float64Array, g: Float64Array): number => {
@@ -140,17 +158,22 @@ export function profileYield(br: BlindedRegion, best: BlindFit, start: number, s
       stats.outer++;
       msg = r.converged ? "" : r.message;
       c = br.srYield(x) - y;
-      // Done when the constraint is met and its first-order effect on the level, |λ·c|, is negligible.
-      if (Math.abs(c) <= 1e-7 * Math.max(1, Math.abs(y)) && Math.abs(lam * c) <= 1e-7) break;
+      // Done when the constraint is met, its first-order effect on the level |λ·c| is negligible,
+      // and a fresh restart (new quasi-Newton matrix) no longer lowers the objective.
+      const level = br.nll(x);
+      const settled = Math.abs(level - prevLevel) <= 1e-8 * Math.max(1, Math.abs(level));
+      prevLevel = level;
+      if (Math.abs(c) <= 1e-7 * Math.max(1, Math.abs(y)) && Math.abs(lam * c) <= 1e-7) {
+        if (settled) break;
+        continue; // restart the inner minimisation with the same λ, ρ
+      }
       lam -= rho * c;
       if (Math.abs(c) > 0.25 * Math.abs(cPrev)) rho *= 10;
       cPrev = c;
     }
-    maxViolation = Math.max(maxViolation, Math.abs(c));
-    if (msg) failures.push({ where: `linspace y=${y}`, message: msg });
-    if (Math.abs(c) > 1e-6 * Math.max(1, Math.abs(y))) failures.push({ where: `linspace y=${y}`, message: `constraint b(x) = y not met: |b − y| = ${Math.abs(c).toExponential(2)}` });
-    levels[i] = br.nll(x);
-    return { x, lam };
+    // A run that misses the constraint cannot win on its level.
+    const ok = Math.abs(c) <= 1e-6 * Math.max(1, Math.abs(y));
+    return { x, lam, level: ok ? br.nll(x) : Infinity, msg, c };
   };
   walkOutwards(grid, best.yield, { x: best.x, lam: 0 }, solve, stride);
   return { grid, levels, maxViolation, failures, stats };
