@@ -4,6 +4,12 @@
 import { InputError } from "../io/errors.ts";
 import type { Prior } from "./prior-mass.ts";
 
+/** Rounding in (knot part, box part) differences can leave −1e-27-sized masses across a nearly
+ *  empty knot; clamp so M(r) stays in [0, 1] (changes bounds by that much at most). */
+function nonNegative(m: number): number {
+  return m < 0 ? 0 : m; // NaN passes through
+}
+
 function checkRange(what: string, start: number, stop: number): void {
   if (!(Number.isFinite(start) && Number.isFinite(stop) && start < stop)) {
     throw new InputError("", "start/stop", `${what}: need finite start < stop, got [${start}, ${stop}]`);
@@ -56,7 +62,7 @@ export class RegularLinearPrior implements Prior {
     const bigLo = this.cdfKnot(lo);
     const smallLo = this.boxPart;
     const bigHi = this.cdfKnot(hi);
-    return bigHi - bigLo + (this.boxPart - smallLo);
+    return nonNegative(bigHi - bigLo + (this.boxPart - smallLo));
   }
 }
 
@@ -92,6 +98,6 @@ export class RegularUniformPrior implements Prior {
     const bigLo = this.cdfBin(lo);
     const smallLo = this.boxPart;
     const bigHi = this.cdfBin(hi);
-    return bigHi - bigLo + (this.boxPart - smallLo);
+    return nonNegative(bigHi - bigLo + (this.boxPart - smallLo));
   }
 }
