@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { InputError } from "../io/errors.ts";
 import { bandsCsv, toCsv, withGlobal, type BandRow, type ScanJob, type ScanRow } from "../bumphunt/scan.ts";
 import type { MassPointRow } from "../bumphunt/mass-point.ts";
+import { defaultModel, sigmaFunction } from "../bumphunt/dataset.ts";
 import { configDigest, readManifest, writeTaskOutput, type TaskManifest, type UnitRecord } from "./manifest.ts";
 import { accountTasks, type MergeReport } from "./merge.ts";
 import { ownerTask, taskDirName, taskSlice } from "./split.ts";
@@ -176,7 +177,8 @@ export function mergeBumpJob(dir: string): BumpMerge {
   // Look-elsewhere over the job's whole grid (also for a partial merge): placeholders for the
   // missing masses enter N_eff only.
   const full: MassPointRow[] = job.scan.masses.map((m, i) => byUnit.get(i) ?? ({ dataset: job.scan.dataset, mass_GeV: m, p0_analytic: NaN } as MassPointRow));
-  const withG = withGlobal(full, job.scan.dataset, job.scan.options.blindNSigma ?? 1.64);
+  const sigma = sigmaFunction(job.scan.model ?? defaultModel(job.scan.dataset));
+  const withG = withGlobal(full, job.scan.dataset, job.scan.options.blindNSigma ?? 1.64, sigma);
   const rows = present.map((i) => withG[i]);
   const bands = job.bands ? [...bandByUnit.keys()].sort((a, b) => a - b).map((i) => bandByUnit.get(i)!) : null;
   return { job, report, rows, bands, duplicates, unreadable };
