@@ -71,7 +71,11 @@ export function linePlot(o: LinePlotOptions): VegaLiteSpec {
   o.series.forEach((s, k) => {
     if (s.band) {
       const vals: { x: number; lo: number; hi: number; series: string }[] = [];
-      for (let i = 0; i < s.x.length; i++) if ([s.x[i], s.band.lower[i], s.band.upper[i]].every(Number.isFinite)) vals.push({ x: s.x[i], lo: s.band.lower[i], hi: s.band.upper[i], series: s.name });
+      for (let i = 0; i < s.x.length; i++) {
+        if (![s.x[i], s.band.lower[i], s.band.upper[i]].every(Number.isFinite)) continue;
+        if (o.y.log && !(s.band.upper[i] > 0)) continue;
+        vals.push({ x: s.x[i], lo: o.y.log && !(s.band.lower[i] > 0) ? s.band.upper[i] / 100 : s.band.lower[i], hi: s.band.upper[i], series: s.name });
+      }
       layers.push({
         data: { values: vals }, mark: { type: "area", opacity: 0.25, color: COLORS.series[k % COLORS.series.length] },
         encoding: { x: xEnc, y: { ...yEnc, field: "lo" }, y2: { field: "hi" } },
@@ -79,7 +83,8 @@ export function linePlot(o: LinePlotOptions): VegaLiteSpec {
     }
     if (s.errors) {
       const vals: { x: number; lo: number; hi: number }[] = [];
-      for (let i = 0; i < s.x.length; i++) if ([s.x[i], s.y[i], s.errors[i]].every(Number.isFinite)) vals.push({ x: s.x[i], lo: s.y[i] - s.errors[i], hi: s.y[i] + s.errors[i] });
+      // On a log axis a bar reaching zero or below is cut at a tenth of the value.
+      for (let i = 0; i < s.x.length; i++) if ([s.x[i], s.y[i], s.errors[i]].every(Number.isFinite)) vals.push({ x: s.x[i], lo: o.y.log && s.y[i] - s.errors[i] <= 0 ? s.y[i] / 10 : s.y[i] - s.errors[i], hi: s.y[i] + s.errors[i] });
       layers.push({ data: { values: vals }, mark: { type: "rule", color: COLORS.series[k % COLORS.series.length] }, encoding: { x: xEnc, y: { ...yEnc, field: "lo" }, y2: { field: "hi" } } });
     }
   });
