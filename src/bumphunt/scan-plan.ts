@@ -183,6 +183,8 @@ export interface ScanOutcome {
   single: Map<string, ScanRow[]>;
   combined: CombinedRow[];
   bands: Map<string, BandRow[]>;
+  /** The per-dataset windows entering the combination at each mass (n, b, C, K·w). */
+  windows: Map<number, DatasetWindow[]>;
   seconds: number;
   files: string[];
 }
@@ -217,6 +219,7 @@ export async function runScanPlan(plan: ScanPlan, o: { workers: number; onProgre
   }
   // Combination at every grid mass where ≥ 2 datasets are active.
   let combined: CombinedRow[] = [];
+  const windows = new Map<number, DatasetWindow[]>();
   if (combine) {
     const ctasks: CombineTask[] = [];
     for (const m of plan.grid) {
@@ -232,6 +235,7 @@ export async function runScanPlan(plan: ScanPlan, o: { workers: number; onProgre
         } else t.failed.push(`${j.dataset}: ${r.row.error || r.row.visibility}`);
       }
       ctasks.push(t);
+      windows.set(m, t.windows);
     }
     combined = await runPool<CombineTask, CombinedRow>({ module: new URL("./scan-plan.ts", import.meta.url).href, factory: "combineRunner", args: { alpha: plan.alpha } }, ctasks, o.workers);
     // Look-elsewhere for the combination: σ at each mass = min over the active datasets (spec §9).
@@ -247,13 +251,13 @@ export async function runScanPlan(plan: ScanPlan, o: { workers: number; onProgre
     }
   }
   const seconds = (performance.now() - t0) / 1000;
-  if (o.write === false) return { single, combined, bands, seconds, files: [] };
+  if (o.write === false) return { single, combined, bands, windows, seconds, files: [] };
   const files = writeTables(plan, single, combined, bands);
   if (plan.savePlots) {
     const { writeSummaryPlots } = await import("./scan-plots.ts");
     files.push(...(await writeSummaryPlots(plan, single, combined, bands)));
   }
-  return { single, combined, bands, seconds, files };
+  return { single, combined, bands, windows, seconds, files };
 }
 
 function writeTables(plan: ScanPlan, single: Map<string, ScanRow[]>, combined: CombinedRow[], bands: Map<string, BandRow[]>): string[] {
