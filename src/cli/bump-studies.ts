@@ -1,7 +1,7 @@
 // `searchlight bump toy-scan|gp-toy-scan|toy-scan-merge|toy-scan-plot|inject|inject-plot|…`:
 // the bump-hunt studies of hps_gpr §12–§13 on top of the per-mass scan machinery.
 import type { Command } from "commander";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../io/errors.ts";
 import { Progress } from "../batch/progress.ts";
@@ -15,9 +15,13 @@ import {
   defaultContainer, discoverToys, gpEnsemble, mergeToyScans, summaryFromMerged, toyRows, toyScanPlots, writeMerge, writeToyScan,
   type SummaryRow, type ToyScanJob,
 } from "../bumphunt/toy-scan.ts";
+import { runInjection, type InjectJob, type InjToyMode } from "../bumphunt/inject-study.ts";
+import { injectionPlots, loadInjection } from "../bumphunt/inject-plots.ts";
+import type { InjectMode } from "../bumphunt/injection.ts";
 import { fmtNum, printJson, table } from "./format.ts";
 import { common, job, num, type BumpCli } from "./bump.ts";
 
+const readFileSyncText = (p: string) => readFileSync(p, "utf8");
 const collect = (v: string, prev: string[]) => [...prev, v];
 
 export const int = (flag: string, v: string | undefined, min = 0): number | undefined => {
@@ -84,7 +88,104 @@ function summaryTable(summary: SummaryRow[]): string {
       med(g.map((s) => Number(s.max_Z_analytic))), Math.max(...g.map((s) => Number(s.max_Z_analytic)).filter(Number.isFinite))])]);
 }
 
+function numList(flag: string, v: string): number[] {
+  const parts = v.split(/[\s,]+/).filter(Boolean);
+  if (parts.length === 0) throw new InputError("", flag, "empty list");
+  return parts.map((p) => num(flag, p)!);
+}
+
+function choice<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
+  if (!allowed.includes(v as T)) throw new InputError("", flag, `"${v}": expected one of ${allowed.join(", ")}`);
+  return v as T;
+}
+
+function injectionTable(summaries: Record<string, string | number>[]): string {
+  return table([["mass [GeV]", "strength", "A_inj", "toys", "failed", "pull mean", "pull width", "cov 1σ", "cov 2σ", "⟨Ẑ⟩ − Z_inj"],
+    ...summaries.map((s) => [String(s.mass_GeV), String(s.strength_tag), Number(s.strength), Number(s.n_toys), Number(s.n_failed), Number(s.pull_mean), Number(s.pull_std), Number(s.cov_1sigma), Number(s.cov_2sigma), Number(s.Zhat_mean) - Number(s.inj_nsigma)])]);
+}
+
 export function registerStudies(bump: Command): void {
+  common(bump.command("inject").description("signal injection / extraction closure (spec §12): per-toy and summary CSVs, closure figures"))
+    .requiredOption("-m, --masses <GeV>", "masses, e.g. 0.03,0.06,0.09")
+    .option("-s, --strengths <list>", "yields (absolute) or multiples of σ_A,ref (\"1,2,3,5\" with --strength-mode sigmaA, or \"s1,s2,s3,s5\")", "0,100,200,500,1000,2000,5000")
+    .option("--strength-mode <m>", "absolute or sigmaA (default: sigmaA when the strengths are s-tags)")
+    .option("--n-toys <n>", "toys per (mass, strength)", "100")
+    .option("--inj-mode <m>", "signal counts: poisson or multinomial", "poisson")
+    .option("--toy-mode <m>", "conditional (GP posterior background, nominal fit), full_refit (Poisson(μ_full) + signal, GP refit per toy) or funcform (stored functional-form toy + signal, GP refit)", "conditional")
+    .option("--shape-mode <m>", "refit modes: signal over the full range (full) or the window only (window)", "full")
+    .option("--train-nsigma <k>", "GP training exclusion half-width (default: the blind width)")
+    .option("--refit-restarts <n>", "extra GP starts per refit", "0")
+    .option("--no-refit-optimize", "refit modes: keep the kernel at its initial values")
+    .option("--sigma-a-source <s>", "σ_A,ref from the Asimov (asimov) or a Poisson (poisson) background fit", "asimov")
+    .option("--toy-root <file>", "funcform mode: ROOT file with the toys (default: the dataset's file)")
+    .option("--container <dir>", "funcform mode: toy directory (default: the primary function)")
+    .option("--seed <s>", "base seed of the blake2b point seeds", "314159")
+    .option("--aggregate-every <n>", "toys per unit of work", "100")
+    .option("--no-write-toy-csv", "do not write inj_extract_toys_<d>.csv")
+    .option("--no-plots", "skip the closure figures")
+    .option("--output-dir <dir>", "output folder (files go to <dir>/injection_extraction)", "out/bump")
+    .option("--workers <n>", "worker threads (default: all cores)")
+    .action(async (o: BumpCli & { masses: string; strengths: string; strengthMode?: string; nToys: string; injMode: string; toyMode: string; shapeMode: string; trainNsigma?: string; refitRestarts: string; refitOptimize: boolean; sigmaASource: string; toyRoot?: string; container?: string; seed: string; aggregateEvery: string; writeToyCsv: boolean; plots: boolean; outputDir: string }) => {
+      const masses = numList("--masses", o.masses);
+      const base = job(o, { massMin: Math.min(...masses), massMax: Math.max(...masses) });
+      const tagged = /(^|[\s,])s[\d.]/.test(o.strengths);
+      const strengths = numList("--strengths", o.strengths.replace(/(^|[\s,])s(?=[\d.])/g, "$1"));
+      const strengthMode = choice("--strength-mode", o.strengthMode ?? (tagged ? "sigmaA" : "absolute"), ["absolute", "sigmaA"] as const);
+      const toyMode = ({ conditional: "conditional_gp", conditional_gp: "conditional_gp", full_refit: "full_refit", funcform: "functional_form_refit", functional_form_refit: "functional_form_refit" } as Record<string, InjToyMode>)[o.toyMode];
+      if (!toyMode) throw new InputError("", "--toy-mode", `"${o.toyMode}": expected conditional, full_refit or funcform`);
+      const nToys = int("--n-toys", o.nToys, 1)!;
+      let funcform: InjectJob["funcform"];
+      if (toyMode === "functional_form_refit") {
+        const root = o.toyRoot ? resolve(o.toyRoot) : base.file;
+        const container = o.container ?? (await defaultContainer(root, base.dataset));
+        const toys = await discoverToys(root, { container });
+        if (toys.length < nToys) throw new InputError(root, "--n-toys", `${nToys} toys requested but ${container} holds ${toys.length}`);
+        funcform = { root, container, toys: toys.slice(0, nToys) };
+      }
+      const ij: InjectJob = {
+        base, masses, strengths, strengthMode, nToys, seed: int("--seed", o.seed)!, injectMode: choice<InjectMode>("--inj-mode", o.injMode, ["poisson", "multinomial"]),
+        toyMode, shapeMode: choice("--shape-mode", o.shapeMode, ["full", "window"] as const), trainNSigma: num("--train-nsigma", o.trainNsigma),
+        refitRestarts: int("--refit-restarts", o.refitRestarts)!, refitOptimize: o.refitOptimize, sigmaASource: choice("--sigma-a-source", o.sigmaASource, ["asimov", "poisson"] as const),
+        chunk: int("--aggregate-every", o.aggregateEvery, 1)!, funcform,
+      };
+      const outDir = join(o.outputDir, "injection_extraction");
+      const bar = new Progress(masses.length * strengths.length * nToys, `inject ${base.dataset}`);
+      const t0 = performance.now();
+      const r = await runInjection(ij, { outDir, workers: workersOf(o), writeToys: o.writeToyCsv, onToys: (n) => bar.tick(n) });
+      bar.finish();
+      const { writeFileSync } = await import("node:fs");
+      writeFileSync(join(outDir, "inj_extract_summary_all.csv"), readFileSyncText(r.summaryCsv));
+      const figures = o.plots ? await injectionPlots(loadInjection(outDir, [base.dataset]), join(outDir, "plots")) : [];
+      const seconds = (performance.now() - t0) / 1000;
+      const ctxErrors = r.contexts.filter((c) => c.error).map((c) => ({ mass_GeV: c.mass, error: c.error }));
+      if (o.json) return printJson({ dataset: base.dataset, toy_mode: toyMode, n_toys: r.n_toys, n_failed: r.n_failed, seconds, context_errors: ctxErrors, sigmaA_ref: r.contexts.map((c) => ({ mass_GeV: c.mass, sigmaA_ref: c.sRef })), summaries: r.summaries, files: { toys: r.toyCsv, summary: r.summaryCsv, figures: figures.length } });
+      process.stdout.write(`inject ${base.dataset} (${toyMode}, ${ij.injectMode} signal): ${r.n_toys} toys in ${seconds.toFixed(1)} s, ${r.n_failed} failed\n`);
+      for (const c of ctxErrors) process.stdout.write(`  ${c.mass_GeV} GeV: ${c.error}\n`);
+      process.stdout.write(injectionTable(r.summaries) + "\n");
+      process.stdout.write(`wrote ${r.summaryCsv}${r.toyCsv ? ` and ${r.toyCsv}` : ""}${figures.length ? ` and ${figures.length} figure files in ${join(outDir, "plots")}` : ""}\n`);
+    });
+
+  bump.command("inject-plot").description("merge injection CSVs, re-summarise and draw the closure figures (linearity, bias, pull width, coverage, pulls, Ẑ calibration)")
+    .requiredOption("-i, --input-dir <dir>", "folder with inj_extract_toys_*.csv / inj_extract_summary_*.csv")
+    .option("-o, --output-dir <dir>", "figure folder (default: <input>/plots)")
+    .option("-d, --dataset <d>", "only this dataset (repeatable)", collect, [])
+    .option("--json", "print the merged summary as JSON")
+    .action(async (o: { inputDir: string; outputDir?: string; dataset: string[]; json?: boolean }) => {
+      const l = loadInjection(o.inputDir, o.dataset);
+      const out = o.outputDir ?? join(o.inputDir, "plots");
+      const { writeFileSync, mkdirSync } = await import("node:fs");
+      mkdirSync(out, { recursive: true });
+      const { SUMMARY_COLUMNS } = await import("../bumphunt/inject-study.ts");
+      const { csvText } = await import("../bumphunt/scan.ts");
+      writeFileSync(join(out, "inj_extract_summary_merged.csv"), csvText(SUMMARY_COLUMNS, l.summaries));
+      const figures = await injectionPlots(l, out);
+      const nFailed = l.summaries.reduce((a, s) => a + Number(s.n_failed), 0);
+      if (o.json) return printJson({ n_points: l.summaries.length, n_toy_rows: l.n_toy_rows, n_duplicates: l.n_duplicates, n_failed: nFailed, files: l.files, figures: figures.length, summaries: l.summaries });
+      process.stdout.write(`${l.files.length} files, ${l.n_toy_rows} toys (${l.n_duplicates} duplicates dropped), ${l.summaries.length} points, ${nFailed} failed toys\n`);
+      process.stdout.write(injectionTable(l.summaries) + "\n");
+      process.stdout.write(`wrote ${join(out, "inj_extract_summary_merged.csv")} and ${figures.length} figure files in ${out}\n`);
+    });
+
   scanOptions(bump.command("toy-scan").description("scan functional-form background toys (ROOT TH1s) exactly as the observed spectrum; per-toy results_single.csv"))
     .option("--toy-root <file>", "ROOT file with the toys (default: the dataset's funcform_<d>_toys.root)")
     .option("--container <dir>", "directory of the toys (default: fit_metadata/primary_function_tag, else fShiftSigPowTail / fSigPowExpQ)")

@@ -2,11 +2,21 @@
 // covariance structure of spec §18.2 case C): conditional toys are generated from exactly the
 // model the fit assumes, so pulls must be unit normal — a statistical test, not a tautology
 // (it fails if σ_A, the profiling, or the toy generation is wrong).
-import { test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { injectSignal, pointSeed, quantile, runConditionalToys, sigmaARef, summarise } from "../../src/bumphunt/injection.ts";
 import { normalCdf } from "../../src/math/special.ts";
 import { Rng } from "../../src/math/rng.ts";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { needsShared, SHARED } from "../shared.ts";
+import { hpsScanJob } from "../../src/bumphunt/scan.ts";
+import { runInjection, type InjectJob } from "../../src/bumphunt/inject-study.ts";
+import { ksNormal, loadInjection } from "../../src/bumphunt/inject-plots.ts";
+
+const BIN = new URL("../../bin/searchlight.mjs", import.meta.url).pathname;
 
 function caseC() {
   const edges = Array.from({ length: 13 }, (_, i) => 0.045 + (i * 0.006) / 12);
@@ -64,4 +74,80 @@ test("toys are reproducible and independent of how they are split", () => {
 test("quantile matches numpy's linear interpolation", () => {
   assert.equal(quantile([1, 2, 3, 4], 0.5), 2.5);
   assert.ok(Math.abs(quantile([0, 10], 0.16) - 1.6) < 1e-12);
+});
+
+describe("ACCEPTANCE: statistical closure on the real 2015 spectrum", needsShared(), () => {
+  // No-refit (conditional GP) toys with injected 1, 2, 3, 5 σ_A,ref at three 2015 masses: the
+  // pull mean is within 3 MC standard errors of 0, the width within 3 s.e. of 1, and the
+  // 1σ/2σ coverages within 3 binomial s.e. of 68.3% / 95.4% — at every one of the 12 points.
+  test("pull mean 0, width 1, coverage 68.3/95.4% at 30, 60, 100 MeV × 1, 2, 3, 5 σ_A,ref", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sl-inj-"));
+    const N = 500;
+    try {
+      const job: InjectJob = {
+        base: hpsScanJob("2015", SHARED, { massMin: 0.03, massMax: 0.1 }), masses: [0.03, 0.06, 0.1], strengths: [1, 2, 3, 5], strengthMode: "sigmaA", nToys: N,
+        seed: 314159, injectMode: "poisson", toyMode: "conditional_gp", shapeMode: "full", refitRestarts: 0, refitOptimize: true, sigmaASource: "asimov", chunk: 100,
+      };
+      const r = await runInjection(job, { outDir: dir, workers: 1, writeToys: false });
+      assert.equal(r.summaries.length, 12);
+      assert.equal(r.n_failed, 0);
+      for (const c of r.contexts) assert.ok(c.sRef > 0 && !c.error, `${c.mass}: ${c.error}`);
+      for (const s of r.summaries) {
+        const at = `${s.mass_GeV} GeV ${s.strength_tag}`;
+        const n = Number(s.n_toys) - Number(s.n_failed);
+        assert.equal(n, N, at);
+        assert.ok(Math.abs(Number(s.inj_nsigma) - Number(s.strength_tag.toString().slice(1))) < 1e-12, at);
+        const seMean = Number(s.pull_std) / Math.sqrt(n);
+        assert.ok(Math.abs(Number(s.pull_mean)) < 3 * seMean, `${at}: pull mean ${s.pull_mean} ± ${seMean}`);
+        assert.ok(Math.abs(Number(s.pull_std) - 1) < 3 * Number(s.pull_std_err), `${at}: pull width ${s.pull_std} ± ${s.pull_std_err}`);
+        const c1 = Math.sqrt((0.683 * 0.317) / n), c2 = Math.sqrt((0.954 * 0.046) / n);
+        assert.ok(Math.abs(Number(s.cov_1sigma) - 0.683) < 3 * c1, `${at}: coverage 1σ ${s.cov_1sigma} ± ${c1}`);
+        assert.ok(Math.abs(Number(s.cov_2sigma) - 0.954) < 3 * c2, `${at}: coverage 2σ ${s.cov_2sigma} ± ${c2}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("bump inject + inject-plot: documented columns, same bytes with 1 and 2 workers, failures counted, figures", () => {
+    const dirs = [1, 2].map(() => mkdtempSync(join(tmpdir(), "sl-injcli-")));
+    try {
+      const outs = dirs.map((d, k) => {
+        const r = spawnSync(process.execPath, [BIN, "bump", "inject", "--shared", SHARED, "-m", "0.06", "-s", "s0,s3", "--n-toys", "30", "--aggregate-every", "7", "--inj-mode", "multinomial", "--output-dir", d, "--workers", String(k + 1), "--no-plots", "--json"], { encoding: "utf8" });
+        assert.equal(r.status, 0, r.stderr);
+        return JSON.parse(r.stdout);
+      });
+      assert.equal(outs[0].n_toys, 60);
+      assert.ok(Number.isInteger(outs[0].n_failed));
+      const toys = (d: string) => readFileSync(join(d, "injection_extraction", "inj_extract_toys_2015.csv"), "utf8");
+      assert.equal(toys(dirs[0]), toys(dirs[1]));
+      const head = toys(dirs[0]).split("\n")[0].split(",");
+      for (const c of ["dataset", "mass_GeV", "toy", "strength", "inj_nsigma", "sigmaA_ref", "integral_density", "A_per_eps2_unit", "sigma_val", "sigma_x", "f_win", "f_full", "f_train", "f_train_frac",
+        "blind_nsigma", "train_exclude_nsigma", "inj_shape_mode", "A_hat", "sigma_A", "Zhat", "pull_param", "Nsig_win", "Nsig_train", "success", "nll", "toy_mode", "refit_gp_on_toy", "refit_ok", "refit_restarts", "refit_optimize"]) assert.ok(head.includes(c), c);
+      const sum = readFileSync(join(dirs[0], "injection_extraction", "inj_extract_summary_2015.csv"), "utf8").split("\n")[0].split(",");
+      for (const c of ["n_toys", "n_failed", "inj_nsigma", "inj_nsigma_xerr", "sigmaA_ref", "A_hat_mean", "A_hat_std", "sigma_A_mean", "pull_mean", "pull_std", "pull_std_err", "pull_q16", "pull_q84", "pull_q02", "pull_q97",
+        "cov_1sigma", "cov_2sigma", "Zhat_mean", "delta_z_minus_pull", "ainj_over_sigmaAref", "Zhat_q16", "Zhat_q84", "success_rate"]) assert.ok(sum.includes(c), c);
+      const p = spawnSync(process.execPath, [BIN, "bump", "inject-plot", "-i", join(dirs[0], "injection_extraction"), "--json"], { encoding: "utf8" });
+      assert.equal(p.status, 0, p.stderr);
+      const pj = JSON.parse(p.stdout);
+      assert.equal(pj.n_points, 2);
+      assert.equal(pj.n_toy_rows, 60);
+      assert.ok(pj.figures >= 16);
+      // Re-summarised from the toys: identical to the streaming summary.
+      const l = loadInjection(join(dirs[0], "injection_extraction"));
+      assert.equal(l.summaries[1].pull_mean, outs[0].summaries[1].pull_mean);
+      const bad = spawnSync(process.execPath, [BIN, "bump", "inject", "--shared", SHARED, "-m", "0.06", "--toy-mode", "gp"], { encoding: "utf8" });
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr.trim(), /^searchlight: --toy-mode: "gp": expected conditional, full_refit or funcform$/);
+    } finally {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
+
+test("KS test: unit normal sample gives a large p, a shifted one a tiny p", () => {
+  const rng = new Rng(3);
+  const z = Array.from({ length: 2000 }, () => rng.normal());
+  assert.ok(ksNormal(z).p > 0.01);
+  assert.ok(ksNormal(z.map((x) => x + 0.3)).p < 1e-6);
 });

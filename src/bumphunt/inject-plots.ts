@@ -1,0 +1,141 @@
+// inject-plot (spec §12.9): merge inj_extract_toys_* / inj_extract_summary_* files of one or
+// more injection runs (dataset token = file-name part before "__"), de-duplicate toys on
+// (dataset, mass, strength, toy), re-summarise, and draw linearity, bias, pull width,
+// coverage, pull vs mass, pull mean/width heat maps, pull histograms (with a KS normality
+// p-value) and the Ẑ calibration residual.
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { InputError } from "../io/errors.ts";
+import { normalCdf } from "../math/special.ts";
+import { writeFigure } from "../plot/render.ts";
+import { PointAccumulator, SUMMARY_COLUMNS, type SummaryRecord } from "./inject-study.ts";
+import { cellBool, cellNum, naturalCompare, readCsv, requireColumns, type CsvRow } from "./study-io.ts";
+import { errorBarPlot, heatmapPlot, histogramPlot } from "./study-plots.ts";
+
+export interface LoadedInjection {
+  summaries: SummaryRecord[];
+  /** Pulls per (dataset, mass, strength) key, for histograms. */
+  pulls: Map<string, { dataset: string; mass: number; tag: string; inj: number; pulls: number[] }>;
+  n_toy_rows: number;
+  n_duplicates: number;
+  files: string[];
+}
+
+const key = (d: string, m: number, s: number) => `${d}|${m}|${s}`;
+
+/** Read every injection CSV in `dir` (optionally only some datasets) and re-summarise from toys. */
+export function loadInjection(dir: string, datasets: string[] = []): LoadedInjection {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort(naturalCompare);
+  } catch {
+    throw new InputError(dir, "--input-dir", "folder not found (give the inject --output-dir or its injection_extraction folder)");
+  }
+  const toyFiles = names.filter((f) => /^inj_extract_toys_.*\.csv$/.test(f));
+  const sumFiles = names.filter((f) => /^inj_extract_summary_.*\.csv$/.test(f) && f !== "inj_extract_summary_all.csv" && f !== "inj_extract_summary_merged.csv");
+  const token = (f: string, prefix: string) => f.slice(prefix.length).replace(/\.csv$/, "").split("__")[0];
+  const keep = (d: string) => datasets.length === 0 || datasets.includes(d);
+  const acc = new Map<string, PointAccumulator>();
+  const pulls: LoadedInjection["pulls"] = new Map();
+  const seen = new Set<string>();
+  let rows = 0, dups = 0;
+  for (const f of toyFiles) {
+    const t = readCsv(join(dir, f));
+    requireColumns(join(dir, f), t.columns, ["dataset", "mass_GeV", "toy", "strength", "A_hat", "sigma_A", "pull_param", "Zhat", "success", "sigmaA_ref", "inj_nsigma"]);
+    for (const r of t.rows) {
+      const d = r.dataset || token(f, "inj_extract_toys_");
+      if (!keep(d)) continue;
+      const m = cellNum(r.mass_GeV), s = cellNum(r.strength);
+      const id = `${key(d, m, s)}|${r.toy}|${r.toy_index ?? ""}`;
+      if (seen.has(id)) { dups++; continue; }
+      seen.add(id);
+      rows++;
+      const k = key(d, m, s);
+      if (!acc.has(k)) acc.set(k, new PointAccumulator());
+      const rec = toyRecord(d, r);
+      acc.get(k)!.add(rec);
+      if (!pulls.has(k)) pulls.set(k, { dataset: d, mass: m, tag: r.strength_tag || String(s), inj: rec.inj_nsigma, pulls: [] });
+      if (rec.success && Number.isFinite(rec.pull_param)) pulls.get(k)!.pulls.push(rec.pull_param);
+    }
+  }
+  const summaries: SummaryRecord[] = [...acc.values()].map((a) => a.summary());
+  // Summary-only points (runs written with --no-write-toy-csv).
+  for (const f of sumFiles) {
+    const t = readCsv(join(dir, f));
+    requireColumns(join(dir, f), t.columns, ["dataset", "mass_GeV", "strength", "pull_mean", "pull_std"]);
+    for (const r of t.rows) {
+      const d = r.dataset || token(f, "inj_extract_summary_");
+      if (!keep(d) || acc.has(key(d, cellNum(r.mass_GeV), cellNum(r.strength)))) continue;
+      const rec = {} as SummaryRecord;
+      for (const c of SUMMARY_COLUMNS) rec[c] = ["dataset", "strength_tag", "toy_mode"].includes(c) ? (r[c] ?? "") : cellNum(r[c]);
+      rec.dataset = d;
+      summaries.push(rec);
+      acc.set(key(d, cellNum(r.mass_GeV), cellNum(r.strength)), new PointAccumulator());
+    }
+  }
+  if (summaries.length === 0) throw new InputError(dir, "--input-dir", "no inj_extract_toys_*.csv or inj_extract_summary_*.csv here (for the selected datasets)");
+  summaries.sort((a, b) => naturalCompare(String(a.dataset), String(b.dataset)) || Number(a.mass_GeV) - Number(b.mass_GeV) || Number(a.strength) - Number(b.strength));
+  return { summaries, pulls, n_toy_rows: rows, n_duplicates: dups, files: [...toyFiles, ...sumFiles] };
+}
+
+function toyRecord(d: string, r: CsvRow) {
+  return {
+    dataset: d, mass_GeV: cellNum(r.mass_GeV), strength: cellNum(r.strength), strength_tag: r.strength_tag ?? "", toy_mode: r.toy_mode ?? "", sigmaA_ref: cellNum(r.sigmaA_ref),
+    integral_density: cellNum(r.integral_density), A_per_eps2_unit: cellNum(r.A_per_eps2_unit), f_win: cellNum(r.f_win), f_train_frac: cellNum(r.f_train_frac),
+    inj_nsigma: cellNum(r.inj_nsigma), A_hat: cellNum(r.A_hat), sigma_A: cellNum(r.sigma_A), pull_param: cellNum(r.pull_param), Zhat: cellNum(r.Zhat), success: cellBool(r.success),
+  };
+}
+
+/** Kolmogorov–Smirnov test of values against N(0, 1): statistic D and asymptotic p-value. */
+export function ksNormal(values: number[]): { D: number; p: number } {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
+  const n = v.length;
+  if (n === 0) return { D: NaN, p: NaN };
+  let D = 0;
+  v.forEach((x, i) => { const F = normalCdf(x); D = Math.max(D, (i + 1) / n - F, F - i / n); });
+  const lam = (Math.sqrt(n) + 0.12 + 0.11 / Math.sqrt(n)) * D;
+  let p = 0;
+  for (let k = 1; k <= 100; k++) p += 2 * (k % 2 ? 1 : -1) * Math.exp(-2 * k * k * lam * lam);
+  return { D, p: Math.min(1, Math.max(0, p)) };
+}
+
+/** Every inject-plot figure; returns the files written. */
+export async function injectionPlots(l: LoadedInjection, outDir: string, formats: ("png" | "pdf" | "svg")[] = ["png", "pdf"]): Promise<string[]> {
+  const out: string[] = [];
+  const byDs = new Map<string, SummaryRecord[]>();
+  for (const s of l.summaries) { const d = String(s.dataset); if (!byDs.has(d)) byDs.set(d, []); byDs.get(d)!.push(s); }
+  const N = (s: SummaryRecord, c: keyof SummaryRecord) => Number(s[c]);
+  for (const [d, ss] of byDs) {
+    const masses = [...new Set(ss.map((s) => N(s, "mass_GeV")))].sort((a, b) => a - b);
+    const tags = [...new Set(ss.map((s) => String(s.strength_tag)))];
+    const perMass = (yc: keyof SummaryRecord, ec?: (s: SummaryRecord) => number, xc: keyof SummaryRecord = "inj_nsigma", yf?: (s: SummaryRecord) => number) => masses.map((m) => {
+      const g = ss.filter((s) => N(s, "mass_GeV") === m).sort((a, b) => N(a, xc) - N(b, xc));
+      return { name: `${(1000 * m).toFixed(0)} MeV`, x: g.map((s) => N(s, xc)), y: g.map((s) => (yf ? yf(s) : N(s, yc))), err: ec ? g.map(ec) : undefined };
+    });
+    const ok = (s: SummaryRecord) => Math.max(1, N(s, "n_toys") - N(s, "n_failed"));
+    const nsig = { title: "injected strength A_inj / σ_A,ref" };
+    const f = (name: string) => join(outDir, `${name}_${d}`);
+    out.push(...await writeFigure(errorBarPlot(perMass("A_hat_mean", (s) => N(s, "A_hat_std") / Math.sqrt(ok(s)), "strength"), { title: "injected yield A_inj" }, { title: "⟨Â⟩" }, `HPS ${d}: linearity`, [], true), f("linearity"), formats));
+    out.push(...await writeFigure(errorBarPlot(perMass("A_hat_mean", (s) => N(s, "A_hat_std") / Math.sqrt(ok(s)) / N(s, "sigmaA_ref"), "inj_nsigma", (s) => (N(s, "A_hat_mean") - N(s, "strength")) / N(s, "sigmaA_ref")), nsig, { title: "bias (⟨Â⟩ − A_inj) / σ_A,ref" }, `HPS ${d}: bias`, [{ y: 0 }]), f("bias"), formats));
+    out.push(...await writeFigure(errorBarPlot(perMass("pull_std", (s) => N(s, "pull_std_err")), nsig, { title: "pull width" }, `HPS ${d}: pull width (target 1)`, [{ y: 1 }]), f("pull_width"), formats));
+    out.push(...await writeFigure(errorBarPlot([
+      ...perMass("cov_1sigma", (s) => Math.sqrt(0.683 * 0.317 / ok(s))).map((x) => ({ ...x, name: `|pull| < 1, ${x.name}` })),
+      ...perMass("cov_2sigma", (s) => Math.sqrt(0.954 * 0.046 / ok(s))).map((x) => ({ ...x, name: `|pull| < 2, ${x.name}` })),
+    ], nsig, { title: "coverage" }, `HPS ${d}: coverage (targets 0.683, 0.954)`, [{ y: 0.683 }, { y: 0.954 }]), f("coverage"), formats));
+    out.push(...await writeFigure(errorBarPlot(tags.map((t) => {
+      const g = ss.filter((s) => String(s.strength_tag) === t).sort((a, b) => N(a, "mass_GeV") - N(b, "mass_GeV"));
+      return { name: `strength ${t}`, x: g.map((s) => 1000 * N(s, "mass_GeV")), y: g.map((s) => N(s, "pull_mean")), err: g.map((s) => N(s, "pull_std") / Math.sqrt(ok(s))) };
+    }), { title: "m(A') [MeV]" }, { title: "mean pull" }, `HPS ${d}: pull vs mass`, [{ y: 0 }]), f("pull_vs_mass"), formats));
+    out.push(...await writeFigure(errorBarPlot(perMass("Zhat_mean", (s) => N(s, "pull_std") / Math.sqrt(ok(s)), "inj_nsigma", (s) => N(s, "Zhat_mean") - N(s, "inj_nsigma")), nsig, { title: "⟨Ẑ⟩ − Z_inj" }, `HPS ${d}: Ẑ calibration residual (bands ±0.5, ±1)`, [{ y: 0 }, { y: 0.5 }, { y: -0.5 }, { y: 1 }, { y: -1 }]), f("z_calibration_residual"), formats));
+    const cells = (c: keyof SummaryRecord) => ss.map((s) => ({ x: (1000 * N(s, "mass_GeV")).toFixed(0), y: String(s.strength_tag), v: N(s, c) }));
+    out.push(...await writeFigure(heatmapPlot(cells("pull_mean"), "m(A') [MeV]", "strength", "mean pull", `HPS ${d}: mean pull`, [-1, 1]), f("heatmap_pull_mean"), formats));
+    out.push(...await writeFigure(heatmapPlot(cells("pull_std"), "m(A') [MeV]", "strength", "pull width", `HPS ${d}: pull width`, [0, 2]), f("heatmap_pull_width"), formats));
+    for (const p of l.pulls.values()) {
+      if (p.dataset !== d) continue;
+      const ks = ksNormal(p.pulls);
+      out.push(...await writeFigure(histogramPlot(p.pulls, { bins: 30, lo: -4, hi: 4, xTitle: "pull (Â − A_inj) / σ_A", title: `HPS ${d} ${(1000 * p.mass).toFixed(1)} MeV, strength ${p.tag}: ${p.pulls.length} toys, KS p = ${ks.p.toPrecision(3)}`, reference: (x) => Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI) }),
+        join(outDir, `pull_hist_${d}`, `pull_hist_m${(1000 * p.mass).toFixed(1).replace(".", "p")}_s${p.tag}`), formats));
+    }
+  }
+  return out;
+}
