@@ -135,6 +135,8 @@ export function registerSlurm(bump: Command): void {
     .action((o: BumpCli & SlurmCli & { massMin?: string; massMax?: string; step: string; nTasks?: string; nJobs?: string; outputDir: string; bandsToys?: string; seed: string; force?: boolean }) => {
       const nRaw = o.nTasks ?? o.nJobs;
       if (nRaw === undefined) throw new InputError("", "--n-tasks", "required: the number of SLURM array tasks (e.g. -n 8; one mass per task: the number of grid masses)");
+      if (o.config && o.datasetFromDefault !== false)
+        throw new InputError(o.config, "--dataset", "slurm-gen batches one dataset per job: name it with --dataset (one slurm-gen per enabled dataset; the combination is not batched yet)");
       const scan = job(o, { massMin: num("--mass-min", o.massMin), massMax: num("--mass-max", o.massMax), step: num("--step", o.step) });
       const bands = o.bandsToys !== undefined ? { nToys: int("--bands-toys", o.bandsToys, 0, 1), seed: num("--seed", o.seed)! } : null;
       const bj = defineBumpJob(scan, int("--n-tasks", nRaw, 1, 1), { bands });
@@ -340,7 +342,8 @@ function registerStudyGenerators(bump: Command): void {
   for (const g of STUDY_GENS) {
     const cmd = slurmOptions(g.options(bump.command(g.name).description(`SLURM array for ${g.describe} (runs \`bump ${g.verb}\`)`)), g.jobName, g.script)
       .option("--output-dir <dir>", "output folder (job outputs, logs/, scripts)", "out/bump-slurm")
-      .option("--shared <dir>", "passed on to the jobs");
+      .option("--shared <dir>", "passed on to the jobs")
+      .option("--config <yaml>", "hps-gpr YAML configuration, passed on to the jobs");
     cmd.action((o: SlurmCli & Record<string, unknown>) => {
       // Checked when run, not at registration: the study verbs register after this file.
       const missing = workflowMissing(bump, g.verb, g.needs);
@@ -349,11 +352,26 @@ function registerStudyGenerators(bump: Command): void {
         process.exitCode = 1;
         return;
       }
+      const verb = bump.commands.find((x) => x.name() === g.verb)!;
+      const has = (flag: string) => verb.options.some((x) => x.long === flag);
+      // "combined" targets only if the verb says it takes them.
+      const dsOpt = verb.options.find((x) => x.long === "--dataset");
+      const wants = String(o.datasets ?? o.dataset ?? "").split(",").map((x) => x.trim());
+      if (wants.includes("combined") && !/combined/.test(dsOpt?.description ?? "")) {
+        process.stderr.write(`searchlight: bump ${g.name}: workflow "${g.verb}" for the combined target is not implemented yet (\`bump ${g.verb} --dataset\` does not take "combined"); no scripts written\n`);
+        process.exitCode = 1;
+        return;
+      }
+      if (o.config && !has("--config")) throw new InputError(String(o.config), "--config", `\`bump ${g.verb}\` does not take --config`);
       const out = resolve(String(o.outputDir));
       const units = g.units(o, out);
       if (units.length === 0) throw new InputError("", "--masses/--toy-index", "no job to write: every requested point is outside the dataset range");
       mkdirSync(join(out, "logs"), { recursive: true });
-      const shared = o.shared ? ["--shared", resolve(String(o.shared))] : [];
+      const shared = [
+        ...(o.shared ? ["--shared", resolve(String(o.shared))] : []),
+        ...(o.config ? ["--config", resolve(String(o.config))] : []),
+        ...(has("--workers") ? ["--workers", String(int("--cpus-per-task", o.cpusPerTask, 1, 1))] : []),
+      ];
       const lines = units.map((u) => `  ${shellQuote(cmdLine([...u.args, ...shared]))}`);
       const command = [
         `UNITS=(\n${lines.join("\n")}\n)`,
