@@ -18,7 +18,7 @@ import { expectedData, expectedDataDelta } from "../../src/marginal/expected-dat
 import { countLikelihood } from "../../src/marginal/likelihood-interval.ts";
 import { Model } from "../../src/marginal/model.ts";
 import { AddPrior, type Prior } from "../../src/marginal/prior-mass.ts";
-import { scanDelta, scanFitSignal } from "../../src/marginal/limit-scan.ts";
+import { scanDelta, scanFitSignal, type PriorScan } from "../../src/marginal/limit-scan.ts";
 
 export const SAMPLE_STRIDE = 50;
 export const CROSSING_ATOL = 1e-6;
@@ -50,7 +50,26 @@ function assertOverlap(ours: [number, number], stored: [number, number], where: 
   worst.cells++;
 }
 
-/** Check one stored prior scan; `full` computes all grid points instead of a sample. */
+/** Compare a complete scan of ours with the stored one: every cell overlaps, every level has the
+ *  same number of crossings, each within CROSSING_ATOL. */
+export function compareFullScan(ours: PriorScan, st: StoredScan): void {
+  const where = st.file.replace(/.*searches\//, "");
+  assert.equal(ours.integrals.length, st.integrals!.length, `${where}: grid size`);
+  assert.equal(ours.ndata, st.ndata);
+  assertOverlap(ours.integralZero, st.integralZero!, `${where} integral_zero`);
+  ours.integrals.forEach((z, j) => assertOverlap(z, st.integrals![j], `${where} integrals[${j}]`));
+  st.levels.forEach((level, k) => {
+    const got = ours.crossings[ours.levels.indexOf(level)].points;
+    assert.equal(got.length, st.points[k].length, `${where}: level ${level}: ${JSON.stringify(got)} vs stored ${JSON.stringify(st.points[k])}`);
+    got.forEach((x, i) => {
+      const d = Math.abs(x - st.points[k][i]);
+      worst.crossing = Math.max(worst.crossing, d);
+      assert.ok(d <= CROSSING_ATOL, `${where}: level ${level}: ${x} vs stored ${st.points[k][i]}`);
+    });
+  });
+}
+
+/** Check one stored prior scan on a sample of grid points (`full`: all of them). */
 export function checkPriorScan(prior: Prior, st: StoredScan, full = false): void {
   const where = st.file.replace(/.*searches\//, "");
   const signals = linspace(st.start, st.stop, st.integrals!.length);
