@@ -41,7 +41,7 @@ describe("HPS 2015 spectrum", needsShared(), () => {
       assert.ok(m50.gp_lml >= 534.9977897457671 - 1e-6, `LML ${m50.gp_lml}`);
       const csv = readFileSync(join(dir, "results_single.csv"), "utf8").trim().split("\n");
       assert.equal(csv.length, 6);
-      assert.ok(csv[0].startsWith("dataset,mass_GeV,sigma_mass_res_GeV,A_up,eps2_up"));
+      assert.ok(csv[0].startsWith("dataset,mass_GeV,sigma_val,blind_lo,blind_hi,A_up,eps2_up,p0_analytic,Z_analytic,A_hat,sigma_A,extract_success"), "hps_gpr columns (spec §10)");
       assert.ok(existsSync(join(dir, "summary_plots", "eps2_ul_2015.png")) && existsSync(join(dir, "summary_plots", "p0_2015.pdf")));
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -32,6 +32,22 @@ test("linePlot: two curves, dashed expected, reference line (SVG snapshot)", asy
   assertSvgSnapshot("line-plot", svg);
 });
 
+test("linePlot: ±1σ band, error bars on points (cut above zero on a log axis), shaded window, labelled reference line (SVG snapshot)", async () => {
+  const y = x.map((v) => 1e4 * Math.exp(-v / 40));
+  const spec = linePlot({
+    title: "fit",
+    vbands: [{ from: 60, to: 80, label: "blind window", color: "#ff9900", opacity: 0.25 }],
+    series: [
+      { name: "data", x, y: y.map((v, i) => (i === 11 ? 1 : v)), points: true, errors: y.map((v, i) => (i === 11 ? 1 : Math.sqrt(v))) },
+      { name: "GP ± 1σ", x, y, band: { lower: y.map((v) => v * 0.9), upper: y.map((v) => v * 1.1) } },
+    ],
+    x: { title: "m(A') [MeV]" }, y: { title: "events / 0.5 MeV", log: true }, hlines: [{ y: 10, label: "10 events" }],
+  });
+  const svg = await renderSvg(spec);
+  assert.ok(svg.includes("blind window") && svg.includes("10 events"));
+  assertSvgSnapshot("line-plot-band-errors", svg);
+});
+
 test("PNG and PDF renderings are well-formed files", async () => {
   const svg = await renderSvg(brazil());
   const png = await svgToPng(svg, 1);
