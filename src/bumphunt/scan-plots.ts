@@ -4,7 +4,10 @@
 // blind_fit, s_over_b_ul) on request. PNG + PDF for summaries, PNG per mass.
 import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { bandPlot, linePlot, type Series } from "../plot/charts.ts";
+import { bandPlot, linePlot as baseLinePlot, type LinePlotOptions, type Series } from "../plot/charts.ts";
+
+/** Scan figures keep the legend below the frame: dense curves are never hidden behind it. */
+const linePlot = (o: LinePlotOptions) => baseLinePlot({ legendOrient: "bottom", ...o });
 import { writeFigure } from "../plot/render.ts";
 import { normalSf } from "../math/special.ts";
 import type { MassPointInputs, MassPointRow } from "./mass-point.ts";

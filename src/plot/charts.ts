@@ -31,6 +31,8 @@ export interface LinePlotOptions {
   title?: string;
   /** Horizontal reference lines, e.g. a CLs level or Δ2NLL thresholds; a label is written at the right end. */
   hlines?: { y: number; label?: string }[];
+  /** Legend position; default inside top-right (HEP style). "bottom" keeps dense curves unhidden. */
+  legendOrient?: "top-right" | "top-left" | "bottom-left" | "bottom-right" | "bottom" | "right";
   /** Shaded x intervals (e.g. the blind window), drawn under the curves. */
   vbands?: { from: number; to: number; label?: string; color?: string; opacity?: number }[];
 }
@@ -99,7 +101,8 @@ export function linePlot(o: LinePlotOptions): VegaLiteSpec {
     layers.push({ data: { values: [{ y: h.y }] }, mark: { type: "rule", color: "gray", strokeDash: [3, 3] }, encoding: { y: { field: "y", type: "quantitative" } } });
     if (h.label) layers.push({ data: { values: [{ y: h.y }] }, mark: { type: "text", align: "right", baseline: "bottom", dx: -4, dy: -2, x: "width", fontSize: 11, color: "gray" }, encoding: { y: { field: "y", type: "quantitative" }, text: { value: h.label } } });
   }
-  return { $schema: "https://vega.github.io/schema/vega-lite/v6.json", config: HEP_CONFIG, ...(o.title ? { title: o.title } : {}), layer: layers };
+  const config = o.legendOrient ? { ...HEP_CONFIG, legend: { ...HEP_CONFIG.legend, orient: o.legendOrient, ...(o.legendOrient === "bottom" ? { direction: "horizontal", fillColor: null } : {}) } } : HEP_CONFIG;
+  return { $schema: "https://vega.github.io/schema/vega-lite/v6.json", config, ...(o.title ? { title: o.title } : {}), layer: layers };
 }
 
 export interface BandPlotOptions {
