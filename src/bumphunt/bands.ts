@@ -341,3 +341,20 @@ export class FastWindowLimit {
     }
   }
 }
+
+/** Toy-chunk tasks of one mass's band for the worker pool: task k = toys [k·chunk, (k+1)·chunk). */
+export async function bandToysRunner(o: BandOptions & { chunk: number }): Promise<{ run(k: number): number[] }> {
+  return { run: (k: number) => expectedBands(o, k * o.chunk, Math.min(o.nToys, (k + 1) * o.chunk)).toyLimits };
+}
+
+/**
+ * One mass's band with its toys spread over `workers` threads (chunks of `chunk` toys); the
+ * toy limits come back in toy order, so the band is the same for any worker count.
+ */
+export async function expectedBandsParallel(o: BandOptions, workers: number, chunk = 250): Promise<BandResult> {
+  const { runPool } = await import("../batch/pool.ts");
+  const nChunks = Math.ceil(o.nToys / chunk);
+  const parts = await runPool<number, number[]>({ module: import.meta.url, factory: "bandToysRunner", args: { ...o, b: Array.from(o.b), C: Array.from(o.C), w: Array.from(o.w), chunk } },
+    Array.from({ length: nChunks }, (_, k) => k), workers);
+  return summariseBands(parts.flat(), o.observed, o.aPerEps2);
+}
