@@ -7,8 +7,11 @@ import { multinomial } from "../math/mvn.ts";
 import { Rng } from "../math/rng.ts";
 import { lsBoundsAt, defaultLsPolicy } from "./dataset.ts";
 import { predictBackground, sigmaX } from "./gp-background.ts";
+import { FastWindowLimit, limitForCounts } from "./bands.ts";
+import { WindowFits, discovery, windowLimit } from "./limits.ts";
 import { massPointInputs, type MassPointInputs, type MassPointOptions } from "./mass-point.ts";
-import type { PreparedDataset } from "./scan.ts";
+import type { PreparedDataset, ScanJob } from "./scan.ts";
+import { WindowLikelihood } from "./window-likelihood.ts";
 import type { Spectrum } from "./spectrum.ts";
 
 export type FullToyMode = "poisson" | "fixed_total_multinomial";
@@ -73,4 +76,96 @@ export function refitInputs(p: PreparedDataset, toy: Spectrum, m: number, o: Ref
   const base: MassPointOptions = p.optionsAt(m, o.trainNSigma);
   const opts: MassPointOptions = { ...base, gp: { ...(base.gp ?? {}), nRestarts: o.restarts ?? 0, optimize: o.optimize ?? true } };
   return massPointInputs(toy, m, p.sigma(m), opts);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expected bands with the GP refitted on every toy (spec §11.1 mode B, `ul_bands_refit_gp_on_toy`)
+
+export interface RefitBandJob {
+  job: ScanJob;
+  nToys: number;
+  seed: number;
+  mode: FullToyMode;
+  restarts: number;
+  optimize: boolean;
+  trainNSigma?: number;
+  alpha: number;
+  /** Toys per task. */
+  chunk: number;
+}
+
+export interface RefitChunk {
+  limits: number[];
+  refitFailed: number;
+  error?: string;
+  /** With the first chunk of a mass: the observed limit, p0/Z, K and σ(m). */
+  observed?: { A_obs: number; p0: number; Z: number; K: number; sigma: number };
+}
+
+/** Per-mass stream seed of the refit band toys: (seed·1000003 + mass index) as for the conditional bands. */
+export const bandSeed = (seed: number, massIndex: number) => (seed * 1000003 + massIndex) >>> 0;
+
+/**
+ * Toys [t0, t1) of mass m: y ~ Poisson(μ_full) or Multinomial(round Σy_obs, μ_full/Σμ_full),
+ * GP refitted on the toy's training bins ((b_t, C_t); the nominal ones if the refit fails),
+ * asymptotic CLs limit with the nominal template. Toy t draws from Rng.forStream(seed, t).
+ */
+export function refitBandToys(p: PreparedDataset, m: number, nominal: MassPointInputs, o: Omit<RefitBandJob, "job" | "chunk">, seed: number, t0: number, t1: number): RefitChunk {
+  let total = 0;
+  for (const c of p.spectrum.counts) total += c;
+  const limits: number[] = [];
+  let refitFailed = 0;
+  for (let t = t0; t < t1; t++) {
+    const rng = Rng.forStream(seed, t);
+    const y = fullRangeToyCounts(nominal.muFull, o.mode, total, rng);
+    const n = nominal.blind.map((i) => y[i]);
+    let b: ArrayLike<number> = nominal.b, C: ArrayLike<number> = nominal.C;
+    try {
+      const x = refitInputs(p, withCounts(p.spectrum, y), m, { restarts: o.restarts, optimize: o.optimize, trainNSigma: o.trainNSigma });
+      b = x.b; C = x.C;
+    } catch {
+      refitFailed++;
+    }
+    let ul = NaN;
+    try {
+      const lik = new WindowLikelihood({ n, b, C, w: nominal.w });
+      ul = new FastWindowLimit(lik, o.alpha).limit(n);
+      if (!Number.isFinite(ul)) {
+        let sumB = 0;
+        for (const v of lik.b) sumB += v;
+        ul = limitForCounts(lik, new WindowFits(lik, lik.dataWithCounts(lik.b)), n, o.alpha, sumB);
+      }
+    } catch {
+      ul = NaN;
+    }
+    limits.push(ul);
+  }
+  return { limits, refitFailed };
+}
+
+/** Worker factory: task {mass index, chunk k} → the chunk's toy limits (nominal inputs cached per mass). */
+export async function refitBandsRunner(r: RefitBandJob): Promise<{ run(task: { i: number; k: number }): RefitChunk }> {
+  const { prepareDataset } = await import("./scan.ts");
+  const p = await prepareDataset(r.job);
+  const cache = new Map<number, MassPointInputs | Error>();
+  return {
+    run({ i, k }) {
+      const m = r.job.masses[i];
+      let x = cache.get(i);
+      if (!x) {
+        try { x = massPointInputs(p.spectrum, m, p.sigma(m), p.optionsAt(m, r.trainNSigma)); } catch (e) { x = e as Error; }
+        cache.set(i, x);
+        if (cache.size > 4) cache.delete(cache.keys().next().value!);
+      }
+      const t0 = k * r.chunk, t1 = Math.min(r.nToys, t0 + r.chunk);
+      if (x instanceof Error) return { limits: new Array(t1 - t0).fill(NaN), refitFailed: 0, error: x.message };
+      const out = refitBandToys(p, m, x, r, bandSeed(r.seed, i), t0, t1);
+      if (k === 0) {
+        const lim = windowLimit(new WindowLikelihood({ n: x.n, b: x.b, C: x.C, w: x.w }), { alpha: r.alpha, maxIter: 60, tolCls: 1e-8 });
+        const d = discovery(lim.obs);
+        out.observed = { A_obs: lim.aUp, p0: d.p0, Z: d.Z, K: x.aPerEps2, sigma: p.sigma(m) };
+      }
+      return out;
+    },
+  };
 }

@@ -7,7 +7,8 @@ import { InputError } from "../io/errors.ts";
 import { Progress } from "../batch/progress.ts";
 import { defaultWorkers, runPool } from "../batch/pool.ts";
 import { defaultModel, sigmaFunction } from "../bumphunt/dataset.ts";
-import { fitFullRangeGp, parseFullToyMode } from "../bumphunt/full-toys.ts";
+import { fitFullRangeGp, parseFullToyMode, type RefitBandJob, type RefitChunk } from "../bumphunt/full-toys.ts";
+import { summariseBands } from "../bumphunt/bands.ts";
 import type { MassPointRow } from "../bumphunt/mass-point.ts";
 import { prepareDataset, type ScanJob } from "../bumphunt/scan.ts";
 import { cellNum, readCsv, requireColumns } from "../bumphunt/study-io.ts";
@@ -105,6 +106,61 @@ function injectionTable(summaries: Record<string, string | number>[]): string {
 }
 
 export function registerStudies(bump: Command): void {
+  common(bump.command("bands-refit").description("expected upper-limit bands with the GP refitted on every full-range toy (spec §11.1 mode B); ul_bands_<d>_refit_<mode>.csv"))
+    .option("--mass-min <GeV>", "lowest mass")
+    .option("--mass-max <GeV>", "highest mass")
+    .option("--step <GeV>", "grid step", "0.001")
+    .option("--toys <n>", "pseudo-experiments per mass", "100")
+    .option("--seed <s>", "random seed", "12345")
+    .option("--full-toy-bkg-mode <mode>", "poisson or fixed_total_multinomial", "poisson")
+    .option("--refit-restarts <n>", "extra GP starts per refit", "0")
+    .option("--no-refit-optimize", "keep the kernel at its initial values in the refits")
+    .option("--train-nsigma <k>", "GP training exclusion half-width (default: the blind width)")
+    .option("--chunk <n>", "toys per unit of work", "10")
+    .option("--output-dir <dir>", "output folder", "out/bump")
+    .option("--workers <n>", "worker threads (default: all cores)")
+    .action(async (o: BumpCli & { massMin?: string; massMax?: string; step: string; toys: string; seed: string; fullToyBkgMode: string; refitRestarts: string; refitOptimize: boolean; trainNsigma?: string; chunk: string; outputDir: string }) => {
+      const j = job(o, { massMin: num("--mass-min", o.massMin), massMax: num("--mass-max", o.massMax), step: num("--step", o.step) });
+      let mode;
+      try { mode = parseFullToyMode(o.fullToyBkgMode); } catch (e) { throw new InputError("", "--full-toy-bkg-mode", (e as Error).message); }
+      const r: RefitBandJob = { job: j, nToys: int("--toys", o.toys, 1)!, seed: int("--seed", o.seed)!, mode, restarts: int("--refit-restarts", o.refitRestarts)!, optimize: o.refitOptimize,
+        trainNSigma: num("--train-nsigma", o.trainNsigma), alpha: j.options.alpha ?? 0.05, chunk: int("--chunk", o.chunk, 1)! };
+      const nChunks = Math.ceil(r.nToys / r.chunk);
+      const tasks = j.masses.flatMap((_, i) => Array.from({ length: nChunks }, (_, k) => ({ i, k })));
+      const bar = new Progress(tasks.length, `bands-refit ${j.dataset}`);
+      const t0 = performance.now();
+      const workers = workersOf(o);
+      const parts = await runPool<{ i: number; k: number }, RefitChunk>({ module: new URL("../bumphunt/full-toys.ts", import.meta.url).href, factory: "refitBandsRunner", args: r }, tasks, workers, () => bar.tick());
+      bar.finish();
+      const kB = j.options.blindNSigma ?? 1.64;
+      const rows = j.masses.map((m, i) => {
+        const ch = parts.slice(i * nChunks, (i + 1) * nChunks);
+        const ob = ch[0].observed;
+        const lim = ch.flatMap((c) => c.limits);
+        const s = summariseBands(lim, ob?.A_obs, ob?.K);
+        const e2 = s.eps2 ?? { lo2: NaN, lo1: NaN, med: NaN, hi1: NaN, hi2: NaN, mean: NaN };
+        return {
+          dataset: j.dataset, mass_GeV: m, sigma_mass_res_GeV: ob?.sigma ?? NaN, cls_alpha: r.alpha, eps2_obs: ob ? ob.A_obs / ob.K : NaN, A_obs: ob?.A_obs ?? NaN, p0_analytic: ob?.p0 ?? NaN, Z_analytic: ob?.Z ?? NaN,
+          eps2_lo2: e2.lo2, eps2_lo1: e2.lo1, eps2_med: e2.med, eps2_hi1: e2.hi1, eps2_hi2: e2.hi2, eps2_mean: e2.mean,
+          A_lo2: s.A.lo2, A_lo1: s.A.lo1, A_med: s.A.med, A_hi1: s.A.hi1, A_hi2: s.A.hi2, A_mean: s.A.mean, p_strong: s.p_strong, p_weak: s.p_weak, p_two: s.p_two,
+          n_toys: lim.length, n_failed: s.n_failed, n_refit_failed: ch.reduce((a, c) => a + c.refitFailed, 0), cls_statistic: "tilde_q_mu", cls_calibration: "asymptotic", global_method: "sidak_approx",
+          bands_refit_gp_on_toy: "True", bands_train_exclude_nsigma: r.trainNSigma ?? kB, bands_refit_restarts: r.restarts, bands_refit_optimize: r.optimize ? "True" : "False", bands_full_toy_bkg_mode: mode,
+          error: ch.find((c) => c.error)?.error ?? "",
+        };
+      });
+      const { mkdirSync, writeFileSync } = await import("node:fs");
+      const { csvText } = await import("../bumphunt/scan.ts");
+      mkdirSync(o.outputDir, { recursive: true });
+      const file = join(o.outputDir, `ul_bands_${j.dataset}_refit_${mode}.csv`);
+      writeFileSync(file, csvText(Object.keys(rows[0]), rows));
+      const seconds = (performance.now() - t0) / 1000;
+      const failed = rows.reduce((a, x) => a + x.n_failed, 0), refitFailed = rows.reduce((a, x) => a + x.n_refit_failed, 0);
+      if (o.json) return printJson({ rows, seconds, failed_toys: failed, refit_failed_toys: refitFailed, file });
+      process.stdout.write(`${j.dataset}: refit bands at ${rows.length} masses × ${r.nToys} toys (${mode}) in ${seconds.toFixed(1)} s; ${failed} toys failed, ${refitFailed} refits failed (nominal background used)\n`);
+      process.stdout.write(table([["mass [GeV]", "A_obs", "A −2σ", "A −1σ", "A med", "A +1σ", "A +2σ", "failed"], ...rows.map((x) => [String(x.mass_GeV), x.A_obs, x.A_lo2, x.A_lo1, x.A_med, x.A_hi1, x.A_hi2, x.n_failed])]) + "\n");
+      process.stdout.write(`wrote ${file}\n`);
+    });
+
   common(bump.command("inject").description("signal injection / extraction closure (spec §12): per-toy and summary CSVs, closure figures"))
     .requiredOption("-m, --masses <GeV>", "masses, e.g. 0.03,0.06,0.09")
     .option("-s, --strengths <list>", "yields (absolute) or multiples of σ_A,ref (\"1,2,3,5\" with --strength-mode sigmaA, or \"s1,s2,s3,s5\")", "0,100,200,500,1000,2000,5000")
