@@ -10,6 +10,7 @@ import { InputError } from "../io/errors.ts";
 import { linePlot } from "../plot/charts.ts";
 import { writeFigure } from "../plot/render.ts";
 import { DATA_VARIANTS, mcmcLabel, PRIOR_LABELS, readFitPrior, readNormalFit, readSignalFit, readStoredScan, storedScanPath, type DataVariant, type PriorLabel } from "../marginal/fit-files.ts";
+import { linspace } from "../marginal/crossings.ts";
 import { expectedData, expectedDataDelta, type ExpectedData } from "../marginal/expected-data.ts";
 import { DEFAULT_LEVELS, DEFAULT_NUM, DEFAULT_RTOL, scanDelta, scanPrior, upperLimit, type LevelCurve, type SignalGrid } from "../marginal/limit-scan.ts";
 import { MIN_RTOL } from "../marginal/quad-bound.ts";
@@ -162,7 +163,7 @@ export function registerLimits(marginal: Command): void {
       if (!(rtol >= MIN_RTOL && rtol < 1)) throw new InputError("", "--rtol", `"${o.rtol}": expected a number in [${MIN_RTOL}, 1)`);
       const n = observedCount(fitDir, o.n);
       const results = labels.map((label) => scanOnePrior(fitDir, label, n, grid, levels, rtol));
-      const signals = Array.from({ length: grid.num }, (_, j) => (j === grid.num - 1 ? grid.stop : grid.start + (j * (grid.stop - grid.start)) / (grid.num - 1)));
+      const signals = Array.from(linspace(grid.start, grid.stop, grid.num));
       let figure: string[] | undefined;
       if (o.outputDir) {
         const spec = linePlot({
