@@ -110,3 +110,36 @@ export function heatmapPlot(cells: { x: string; y: string; v: number }[], xTitle
     },
   };
 }
+
+export interface SpectrumDisplay {
+  title: string;
+  xTitle: string;
+  yTitle: string;
+  /** Data points with symmetric errors. */
+  points: { name: string; x: number[]; y: number[]; err: number[] };
+  lines: { name: string; x: number[]; y: number[]; dashed?: boolean }[];
+  /** Shaded x interval (the blind window) and its label. */
+  shade?: { lo: number; hi: number; label: string };
+  log?: boolean;
+  hlines?: number[];
+}
+
+/** A spectrum (or residual) display: data with error bars, model curves, shaded blind window. */
+export function spectrumDisplayPlot(o: SpectrumDisplay): VegaLiteSpec {
+  const names = [o.points.name, ...o.lines.map((l) => l.name)];
+  const color = { field: "series", type: "nominal", title: null, scale: { domain: names, range: ["black", ...COLORS.series].slice(0, names.length) } };
+  const ys = o.log ? { type: "log", nice: true } : { type: "linear", zero: false, nice: true };
+  const x = { field: "x", type: "quantitative", title: o.xTitle, scale: { zero: false, nice: false } };
+  const pts = o.points.x.map((xv, i) => ({ x: xv, y: o.points.y[i], lo: o.points.y[i] - o.points.err[i], hi: o.points.y[i] + o.points.err[i], series: o.points.name }))
+    .filter((p) => Number.isFinite(p.y) && (!o.log || p.y > 0)).map((p) => (o.log ? { ...p, lo: Math.max(p.lo, p.y * 0.5) } : p));
+  const layers: unknown[] = [];
+  if (o.shade) layers.push({ data: { values: [{ a: o.shade.lo, b: o.shade.hi }] }, mark: { type: "rect", color: "#cccccc", opacity: 0.45 }, encoding: { x: { field: "a", type: "quantitative" }, x2: { field: "b" } } });
+  layers.push({ data: { values: pts }, mark: { type: "rule" }, encoding: { x, y: { field: "lo", type: "quantitative", scale: ys }, y2: { field: "hi" }, color } });
+  layers.push({ data: { values: pts }, mark: { type: "point", filled: true, size: 18 }, encoding: { x, y: { field: "y", type: "quantitative", title: o.yTitle, scale: ys }, color } });
+  for (const l of o.lines) {
+    const v = l.x.map((xv, i) => ({ x: xv, y: l.y[i], series: l.name })).filter((p) => Number.isFinite(p.y) && (!o.log || p.y > 0));
+    layers.push({ data: { values: v }, mark: { type: "line", ...(l.dashed ? { strokeDash: [6, 4] } : {}) }, encoding: { x, y: { field: "y", type: "quantitative", scale: ys }, color } });
+  }
+  for (const h of o.hlines ?? []) layers.push({ data: { values: [{ y: h }] }, mark: { type: "rule", color: "gray", strokeDash: [3, 3] }, encoding: { y: { field: "y", type: "quantitative" } } });
+  return { $schema: SCHEMA, config: HEP_CONFIG, title: o.title + (o.shade ? ` (shaded: ${o.shade.label})` : ""), layer: layers };
+}

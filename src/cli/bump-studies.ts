@@ -19,6 +19,7 @@ import {
 import { runInjection, type InjectJob, type InjToyMode } from "../bumphunt/inject-study.ts";
 import { injectionPlots, loadInjection } from "../bumphunt/inject-plots.ts";
 import type { InjectMode } from "../bumphunt/injection.ts";
+import { extractDisplay, observedDisplay, projectReach, reachFigure } from "../bumphunt/displays.ts";
 import { fmtNum, printJson, table } from "./format.ts";
 import { common, job, num, type BumpCli } from "./bump.ts";
 
@@ -106,6 +107,77 @@ function injectionTable(summaries: Record<string, string | number>[]): string {
 }
 
 export function registerStudies(bump: Command): void {
+  common(bump.command("observed-display").description("the per-mass fit on the observed spectrum at one mass: context and window-residual figures, numbers JSON"))
+    .requiredOption("--mass <GeV>", "mass hypothesis in GeV")
+    .option("-o, --output-dir <dir>", "output folder (files under <dir>/mXXXMeV/)", "out/bump/observed_display")
+    .action(async (o: BumpCli & { mass: string; outputDir: string }) => {
+      const m = num("--mass", o.mass)!;
+      const j = job(o, { massMin: m, massMax: m });
+      const r = await observedDisplay(await prepareDataset(j), m, o.outputDir);
+      if (o.json) return printJson(r);
+      process.stdout.write(`${r.dataset} m = ${m} GeV: ${r.ok ? "ok" : `FAILED: ${r.error}`}; Â = ${fmtNum(r.A_hat)} ± ${fmtNum(r.sigma_A)}, A_up = ${fmtNum(r.A_up)}, ε²_up = ${fmtNum(r.eps2_up)}, Z = ${fmtNum(r.Z_analytic)}\nwrote ${r.files.join(", ")}\n`);
+    });
+
+  common(bump.command("extract-display").description("one injected pseudo-experiment per (mass, z·σ_A,ref), extracted with the profiled fit; figures and JSON"))
+    .requiredOption("--masses <GeV>", "masses, e.g. 0.04,0.08")
+    .option("--strengths <z>", "injected strengths in units of σ_A,ref", "3,5,7")
+    .option("--seed <s>", "base seed of the blake2b point seeds", "271828")
+    .option("--inj-mode <m>", "signal counts: multinomial or poisson", "multinomial")
+    .option("--no-refit", "fit with the nominal GP instead of refitting on the toy")
+    .option("--gp-restarts <n>", "extra GP starts of the refit", "0")
+    .option("--train-nsigma <k>", "GP training exclusion half-width (default: the blind width)")
+    .option("--toy-index <i>", "background = this functional-form toy instead of Poisson(GP mean)")
+    .option("--toy-root <file>", "ROOT file of the functional-form toys (default: the dataset's file)")
+    .option("--container <dir>", "toy directory (default: the primary function)")
+    .option("-o, --output-dir <dir>", "output folder", "out/bump/extraction_display")
+    .action(async (o: BumpCli & { masses: string; strengths: string; seed: string; injMode: string; refit: boolean; gpRestarts: string; trainNsigma?: string; toyIndex?: string; toyRoot?: string; container?: string; outputDir: string }) => {
+      const masses = numList("--masses", o.masses), zs = numList("--strengths", o.strengths.replace(/(^|[\s,])s(?=[\d.])/g, "$1"));
+      const j = job(o, { massMin: Math.min(...masses), massMax: Math.max(...masses) });
+      const p = await prepareDataset(j);
+      let background: { counts: Float64Array; label: string } | undefined;
+      if (o.toyIndex !== undefined) {
+        const root = o.toyRoot ? resolve(o.toyRoot) : j.file;
+        const container = o.container ?? (await defaultContainer(root, j.dataset));
+        const [toy] = await discoverToys(root, { container, indices: [int("--toy-index", o.toyIndex)!] });
+        const tp = await prepareDataset({ ...j, file: root, hist: toy.hist });
+        background = { counts: Float64Array.from(tp.spectrum.counts), label: toy.hist };
+      }
+      const res = [];
+      for (const m of masses) for (const z of zs) {
+        res.push(await extractDisplay(p, m, { z, seed: int("--seed", o.seed)!, injectMode: choice<InjectMode>("--inj-mode", o.injMode, ["poisson", "multinomial"]), refit: o.refit, restarts: int("--gp-restarts", o.gpRestarts)!, trainNSigma: num("--train-nsigma", o.trainNsigma), background }, join(o.outputDir, j.dataset)));
+      }
+      if (o.json) return printJson(res);
+      process.stdout.write(table([["mass [GeV]", "z", "A_inj", "Â", "σ_A", "Ẑ", "pull", "refit ok", "error"], ...res.map((r) => [String(r.mass_GeV), r.z_inj, r.A_inj, r.A_hat, r.sigma_A, r.Zhat, r.pull, String(r.refit_ok), r.error])]) + "\n");
+      process.stdout.write(`wrote ${res.reduce((a, r) => a + r.files.length, 0)} files to ${join(o.outputDir, j.dataset)}\n`);
+    });
+
+  bump.command("project-eps2-reach").description("projected ε² reach for larger data sets from per-dataset limit bands (spec §13)")
+    .requiredOption("-i, --input-csv <file>", "band or scan CSV(s) with dataset, mass and ε² columns (repeatable)", collect, [])
+    .option("-o, --output <base>", "figure base name (.png/.pdf) and CSV", "projected_unblinded_reach_eps2")
+    .option("--scale-2015 <S>", "luminosity scale of 2015", "1")
+    .option("--scale-2016 <S>", "luminosity scale of 2016", "10")
+    .option("--scale-2021 <S>", "luminosity scale of 2021", "100")
+    .option("--json", "print the rows as JSON")
+    .action(async (o: { inputCsv: string[]; output: string; scale2015: string; scale2016: string; scale2021: string; json?: boolean }) => {
+      const tables = o.inputCsv.map((f) => ({ f, t: readCsv(f) }));
+      const columns = [...new Set(tables.flatMap((x) => x.t.columns))];
+      const rows = tables.flatMap((x) => x.t.rows);
+      const scales = { "2015": num("--scale-2015", o.scale2015)!, "2016": num("--scale-2016", o.scale2016)!, "2021": num("--scale-2021", o.scale2021)! };
+      for (const [k, v] of Object.entries(scales)) if (!(v > 0)) throw new InputError("", `--scale-${k}`, `must be positive (got ${v})`);
+      const r = projectReach(rows, columns, scales, o.inputCsv.join(","));
+      const base = o.output.replace(/\.(png|pdf|csv)$/, "");
+      const { writeFileSync, mkdirSync } = await import("node:fs");
+      const { dirname } = await import("node:path");
+      const { csvText } = await import("../bumphunt/scan.ts");
+      mkdirSync(dirname(resolve(base)), { recursive: true });
+      writeFileSync(`${base}.csv`, csvText(r.columns, r.rows));
+      const figs = await reachFigure(r, base);
+      if (o.json) return printJson({ datasets: r.datasets, bands: r.bands, rows: r.rows, files: [`${base}.csv`, ...figs] });
+      const band = r.bands.includes("med") ? "med" : r.bands[0];
+      process.stdout.write(table([["mass [GeV]", `current ${band}`, `projected ${band}`, "gain"], ...r.rows.map((x) => [String(x.mass_GeV), x[`current_${band}`], x[`projected_${band}`], x[`current_${band}`] / x[`projected_${band}`]])]) + "\n");
+      process.stdout.write(`wrote ${base}.csv and ${figs.join(", ")}\n`);
+    });
+
   common(bump.command("bands-refit").description("expected upper-limit bands with the GP refitted on every full-range toy (spec §11.1 mode B); ul_bands_<d>_refit_<mode>.csv"))
     .option("--mass-min <GeV>", "lowest mass")
     .option("--mass-max <GeV>", "highest mass")

@@ -1,0 +1,57 @@
+// Displays and projections (hps_gpr §13): project-eps2-reach arithmetic (MeV auto-detection,
+// aliases), observed-display numbers equal the scan row, extract-display is seeded.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { needsShared, SHARED } from "../shared.ts";
+import { projectReach } from "../../src/bumphunt/displays.ts";
+import { parseCsv } from "../../src/bumphunt/study-io.ts";
+import { InputError } from "../../src/io/errors.ts";
+
+const BIN = new URL("../../bin/searchlight.mjs", import.meta.url).pathname;
+const run = (args: string[]) => spawnSync(process.execPath, [BIN, "bump", ...args], { encoding: "utf8" });
+
+test("project-eps2-reach: current = (Σ v⁻²)^−½, projected = (Σ S v⁻²)^−½, MeV masses and toy_eps2 aliases", () => {
+  const t = parseCsv("dataset,mass,toy_eps2_uls_q50\n2015,50,2e-6\n2016,50,3e-6\n2021,50,1e-5\n2015,60,2e-6\n");
+  const r = projectReach(t.rows, t.columns, { "2015": 1, "2016": 10, "2021": 100 });
+  assert.deepEqual(r.bands, ["med"]);
+  const m50 = r.rows.find((x) => x.mass_GeV === 0.05)!;
+  assert.ok(Math.abs(m50.current_med - 1 / Math.sqrt(1 / 4e-12 + 1 / 9e-12 + 1 / 1e-10)) < 1e-18);
+  assert.ok(Math.abs(m50.projected_med - 1 / Math.sqrt(1 / 4e-12 + 10 / 9e-12 + 100 / 1e-10)) < 1e-18);
+  assert.ok(Math.abs(m50.projected_med_2021 - 1e-6) < 1e-18);
+  const m60 = r.rows.find((x) => x.mass_GeV === 0.06)!;
+  assert.equal(m60.current_med, 2e-6);
+  assert.ok(Number.isNaN(m60.med_2016));
+  assert.throws(() => projectReach(t.rows, ["dataset", "mass"], {}, "x.csv"), (e: unknown) => e instanceof InputError && e.field === "eps2_med");
+});
+
+describe("displays on the 2015 spectrum", needsShared(), () => {
+  test("observed-display equals bump test at the same mass; extract-display is reproducible; files written", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sl-disp-"));
+    try {
+      const o = run(["observed-display", "--shared", SHARED, "--mass", "0.07", "-o", dir, "--json"]);
+      assert.equal(o.status, 0, o.stderr);
+      const od = JSON.parse(o.stdout);
+      const t = run(["test", "--shared", SHARED, "--mass", "0.07", "--json"]);
+      assert.equal(t.status, 0, t.stderr);
+      const tr = JSON.parse(t.stdout);
+      assert.equal(od.A_up, tr.A_up);
+      assert.equal(od.Z_analytic, tr.Z_analytic);
+      for (const f of ["observed_context_2015.png", "observed_zoom_2015.pdf", "observed_display_2015.json"]) assert.ok(existsSync(join(dir, "m070MeV", f)), f);
+      const ex = [0, 1].map(() => {
+        const r = run(["extract-display", "--shared", SHARED, "--masses", "0.07", "--strengths", "5", "--no-refit", "-o", join(dir, "ex"), "--json"]);
+        assert.equal(r.status, 0, r.stderr);
+        return JSON.parse(r.stdout)[0];
+      });
+      assert.deepEqual(ex[0], ex[1]);
+      assert.ok(Math.abs(ex[0].A_inj / ex[0].sigmaA_ref - 5) < 1e-12);
+      assert.ok(ex[0].success && Number.isFinite(ex[0].pull));
+      assert.equal(JSON.parse(readFileSync(join(dir, "ex", "2015", "extract_display_2015_m070MeV_z5.json"), "utf8")).A_hat, ex[0].A_hat);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
