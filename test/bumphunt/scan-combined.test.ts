@@ -65,6 +65,32 @@ describe("scan from a configuration: bad inputs", needsShared(), () => {
   });
 });
 
+describe("make_ul_bands within the scan (hps-gpr default true)", needsShared(), () => {
+  test("2015 at 60 MeV, 30 toys, bands with their own training exclusion: ul_bands_2015.csv with ordered quantiles and the scan's observed limit", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sl-cfgbands-"));
+    try {
+      const cfg = configFromObject({ ...BASE, neighborhood_rebin: 10, make_ul_bands: true, ul_bands_toys: 30, ul_bands_train_exclude_nsigma: 1.96, output_dir: dir }, join(dir, "c.yaml"), dir);
+      const plan = planFromConfig(cfg, { massMin: 0.06, massMax: 0.06 });
+      assert.equal(plan.jobs[0].bands!.trainNSigma, 1.96);
+      const out = await runScanPlan(plan, { workers: 1 });
+      const b = out.bands.get("2015")!;
+      assert.equal(b.length, 1);
+      const r = b[0];
+      assert.equal(r.error, "");
+      assert.equal(r.n_toys, 30);
+      assert.equal(r.n_failed, 0);
+      assert.ok(r.A_lo2 <= r.A_lo1 && r.A_lo1 <= r.A_med && r.A_med <= r.A_hi1 && r.A_hi1 <= r.A_hi2);
+      assert.ok(r.eps2_med > 0 && r.p_two >= 0 && r.p_two <= 1);
+      // The bands' GP excludes ±1.96σ, the scan's ±1.64σ: same data, slightly different observed limit.
+      const single = out.single.get("2015")![0];
+      assert.ok(rel(r.A_obs, single.A_up) < 0.5, `${r.A_obs} vs ${single.A_up}`);
+      assert.ok(existsSync(join(dir, "ul_bands_2015.csv")));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("three-way combined scan (2015 + 2016 + 2021, rebin 5)", needsShared(), () => {
   test("50–51 MeV: every single and combined row filled; combined ε²_up, p0, Z equal combinedLimit on the same windows", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sl-comb-"));
