@@ -323,7 +323,7 @@ const STUDY_GENS: StudyGen[] = [
       const [lo, hi] = rangeOf(d, o.datasets ? datasetsIn(o, false) : []);
       const u: { label: string; args: string[] }[] = [];
       for (const m of list("--masses", o.masses)) if (m >= lo - 1e-12 && m <= hi + 1e-12) for (const s of String(o.strengths).split(",").map((x) => x.trim()).filter(Boolean))
-        u.push({ label: `extraction_display/${d}/m_${tag(m)}/s_${s}`, args: ["--dataset", d, ...(o.datasets ? ["--datasets", String(o.datasets)] : []), "--masses", String(m), "--strengths", s, "--output-dir", out] });
+        u.push({ label: `extraction_display/${d}/m_${tag(m)}/s_${s}`, args: ["--dataset", d, ...(o.datasets ? ["--datasets", String(o.datasets)] : []), "--masses", String(m), "--strengths", s, "--output-dir", join(out, "extraction_display")] });
       return u;
     },
   },
@@ -366,6 +366,13 @@ function registerStudyGenerators(bump: Command): void {
       const out = resolve(String(o.outputDir));
       const units = g.units(o, out);
       if (units.length === 0) throw new InputError("", "--masses/--toy-index", "no job to write: every requested point is outside the dataset range");
+      // Every option the jobs would pass must exist on the verb, or the scripts would fail.
+      const lack = [...new Set(units.flatMap((u) => u.args.filter((x) => x.startsWith("--"))))].filter((f) => !has(f));
+      if (lack.length) {
+        process.stderr.write(`searchlight: bump ${g.name}: workflow "${g.verb}" with these options is not implemented yet (\`bump ${g.verb}\` lacks ${lack.join(", ")}); no scripts written\n`);
+        process.exitCode = 1;
+        return;
+      }
       mkdirSync(join(out, "logs"), { recursive: true });
       const shared = [
         ...(o.shared ? ["--shared", resolve(String(o.shared))] : []),
