@@ -126,8 +126,8 @@ export async function writeMassPointFigures(dir: string, p: PreparedDataset, row
   await writeFigure(linePlot({
     title, vbands: vb, series: [
       { name: "data ± √max(N, 1)", x: cx, y, points: true, errors: Array.from(sp.counts, (c) => Math.sqrt(Math.max(c, 1))) },
-      { name: "GP background (count space)", x: cx, y: Array.from(x.muFull) },
-      { name: `GP + A_up · template (A_up = ${aUp.toPrecision(4)})`, x: cx, y: Array.from(x.muFull, (v, i) => v + aUp * x.wFull[i]), dashed: true },
+      { name: "GP background", x: cx, y: Array.from(x.muFull) },
+      { name: `GP + A_up·w (A_up = ${aUp.toPrecision(4)})`, x: cx, y: Array.from(x.muFull, (v, i) => v + aUp * x.wFull[i]), dashed: true },
     ], x: MASS, y: { title: `events / ${(1000 * (sp.edges[1] - sp.edges[0])).toPrecision(3)} MeV`, log: true },
   }), join(dir, "fit_full"), ["png"]);
   const wx = x.blind.map((i) => 1000 * sp.centres[i]);
