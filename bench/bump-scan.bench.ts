@@ -4,7 +4,7 @@
 // worker pool with 2 workers. Wall times include validation, every mass point, the
 // combination, results_*.csv, per-mass numbers.json and the summary figures.
 // BUMP_SCAN_EVERY=k (environment) scans every k-th grid mass only, for a loaded machine; the
-// row then says so and gives the full-scan estimate (time × full/subset mass points).
+// row then says so and gives the full-scan estimate (compute time × full/subset mass points).
 import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -47,7 +47,7 @@ export async function run(): Promise<BenchSection> {
         case: label,
         what: `${every > 1 ? `every ${every}th grid mass: ` : "full scan, "}${single.length} mass points (${parts})${out.combined.length ? ` + ${out.combined.length} combined` : ""}, rebin ${plan.jobs[0].rebin}, 2 workers`,
         ours: wall, peer: null,
-        note: `${every > 1 ? `SUBSET of the ${fullPoints}-point scan: full scan ≈ ${((wall * fullPoints) / single.length / 60).toFixed(0)} min at this load; ` : ""}compute ${out.seconds.toFixed(0)} s + outputs; blind 1.64σ, asymptotic CLs, n_restarts 0; ${failed} failed rows; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (2 cores shared with other jobs); hps_gpr: one SLURM job per mass (spec §20)`,
+        note: `${every > 1 ? `SUBSET of the ${fullPoints}-point scan: full scan ≈ ${((out.seconds * fullPoints) / single.length / 60).toFixed(0)} min of compute at this load; ` : ""}compute ${out.seconds.toFixed(0)} s + outputs; blind 1.64σ, asymptotic CLs, n_restarts 0; ${failed} failed rows; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} (2 cores shared with other jobs); hps_gpr: one SLURM job per mass (spec §20)`,
       });
     }
   }
