@@ -4,14 +4,17 @@
 // `nRestarts` starts drawn log-uniformly inside the bounds (one RNG stream, drawn in order:
 // start k, dimension j), best LML wins (first on ties); a start whose Cholesky fails is −∞.
 //
-// For large n with a Constant × stationary kernel, the search can run on a low-rank surrogate
-// (lowrank.ts, O(n r²) per evaluation) and the winner is then re-evaluated — and polished if
-// needed — with the exact dense LML (lml.ts); see `method`.
+// For a Constant × stationary kernel the search can run on cheaper evaluators (hybrid.ts): the
+// low-rank surrogate (lowrank.ts) at long length scales, the exact envelope form (envelope.ts)
+// at short ones on 1-D inputs; the winner is then re-evaluated — and polished if asked — with an
+// exact evaluator (envelope or dense, whichever is cheaper there); see `method`.
 
 import { Rng } from "../math/rng.ts";
 import { minimize } from "../optimize/minimize.ts";
 import type { Kernel } from "./kernels.ts";
-import { MarginalLikelihood, type LmlOptions } from "./lml.ts";
+import { envelopeApplicable } from "./envelope.ts";
+import { ExactMarginalLikelihood, SearchMarginalLikelihood } from "./hybrid.ts";
+import type { LmlOptions } from "./lml.ts";
 import { LowRankMarginalLikelihood, lowRankApplicable } from "./lowrank.ts";
 import { toPoints, type PointsLike } from "./points.ts";
 
@@ -27,11 +30,14 @@ export interface FitOptions extends LmlOptions {
   /** Iterations per start (default 500). */
   maxIter?: number;
   /**
-   * "dense": every evaluation is exact (O(n³)). "lowrank": search on the low-rank surrogate,
-   * then exact re-evaluation and polish. "auto" (default): "lowrank" when it applies
-   * (Constant × stationary kernel, n ≥ 600), else "dense".
+   * "dense": every evaluation is exact dense (O(n³)). "lowrank": search on the low-rank
+   * surrogate (dense where its rank would be too high). "hybrid": per evaluation the cheapest of
+   * low-rank surrogate, exact envelope and exact dense (hybrid.ts). After "lowrank" or "hybrid"
+   * the winner is re-evaluated exactly (and polished if asked); below 600 points "hybrid" searches
+   * on the exact evaluators only (envelope or dense). "auto" (default): "hybrid" for a
+   * Constant × stationary kernel on 1-D inputs with n ≥ 150, else "dense".
    */
-  method?: "auto" | "dense" | "lowrank";
+  method?: "auto" | "dense" | "lowrank" | "hybrid";
   /** After a low-rank search, polish the winner with exact dense steps (default false: one exact evaluation). */
   polish?: boolean;
 }
@@ -59,7 +65,7 @@ export interface FitResult {
   bestStart: number;
   /** Per free hyperparameter: "lower"/"upper" when θ is within 1e-5 of that bound (log space). */
   atBound: ("lower" | "upper" | null)[];
-  method: "dense" | "lowrank" | "none";
+  method: "dense" | "lowrank" | "hybrid" | "none";
   /** LML(+gradient) evaluations: exact dense ones and surrogate ones. */
   denseEvaluations: number;
   surrogateEvaluations: number;
@@ -109,7 +115,7 @@ export function startingPoints(kernel: Kernel, nRestarts: number, seed: number):
 /** Maximise the LML over the kernel's free log-hyperparameters (see module comment). */
 export function fitHyperparameters(kernel: Kernel, X: PointsLike, y: ArrayLike<number>, opts: FitOptions = {}): FitResult {
   const pts = toPoints(X);
-  const exact = new MarginalLikelihood(kernel, pts, y, opts);
+  const exact = new ExactMarginalLikelihood(kernel, pts, y, opts);
   const p = exact.nTheta;
   const bounds = kernel.boundsLog;
   const lower = Float64Array.from(bounds, (b) => b[0]);
@@ -121,10 +127,14 @@ export function fitHyperparameters(kernel: Kernel, X: PointsLike, y: ArrayLike<n
   }
   const starts = startingPoints(kernel, opts.nRestarts ?? 0, opts.seed ?? 0);
   const method = opts.method ?? "auto";
-  const useLowRank = method === "lowrank" || (method === "auto" && pts.n >= 600 && lowRankApplicable(kernel));
   if (method === "lowrank" && !lowRankApplicable(kernel)) throw new Error(`low-rank fit needs a Constant × stationary kernel, got ${kernel.toString()}`);
-
-  const search: Evaluator = useLowRank ? new LowRankMarginalLikelihood(kernel, pts, y, opts) : exact;
+  if (method === "hybrid" && !envelopeApplicable(kernel, pts)) throw new Error(`hybrid fit needs a Constant × stationary kernel on 1-D inputs, got ${kernel.toString()}`);
+  const chosen = method === "auto" ? (pts.n >= 150 && envelopeApplicable(kernel, pts) ? "hybrid" : "dense") : method;
+  const useLowRank = chosen !== "dense";
+  const search: Evaluator =
+    chosen === "lowrank" ? new LowRankMarginalLikelihood(kernel, pts, y, opts)
+    : chosen === "hybrid" && pts.n >= 600 ? new SearchMarginalLikelihood(kernel, pts, y, opts)
+    : exact;
   const logs: StartLog[] = [];
   let best = -1;
   for (const x0 of starts) {
@@ -146,7 +156,7 @@ export function fitHyperparameters(kernel: Kernel, X: PointsLike, y: ArrayLike<n
   const atBound = Array.from(theta, (t, j) => (t - lower[j] <= 1e-5 ? "lower" : upper[j] - t <= 1e-5 ? "upper" : null));
   return {
     kernel: fitted, theta: Float64Array.from(theta), lml, grad: Float64Array.from(grad), starts: logs, bestStart: best, atBound,
-    method: useLowRank ? "lowrank" : "dense",
+    method: chosen,
     denseEvaluations: exact.evaluations,
     surrogateEvaluations: useLowRank ? search.evaluations : 0,
   };

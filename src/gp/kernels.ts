@@ -170,6 +170,13 @@ abstract class StationaryKernel extends Kernel {
   override isStationary(): boolean {
     return true;
   }
+  /**
+   * Public form of `transform`: buf[k] ← ρ(r² = buf[k]) for k ∈ [s, e), and ∂ρ/∂θ into
+   * grads[g0 + p][k] for this kernel's free θ when `grads` is given (used by envelope.ts).
+   */
+  mapSquaredDistances(buf: Float64Array, s: number, e: number, grads: Float64Array[] | null, g0: number): void {
+    this.transform(buf, s, e, grads, g0);
+  }
   /** Column i of K(X, X) (unit amplitude) and, if asked, ∂/∂θ of it for this kernel's free θ. */
   column(X: Points, i: number, out: Float64Array, grads: Float64Array[] | null, g0: number): void {
     for (let j = 0; j < X.n; j++) out[j] = sqDist(X, i, X, j);

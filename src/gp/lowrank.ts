@@ -99,8 +99,8 @@ export class LowRankMarginalLikelihood {
     this.kernelArgs = { y, opts, kernel };
   }
 
-  /** Greedy pivoted Cholesky of the unit Gram matrix with forward-mode derivatives; returns the rank or −1 if > maxRank. */
-  private factor(withGrad: boolean): number {
+  /** Greedy pivoted Cholesky of the unit Gram matrix with forward-mode derivatives; returns the rank or −1 if > limit. */
+  private factor(withGrad: boolean, limit = this.maxRank): number {
     const n = this.n, G = this.G, dres = this.dres, col = this.col, q = withGrad ? this.q : 0;
     dres.fill(1); // ρ(0) = 1 for every stationary kernel here
     for (let p = 0; p < q; p++) this.ddres[p].fill(0);
@@ -110,7 +110,7 @@ export class LowRankMarginalLikelihood {
       let best = -1, bv = -Infinity;
       for (let i = 0; i < n; i++) if (!this.done[i] && dres[i] > bv) { bv = dres[i]; best = i; }
       if (best < 0 || !(bv >= this.tol)) return r;
-      if (r >= this.maxRank) return -1;
+      if (r >= limit) return -1;
       const i0 = best;
       this.rho.column(this.X, i0, col, dcols, 0);
       let m0 = 0;
@@ -160,12 +160,21 @@ export class LowRankMarginalLikelihood {
 
   evaluate(theta: ArrayLike<number>, grad: Float64Array | null = null): number {
     this.evaluations++;
+    return this.evaluateWithin(theta, grad, this.maxRank) ?? this.denseFallback().evaluate(theta, grad);
+  }
+
+  /**
+   * The surrogate LML (and gradient) if the rank stays within `rankLimit` (capped at maxRank),
+   * else null after at most O(n·rankLimit²) work, leaving the choice of an exact evaluator to
+   * the caller (hybrid.ts). Does not count as an evaluation.
+   */
+  evaluateWithin(theta: ArrayLike<number>, grad: Float64Array | null, rankLimit: number): number | null {
     const n = this.n;
     this.kernel.setTheta(theta, 0);
     const c = this.constant.value;
-    const r = this.factor(grad !== null);
+    const r = this.factor(grad !== null, Math.min(this.maxRank, Math.max(1, Math.floor(rankLimit))));
     this.lastRank = r;
-    if (r < 0) return this.denseFallback().evaluate(theta, grad);
+    if (r < 0) return null;
     if (this.M.length < r * r) {
       const sz = Math.max(r * r, 64);
       this.M = new Float64Array(sz);
