@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts with node:test under tsx.
+// Runs every test/**/*.test.ts with node:test under tsx (its ESM loader only: `--import tsx`
+// also installs the CommonJS hooks, and numeric code ran ≈ 30% slower under it on Node 20).
 // Node 20 does not glob .ts files itself, so the file list is built here.
 // Usage: npm test [-- substring-filter ...]
 import { readdirSync, statSync } from "node:fs";
@@ -21,5 +22,5 @@ if (files.length === 0) {
   console.error("run-tests: no test files matched");
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], { stdio: "inherit" });
+const r = spawnSync(process.execPath, ["--import", "tsx/esm", "--test", "--test-concurrency=2", ...files], { stdio: "inherit" });
 process.exit(r.status ?? 1);

@@ -52,13 +52,17 @@ export class WorkerPool<T, R> {
   };
   private failure?: Error;
 
-  constructor(readonly recipe: Recipe, readonly workers = defaultWorkers()) {}
+  /**
+   * `alwaysThreads`: use a worker thread even for one worker (benchmarks compare 1 and 2
+   * threads on equal terms); by default one worker means this thread.
+   */
+  constructor(readonly recipe: Recipe, readonly workers = defaultWorkers(), private readonly alwaysThreads = false) {}
 
   /** Run `tasks` (one run at a time); `onDone(i)` after each task, in completion order. */
   async run(tasks: T[], onDone?: (index: number) => void): Promise<R[]> {
     if (this.current) throw new Error("WorkerPool.run: a run is already in progress");
     if (this.failure) throw this.failure;
-    if (this.workers <= 1) {
+    if (this.workers <= 1 && !this.alwaysThreads) {
       const runner = await (this.local ??= buildRunner(this.recipe));
       const results: R[] = new Array(tasks.length);
       for (let i = 0; i < tasks.length; i++) {
@@ -68,7 +72,7 @@ export class WorkerPool<T, R> {
       return results;
     }
     if (tasks.length === 0) return [];
-    this.start(Math.min(this.workers, tasks.length));
+    this.start(Math.max(1, Math.min(this.workers, tasks.length)));
     return new Promise<R[]>((resolve, reject) => {
       this.current = { tasks, results: new Array(tasks.length), next: 0, done: 0, onDone, resolve, reject };
       for (const s of this.slots) this.feed(s);
