@@ -13,6 +13,8 @@ export interface DatasetWindow {
   C: ArrayLike<number>;
   /** Signal per unit ε² in each window bin: K_d · w_d. */
   sUnit: ArrayLike<number>;
+  /** Window bin centres in GeV (figures only). */
+  x?: ArrayLike<number>;
 }
 
 export interface CombinedResult {

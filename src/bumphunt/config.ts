@@ -143,9 +143,9 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   ul_bands_refit_gp_optimize: { kind: bool, def: true, support: noop("used only with ul_bands_refit_gp_on_toy: true") },
   ul_bands_train_exclude_nsigma: { kind: num({ min: 0, nullable: true }), def: null, support: Y },
   full_toy_bkg_mode: { kind: oneOf(["poisson", "fixed_total_multinomial"]), def: "poisson", support: noop("used only by GP-refit toys (ul_bands_refit_gp_on_toy, gp-toy-scan)") },
-  do_combined_bands: { kind: bool, def: false, support: only("combined expected bands (ul_bands_combined_all.csv) are not supported yet", (v) => v === false) },
-  combined_bands_n_toys: { kind: int(1), def: 100, support: noop("used only with do_combined_bands: true") },
-  combined_bands_seed: { kind: int(0), def: 24680, support: noop("used only with do_combined_bands: true") },
+  do_combined_bands: { kind: bool, def: false, support: Y },
+  combined_bands_n_toys: { kind: int(1), def: 100, support: Y },
+  combined_bands_seed: { kind: int(0), def: 24680, support: Y },
   scan_require_two_sidebands: { kind: bool, def: false, support: Y },
   scan_edge_guard_nsigma: { kind: num({ min: 0, nullable: true }), def: null, support: Y },
   data_visibility: { kind: dsDict(oneOf(["observed", "expected_only"])), def: { "2015": "observed", "2016": "observed", "2021": "observed" }, support: Y },
@@ -455,5 +455,6 @@ export function planFromConfig(cfg: HpsConfig, o: PlanOverrides = {}): ScanPlan 
     maxErrorsShown: v.debug_print ? (v.debug_max_errors as number) : 0,
     workers: o.workers ?? (v.scan_parallel ? (v.scan_n_workers as number) : 1),
     failFast: v.fail_fast === true, config: cfg,
+    ...(v.do_combined_bands === true ? { combinedBands: { nToys: v.combined_bands_n_toys as number, seed: v.combined_bands_seed as number, truncMethod: v.mvn_trunc_method as TruncMethod } } : {}),
   };
 }

@@ -16,8 +16,12 @@ import { cellNum, naturalCompare, type CsvRow } from "./study-io.ts";
 import { spectrumDisplayPlot } from "./study-plots.ts";
 import { WindowLikelihood } from "./window-likelihood.ts";
 import { linePlot } from "../plot/charts.ts";
+import type { DatasetWindow } from "./combine.ts";
+import { combineMass, massTag, type CombinedRow } from "./scan-plan.ts";
 
-export const massTag = (m: number) => `m${String(Math.round(m * 1000)).padStart(3, "0")}MeV`;
+export { massTag };
+import { writeCombinedSummary } from "./scan-plots.ts";
+
 
 interface FigureInput {
   dataset: string;
@@ -80,6 +84,10 @@ export interface ObservedDisplay {
 
 /** observed-display: the per-mass fit on the observed spectrum, with figures and JSON. */
 export async function observedDisplay(p: PreparedDataset, m: number, outDir: string): Promise<ObservedDisplay> {
+  return (await observedDisplayWithInputs(p, m, outDir)).display;
+}
+
+async function observedDisplayWithInputs(p: PreparedDataset, m: number, outDir: string): Promise<{ display: ObservedDisplay; inputs?: MassPointInputs }> {
   const d = p.job.dataset;
   const { row, inputs } = evaluateMassPointDetailed(d, p.spectrum, m, p.sigma(m), p.optionsAt(m));
   const dir = join(outDir, massTag(m));
@@ -97,7 +105,35 @@ export async function observedDisplay(p: PreparedDataset, m: number, outDir: str
   const json = join(dir, `observed_display_${d}.json`);
   writeFileSync(json, JSON.stringify({ ...res, files: undefined }, null, 2) + "\n");
   res.files.push(json);
-  return res;
+  return { display: res, inputs: inputs && row.ok && row.visibility !== "error" ? inputs : undefined };
+}
+
+/**
+ * observed-display with several datasets at one mass: each dataset's display, then the
+ * combination (spec §8: shared-ε² likelihood limit and p0, display-level ε̂² ± σ) written as
+ * observed_display_combined.{png,json} under mXXXMeV/ (the figure: every window as data / b).
+ */
+export async function observedDisplays(ps: PreparedDataset[], m: number, outDir: string, alpha = 0.05): Promise<{ single: ObservedDisplay[]; combined?: CombinedRow & { files: string[] } }> {
+  const single: ObservedDisplay[] = [];
+  const windows: DatasetWindow[] = [];
+  const parts: { aHat: number; sigmaA: number; K: number }[] = [];
+  for (const p of ps) {
+    const { display, inputs } = await observedDisplayWithInputs(p, m, outDir);
+    single.push(display);
+    if (inputs) {
+      windows.push({ name: display.dataset, n: inputs.n, b: inputs.b, C: inputs.C, sUnit: inputs.w.map((w) => w * inputs.aPerEps2), x: inputs.blind.map((i) => p.spectrum.centres[i]) });
+      parts.push({ aHat: display.A_hat, sigmaA: display.sigma_A, K: display.A_per_eps2 });
+    }
+  }
+  if (ps.length < 2) return { single };
+  const failed = single.filter((d) => !windows.some((w) => w.name === d.dataset)).map((d) => `${d.dataset}: ${d.error || "no fit"}`);
+  const row = combineMass({ mass: m, active: ps.map((p) => p.job.dataset), windows, failed, expectedOnly: false, parts }, alpha);
+  const dir = join(outDir, massTag(m));
+  const files = windows.length >= 2 ? await writeCombinedSummary(dir, row, windows, `${Math.round((1 - alpha) * 100)}% CL`, "observed_display_combined") : [];
+  const json = join(dir, "observed_display_combined.json");
+  writeFileSync(json, JSON.stringify(row, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n");
+  files.push(json);
+  return { single, combined: { ...row, files } };
 }
 
 export interface ExtractDisplayOptions {

@@ -3,14 +3,16 @@
 // (dataset, mass, strength, toy), re-summarise, and draw linearity, bias, pull width,
 // coverage, pull vs mass, pull mean/width heat maps, pull histograms (with a KS normality
 // p-value) and the Ẑ calibration residual.
-import { readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../io/errors.ts";
 import { normalCdf } from "../math/special.ts";
 import { writeFigure } from "../plot/render.ts";
+import { linePlot } from "../plot/charts.ts";
 import { PointAccumulator, SUMMARY_COLUMNS, type SummaryRecord } from "./inject-study.ts";
 import { cellBool, cellNum, naturalCompare, readCsv, requireColumns, type CsvRow } from "./study-io.ts";
 import { errorBarPlot, heatmapPlot, histogramPlot } from "./study-plots.ts";
+import { combineInjectionToys, constituentRequirement, defaultScenarios, scenarioZ, type InjToyRecord } from "./inject-combined.ts";
 
 export interface LoadedInjection {
   summaries: SummaryRecord[];
@@ -19,6 +21,8 @@ export interface LoadedInjection {
   n_toy_rows: number;
   n_duplicates: number;
   files: string[];
+  /** The combined toy records (§12.8), recomputed when two or more datasets are loaded. */
+  combinedToys: InjToyRecord[];
 }
 
 const key = (d: string, m: number, s: number) => `${d}|${m}|${s}`;
@@ -38,25 +42,33 @@ export function loadInjection(dir: string, datasets: string[] = []): LoadedInjec
   const acc = new Map<string, PointAccumulator>();
   const pulls: LoadedInjection["pulls"] = new Map();
   const seen = new Set<string>();
+  const records: InjToyRecord[] = [];
   let rows = 0, dups = 0;
   for (const f of toyFiles) {
     const t = readCsv(join(dir, f));
     requireColumns(join(dir, f), t.columns, ["dataset", "mass_GeV", "toy", "strength", "A_hat", "sigma_A", "pull_param", "Zhat", "success", "sigmaA_ref", "inj_nsigma"]);
     for (const r of t.rows) {
       const d = r.dataset || token(f, "inj_extract_toys_");
-      if (!keep(d)) continue;
       const m = cellNum(r.mass_GeV), s = cellNum(r.strength);
       const id = `${key(d, m, s)}|${r.toy}|${r.toy_index ?? ""}`;
       if (seen.has(id)) { dups++; continue; }
       seen.add(id);
-      rows++;
-      const k = key(d, m, s);
-      if (!acc.has(k)) acc.set(k, new PointAccumulator());
-      const rec = toyRecord(d, r);
-      acc.get(k)!.add(rec);
-      if (!pulls.has(k)) pulls.set(k, { dataset: d, mass: m, tag: r.strength_tag || String(s), inj: rec.inj_nsigma, pulls: [] });
-      if (rec.success && Number.isFinite(rec.pull_param)) pulls.get(k)!.pulls.push(rec.pull_param);
+      records.push(toyRecord(d, r));
     }
+  }
+  // The combination (§12.8) is recomputed from the datasets' toys whenever two or more are here.
+  const own = records.filter((r) => r.dataset !== "combined");
+  const combined = new Set(own.map((r) => r.dataset)).size >= 2 ? combineInjectionToys(own) : records.filter((r) => r.dataset === "combined");
+  for (const rec of [...own, ...combined]) {
+    const d = rec.dataset;
+    if (!keep(d)) continue;
+    rows++;
+    // Combined strengths vary from toy to toy (inverse-variance weights): key on inj_nsigma.
+    const k = d === "combined" ? key(d, rec.mass_GeV, Math.round(rec.inj_nsigma * 1e8) / 1e8) : key(d, rec.mass_GeV, rec.strength);
+    if (!acc.has(k)) acc.set(k, new PointAccumulator());
+    acc.get(k)!.add(rec);
+    if (!pulls.has(k)) pulls.set(k, { dataset: d, mass: rec.mass_GeV, tag: rec.strength_tag || String(rec.strength), inj: rec.inj_nsigma, pulls: [] });
+    if (rec.success && Number.isFinite(rec.pull_param)) pulls.get(k)!.pulls.push(rec.pull_param);
   }
   const summaries: SummaryRecord[] = [...acc.values()].map((a) => a.summary());
   // Summary-only points (runs written with --no-write-toy-csv).
@@ -75,12 +87,12 @@ export function loadInjection(dir: string, datasets: string[] = []): LoadedInjec
   }
   if (summaries.length === 0) throw new InputError(dir, "--input-dir", "no inj_extract_toys_*.csv or inj_extract_summary_*.csv here (for the selected datasets)");
   summaries.sort((a, b) => naturalCompare(String(a.dataset), String(b.dataset)) || Number(a.mass_GeV) - Number(b.mass_GeV) || Number(a.strength) - Number(b.strength));
-  return { summaries, pulls, n_toy_rows: rows, n_duplicates: dups, files: [...toyFiles, ...sumFiles] };
+  return { summaries, pulls, n_toy_rows: rows, n_duplicates: dups, files: [...toyFiles, ...sumFiles], combinedToys: combined };
 }
 
-function toyRecord(d: string, r: CsvRow) {
+function toyRecord(d: string, r: CsvRow): InjToyRecord {
   return {
-    dataset: d, mass_GeV: cellNum(r.mass_GeV), strength: cellNum(r.strength), strength_tag: r.strength_tag ?? "", toy_mode: r.toy_mode ?? "", sigmaA_ref: cellNum(r.sigmaA_ref),
+    dataset: d, toy: r.toy ?? "", mass_GeV: cellNum(r.mass_GeV), strength: cellNum(r.strength), strength_tag: r.strength_tag ?? "", toy_mode: r.toy_mode ?? "", sigmaA_ref: cellNum(r.sigmaA_ref),
     integral_density: cellNum(r.integral_density), A_per_eps2_unit: cellNum(r.A_per_eps2_unit), f_win: cellNum(r.f_win), f_train_frac: cellNum(r.f_train_frac),
     inj_nsigma: cellNum(r.inj_nsigma), A_hat: cellNum(r.A_hat), sigma_A: cellNum(r.sigma_A), pull_param: cellNum(r.pull_param), Zhat: cellNum(r.Zhat), success: cellBool(r.success),
   };
@@ -137,5 +149,49 @@ export async function injectionPlots(l: LoadedInjection, outDir: string, formats
         join(outDir, `pull_hist_${d}`, `pull_hist_m${(1000 * p.mass).toFixed(1).replace(".", "p")}_s${p.tag}`), formats));
     }
   }
+  out.push(...await searchPowerProducts(l.summaries, outDir, formats));
+  return out;
+}
+
+/**
+ * Combined-search-power products (§12.9) from the datasets' σ_A,ref per mass: the scenario
+ * curves Z_comb(m) (CSV + figure), the per-dataset requirement for a combined 5σ
+ * (combined_constituent_pvalues_target5sigma.csv), and allocation tables at 40/80/120 MeV for
+ * Z = 1, 3, 5 (the nearest injected masses).
+ */
+async function searchPowerProducts(summaries: SummaryRecord[], outDir: string, formats: ("png" | "pdf" | "svg")[]): Promise<string[]> {
+  const sig = new Map<number, Record<string, number>>();
+  for (const s of summaries) {
+    const d = String(s.dataset), m = Number(s.mass_GeV), v = Number(s.sigmaA_ref);
+    if (d === "combined" || !(v > 0)) continue;
+    if (!sig.has(m)) sig.set(m, {});
+    sig.get(m)![d] ??= v;
+  }
+  const masses = [...sig.keys()].filter((m) => Object.keys(sig.get(m)!).length >= 2).sort((a, b) => a - b);
+  if (masses.length === 0) return [];
+  const datasets = [...new Set(masses.flatMap((m) => Object.keys(sig.get(m)!)))].sort();
+  const scenarios = defaultScenarios(datasets);
+  const out: string[] = [];
+  mkdirSync(outDir, { recursive: true });
+  const put = (name: string, lines: string[]) => {
+    const f = join(outDir, name);
+    writeFileSync(f, lines.join("\n") + "\n");
+    out.push(f);
+  };
+  const num = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? "nan" : String(v));
+  put("combined_search_power_scenarios.csv", [
+    ["mass_GeV", ...datasets.map((d) => `sigmaA_ref_${d}`), ...scenarios.map((c) => `Z_comb_${c.name}`)].join(","),
+    ...masses.map((m) => [m, ...datasets.map((d) => num(sig.get(m)![d])), ...scenarios.map((c) => num(scenarioZ(sig.get(m)!, c.z)))].join(",")),
+  ]);
+  out.push(...await writeFigure(linePlot({
+    title: "Combined significance of per-dataset excesses (inverse-variance, σ_d = σ_A,ref)",
+    series: scenarios.map((c) => ({ name: `${c.name.replaceAll("_", " ")} (${datasets.map((d) => `${d}: ${c.z[d]}σ`).join(", ")})`, x: masses.map((m) => 1000 * m), y: masses.map((m) => scenarioZ(sig.get(m)!, c.z)), points: masses.length < 3 })),
+    x: { title: "m(A') [MeV]" }, y: { title: "Z_comb [σ]" }, legendOrient: "bottom",
+  }), join(outDir, "combined_search_power_scenarios"), formats));
+  const req = (m: number, z: number) => constituentRequirement(sig.get(m)!, z).map((r) => [m, z, r.dataset, r.info_frac, r.z_req, r.p0_req].join(","));
+  put("combined_constituent_pvalues_target5sigma.csv", ["mass_GeV,Z_target,dataset,info_frac,z_req,p0_req", ...masses.flatMap((m) => req(m, 5))]);
+  const nearest = (t: number) => masses.reduce((a, m) => (Math.abs(m - t) < Math.abs(a - t) ? m : a));
+  const at = [...new Set([0.04, 0.08, 0.12].map(nearest))];
+  put("combined_allocation_tables.csv", ["mass_GeV,Z_target,dataset,info_frac,z_req,p0_req", ...at.flatMap((m) => [1, 3, 5].flatMap((z) => req(m, z)))]);
   return out;
 }

@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { runPool } from "../batch/pool.ts";
 import { effectiveTrials, sidakGlobalP, zFromP } from "../infer/look-elsewhere.ts";
 import { combinedLimit, inverseVarianceEps2, type DatasetWindow } from "./combine.ts";
+import { COMBINED_BAND_COLUMNS, combinedBandRecord, type CombinedBandRow, type CombinedBandTask } from "./combined-bands.ts";
+import type { TruncMethod } from "../math/mvn.ts";
 import { defaultModel, sigmaFunction } from "./dataset.ts";
 import { evaluateMassPointDetailed, massPointInputs, type MassPointInputs, type MassPointRow } from "./mass-point.ts";
 import { bandRow, bandsCsv, csvText, prepareDataset, toCsv, withGlobal, type BandRow, type PreparedDataset, type ScanJob, type ScanRow } from "./scan.ts";
@@ -31,6 +33,8 @@ export interface ScanPlan {
   makeEps2Bands: boolean;
   /** Print up to this many failed rows at the end (config debug_print / debug_max_errors). */
   maxErrorsShown: number;
+  /** Expected ε² bands of the combination (config do_combined_bands, spec §11.2). */
+  combinedBands?: { nToys: number; seed: number; truncMethod?: TruncMethod };
 }
 
 export interface PlanTask {
@@ -82,7 +86,7 @@ export async function planRunner(args: { jobs: ScanJob[]; combine: boolean; perM
       const { row, inputs } = p.evaluate(m);
       const out: PlanResult = { row };
       if (args.combine && inputs && row.ok && row.visibility !== "error") {
-        out.window = { name: job.dataset, n: inputs.n, b: inputs.b, C: inputs.C, sUnit: inputs.w.map((w) => w * inputs.aPerEps2) };
+        out.window = { name: job.dataset, n: inputs.n, b: inputs.b, C: inputs.C, sUnit: inputs.w.map((w) => w * inputs.aPerEps2), x: inputs.blind.map((i) => p.spectrum.centres[i]) };
       }
       if (job.bands) {
         const sigma = p.sigma(m);
@@ -185,6 +189,8 @@ export interface ScanOutcome {
   bands: Map<string, BandRow[]>;
   /** The per-dataset windows entering the combination at each mass (n, b, C, K·w). */
   windows: Map<number, DatasetWindow[]>;
+  /** ul_bands_combined_all.csv rows (config do_combined_bands). */
+  combinedBands: CombinedBandRow[];
   seconds: number;
   files: string[];
 }
@@ -197,10 +203,12 @@ export async function runScanPlan(plan: ScanPlan, o: { workers: number; onProgre
   const maxN = Math.max(0, ...plan.jobs.map((j) => j.masses.length));
   for (let i = 0; i < maxN; i++) for (let d = 0; d < plan.jobs.length; d++) if (i < plan.jobs[d].masses.length) tasks.push({ d, i });
   const combine = plan.doCombined && plan.jobs.length >= 2;
+  // The per-dataset windows are kept for the combination and for the combined bands.
+  const keepWindows = combine || !!plan.combinedBands;
   let done = 0;
   const total = tasks.length;
   const results = await runPool<PlanTask, PlanResult>(
-    { module: new URL("./scan-plan.ts", import.meta.url).href, factory: "planRunner", args: { jobs: plan.jobs, combine, perMass: plan.perMass.folders && o.write !== false ? { dir: plan.outputDir, json: plan.perMass.json, plots: plan.perMass.plots } : undefined } },
+    { module: new URL("./scan-plan.ts", import.meta.url).href, factory: "planRunner", args: { jobs: plan.jobs, combine: keepWindows, perMass: plan.perMass.folders && o.write !== false ? { dir: plan.outputDir, json: plan.perMass.json, plots: plan.perMass.plots } : undefined } },
     tasks, o.workers, () => o.onProgress?.(++done, total));
   const byDataset = new Map<string, { row: MassPointRow; window?: DatasetWindow; band?: BandRow }[]>();
   tasks.forEach((t, k) => {
@@ -250,17 +258,46 @@ export async function runScanPlan(plan: ScanPlan, o: { workers: number; onProgre
       }
     }
   }
+  let combinedBands: CombinedBandRow[] = [];
+  if (plan.combinedBands) {
+    const btasks: CombinedBandTask[] = [];
+    plan.grid.forEach((m, index) => {
+      const active = plan.jobs.filter((j) => j.masses.includes(m));
+      const hits = active.map((j) => ({ j, r: byDataset.get(j.dataset)!.find((x) => x.row.mass_GeV === m)! }));
+      const ok = hits.filter((h) => h.r.window);
+      if (ok.length === 0) return;
+      btasks.push({
+        mass: m, index, windows: ok.map((h) => h.r.window!), sigmas: ok.map((h) => h.r.row.sigma_mass_res_GeV),
+        observedVisible: ok.length === hits.length && hits.every((h) => h.r.row.visibility === "observed"),
+      });
+    });
+    const cb = plan.combinedBands;
+    combinedBands = await runPool<CombinedBandTask, CombinedBandRow>(
+      { module: new URL("./combined-bands.ts", import.meta.url).href, factory: "combinedBandsRunner", args: { nToys: cb.nToys, seed: cb.seed, alpha: plan.alpha, truncMethod: cb.truncMethod } },
+      btasks, o.workers);
+  }
   const seconds = (performance.now() - t0) / 1000;
-  if (o.write === false) return { single, combined, bands, windows, seconds, files: [] };
-  const files = writeTables(plan, single, combined, bands);
+  if (o.write === false) return { single, combined, bands, combinedBands, windows, seconds, files: [] };
+  const files = writeTables(plan, single, combined, bands, combinedBands);
+  if (plan.perMass.folders && plan.perMass.plots && combined.length) {
+    const { writeCombinedSummary } = await import("./scan-plots.ts");
+    const cl = `${Math.round((1 - plan.alpha) * 100)}% CL`;
+    for (const r of combined) {
+      const w = windows.get(r.mass_GeV);
+      if (!w || w.length < 2) continue;
+      const dir = join(plan.outputDir, massTag(r.mass_GeV), "combined");
+      mkdirSync(dir, { recursive: true });
+      files.push(...(await writeCombinedSummary(dir, r, w, cl)));
+    }
+  }
   if (plan.savePlots) {
     const { writeSummaryPlots } = await import("./scan-plots.ts");
-    files.push(...(await writeSummaryPlots(plan, single, combined, bands)));
+    files.push(...(await writeSummaryPlots(plan, single, combined, bands, combinedBands)));
   }
-  return { single, combined, bands, windows, seconds, files };
+  return { single, combined, bands, combinedBands, windows, seconds, files };
 }
 
-function writeTables(plan: ScanPlan, single: Map<string, ScanRow[]>, combined: CombinedRow[], bands: Map<string, BandRow[]>): string[] {
+function writeTables(plan: ScanPlan, single: Map<string, ScanRow[]>, combined: CombinedRow[], bands: Map<string, BandRow[]>, combinedBands: CombinedBandRow[]): string[] {
   mkdirSync(plan.outputDir, { recursive: true });
   const files: string[] = [];
   const put = (name: string, text: string) => {
@@ -289,5 +326,6 @@ function writeTables(plan: ScanPlan, single: Map<string, ScanRow[]>, combined: C
     }
   }
   for (const [d, rows] of bands) put(`ul_bands_${d}.csv`, bandsCsv(rows));
+  if (plan.combinedBands) put("ul_bands_combined_all.csv", csvText(COMBINED_BAND_COLUMNS, combinedBands.map(combinedBandRecord)));
   return files;
 }

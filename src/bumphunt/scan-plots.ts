@@ -9,10 +9,13 @@ import { bandPlot, linePlot as baseLinePlot, type LinePlotOptions, type Series }
 /** Scan figures keep the legend below the frame: dense curves are never hidden behind it. */
 const linePlot = (o: LinePlotOptions) => baseLinePlot({ legendOrient: "bottom", ...o });
 import { writeFigure } from "../plot/render.ts";
+import { COLORS } from "../plot/style.ts";
 import { normalSf } from "../math/special.ts";
 import type { MassPointInputs, MassPointRow } from "./mass-point.ts";
 import { toCsv, type BandRow, type PreparedDataset, type ScanRow } from "./scan.ts";
 import type { CombinedRow, ScanPlan } from "./scan-plan.ts";
+import type { DatasetWindow } from "./combine.ts";
+import type { CombinedBandRow } from "./combined-bands.ts";
 
 const MASS = { title: "m(A') [MeV]" };
 const mev = (r: { mass_GeV: number }) => 1000 * r.mass_GeV;
@@ -27,7 +30,7 @@ function sigmaLines(pMin: number): { y: number; label: string }[] {
   return out;
 }
 
-export async function writeSummaryPlots(plan: ScanPlan, single: Map<string, ScanRow[]>, combined: CombinedRow[], bands: Map<string, BandRow[]>): Promise<string[]> {
+export async function writeSummaryPlots(plan: ScanPlan, single: Map<string, ScanRow[]>, combined: CombinedRow[], bands: Map<string, BandRow[]>, combinedBands: CombinedBandRow[] = []): Promise<string[]> {
   const dir = join(plan.outputDir, "summary_plots");
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
@@ -109,6 +112,12 @@ export async function writeSummaryPlots(plan: ScanPlan, single: Map<string, Scan
       await fig(bandPlot({ title: labelOf(d), x: ok.map(mev), median: g("med"), minus1: g("lo1"), plus1: g("hi1"), minus2: g("lo2"), plus2: g("hi2"), observed: g("obs"), xAxis: MASS, yAxis: { title, log: true } }), `ul_bands_${key}_${d}`);
     }
   }
+  const cbOk = combinedBands.filter((r) => !r.error && Number.isFinite(r.eps2_med));
+  if (cbOk.length) {
+    const g = (k: keyof CombinedBandRow) => cbOk.map((r) => r[k] as number);
+    const obs = cbOk.some((r) => Number.isFinite(r.eps2_obs)) ? g("eps2_obs") : undefined;
+    await fig(bandPlot({ title: "Combination (conditional-GP toys)", x: cbOk.map(mev), median: g("eps2_med"), minus1: g("eps2_lo1"), plus1: g("eps2_hi1"), minus2: g("eps2_lo2"), plus2: g("eps2_hi2"), observed: obs, xAxis: MASS, yAxis: { title: `ε² upper limit (${cl})`, log: true } }), "ul_bands_combined_all");
+  }
   return files;
 }
 
@@ -143,4 +152,25 @@ export async function writeMassPointFigures(dir: string, p: PreparedDataset, row
   await writeFigure(linePlot({
     title, series: [{ name: "A_up · w_i / b_i", x: wx, y: Array.from(x.b, (v, i) => (aUp * x.w[i]) / v), points: true }], x: MASS, y: { title: "signal / background at the upper limit" },
   }), join(dir, "s_over_b_ul"), ["png"]);
+}
+
+/**
+ * mXXXMeV/combined/combined_summary.png (spec §10): every dataset's blind window on one common
+ * scale, data / GP background (± √max(N, 1) / b) and (b + ε²_UL · K_d · w_d) / b, the signal
+ * each dataset would see at the combined upper limit. Title: the combined ε² UL, ε̂² ± σ and Z.
+ */
+export async function writeCombinedSummary(dir: string, row: CombinedRow, windows: DatasetWindow[], cl: string, name = "combined_summary"): Promise<string[]> {
+  const eps = Number.isFinite(row.eps2_up) ? row.eps2_up : 0;
+  const series: Series[] = [];
+  windows.forEach((w, d) => {
+    if (!w.x) return;
+    const x = Array.from(w.x, (v) => 1000 * v);
+    const b = Array.from(w.b);
+    const color = COLORS.series[d % COLORS.series.length];
+    series.push({ name: `${w.name}: data / b`, x, y: b.map((v, i) => w.n[i] / v), points: true, errors: b.map((v, i) => Math.sqrt(Math.max(w.n[i], 1)) / v), color });
+    series.push({ name: `${w.name}: (b + ε²_UL·K·w) / b`, x, y: b.map((v, i) => 1 + (eps * w.sUnit[i]) / v), dashed: true, color });
+  });
+  const e = (v: number) => (Number.isFinite(v) ? v.toExponential(2) : "n/a");
+  const title = `${row.datasets}, ${(1000 * row.mass_GeV).toFixed(0)} MeV: ε²_UL (${cl}) = ${e(row.eps2_up)}, ε̂² = ${e(row.eps2_hat)} ± ${e(row.sigma_eps2)}, Z = ${Number.isFinite(row.Z_analytic) ? row.Z_analytic.toFixed(2) : "n/a"}`;
+  return writeFigure(linePlot({ title, series, x: MASS, y: { title: "events / GP background" }, hlines: [{ y: 1 }], legendOrient: "right" }), join(dir, name), ["png"]);
 }

@@ -16,12 +16,13 @@ import {
   defaultContainer, discoverToys, gpEnsemble, mergeToyScans, summaryFromMerged, toyRows, toyScanPlots, writeMerge, writeToyScan,
   type SummaryRow, type ToyScanJob,
 } from "../bumphunt/toy-scan.ts";
-import { runInjection, type InjectJob, type InjToyMode } from "../bumphunt/inject-study.ts";
+import { runInjection, SUMMARY_COLUMNS, type InjectJob, type InjToyMode, type SummaryRecord } from "../bumphunt/inject-study.ts";
+import { COMBINED_TOY_COLUMNS } from "../bumphunt/inject-combined.ts";
 import { injectionPlots, loadInjection } from "../bumphunt/inject-plots.ts";
 import type { InjectMode } from "../bumphunt/injection.ts";
-import { extractDisplay, observedDisplay, projectReach, reachFigure } from "../bumphunt/displays.ts";
+import { extractDisplay, observedDisplay, observedDisplays, projectReach, reachFigure } from "../bumphunt/displays.ts";
 import { fmtNum, printJson, table } from "./format.ts";
-import { common, job, num, type BumpCli } from "./bump.ts";
+import { common, job, num, scanPlan, type BumpCli } from "./bump.ts";
 
 const readFileSyncText = (p: string) => readFileSync(p, "utf8");
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -107,11 +108,22 @@ function injectionTable(summaries: Record<string, string | number>[]): string {
 }
 
 export function registerStudies(bump: Command): void {
-  common(bump.command("observed-display").description("the per-mass fit on the observed spectrum at one mass: context and window-residual figures, numbers JSON"))
+  common(bump.command("observed-display").description("the per-mass fit on the observed spectrum at one mass: context and window-residual figures, numbers JSON (with --config and no --dataset: every enabled dataset active there and their combination)"))
     .requiredOption("--mass <GeV>", "mass hypothesis in GeV")
     .option("-o, --output-dir <dir>", "output folder (files under <dir>/mXXXMeV/)", "out/bump/observed_display")
     .action(async (o: BumpCli & { mass: string; outputDir: string }) => {
       const m = num("--mass", o.mass)!;
+      if (o.config && o.datasetFromDefault !== false) {
+        // Every enabled dataset active at m, then their combination (spec §13).
+        const plan = scanPlan(o, { massMin: m, massMax: m });
+        const active = plan.jobs.filter((j) => j.masses.length > 0);
+        const { single, combined } = await observedDisplays(await Promise.all(active.map((j) => prepareDataset({ ...j, masses: [m] }))), m, o.outputDir, plan.alpha);
+        if (o.json) return printJson({ single, combined });
+        for (const r of single) process.stdout.write(`${r.dataset} m = ${m} GeV: ${r.ok ? "ok" : `FAILED: ${r.error}`}; Â = ${fmtNum(r.A_hat)} ± ${fmtNum(r.sigma_A)}, A_up = ${fmtNum(r.A_up)}, ε²_up = ${fmtNum(r.eps2_up)}, Z = ${fmtNum(r.Z_analytic)}\n`);
+        if (combined) process.stdout.write(`combined ${combined.datasets}: ${combined.error ? `FAILED: ${combined.error}` : "ok"}; ε²_up = ${fmtNum(combined.eps2_up)}, ε̂² = ${fmtNum(combined.eps2_hat)} ± ${fmtNum(combined.sigma_eps2)}, Z = ${fmtNum(combined.Z_analytic)}\n`);
+        process.stdout.write(`wrote ${[...single.flatMap((r) => r.files), ...(combined?.files ?? [])].join(", ")}\n`);
+        return;
+      }
       const j = job(o, { massMin: m, massMax: m });
       const r = await observedDisplay(await prepareDataset(j), m, o.outputDir);
       if (o.json) return printJson(r);
@@ -255,42 +267,73 @@ export function registerStudies(bump: Command): void {
     .option("--workers <n>", "worker threads (default: all cores)")
     .action(async (o: BumpCli & { masses: string; strengths: string; strengthMode?: string; nToys: string; injMode: string; toyMode: string; shapeMode: string; trainNsigma?: string; refitRestarts: string; refitOptimize: boolean; sigmaASource: string; toyRoot?: string; container?: string; seed: string; aggregateEvery: string; writeToyCsv: boolean; plots: boolean; outputDir: string }) => {
       const masses = numList("--masses", o.masses);
-      const base = job(o, { massMin: Math.min(...masses), massMax: Math.max(...masses) });
+      const range = { massMin: Math.min(...masses), massMax: Math.max(...masses) };
+      // -d combined (spec §12.8): every enabled dataset of --config, then the inverse-variance combination.
+      const combined = o.dataset === "combined";
+      if (combined && !o.config) throw new InputError("", "--dataset", "combined needs --config (the enabled datasets are injected one by one, then combined)");
+      const bases = combined
+        ? scanPlan({ ...o, datasetFromDefault: true }, range).jobs.filter((j) => j.masses.length > 0).map((j) => ({ ...j, masses: j.masses }))
+        : [job(o, range)];
+      if (combined && bases.length < 2) throw new InputError(o.config!, "--masses", `only ${bases.map((b) => b.dataset).join(", ") || "no dataset"} is active at ${o.masses} GeV: a combination needs two`);
       const tagged = /(^|[\s,])s[\d.]/.test(o.strengths);
       const strengths = numList("--strengths", o.strengths.replace(/(^|[\s,])s(?=[\d.])/g, "$1"));
       const strengthMode = choice("--strength-mode", o.strengthMode ?? (tagged ? "sigmaA" : "absolute"), ["absolute", "sigmaA"] as const);
       const toyMode = ({ conditional: "conditional_gp", conditional_gp: "conditional_gp", full_refit: "full_refit", funcform: "functional_form_refit", functional_form_refit: "functional_form_refit" } as Record<string, InjToyMode>)[o.toyMode];
       if (!toyMode) throw new InputError("", "--toy-mode", `"${o.toyMode}": expected conditional, full_refit or funcform`);
       const nToys = int("--n-toys", o.nToys, 1)!;
-      let funcform: InjectJob["funcform"];
-      if (toyMode === "functional_form_refit") {
-        const root = o.toyRoot ? resolve(o.toyRoot) : base.file;
-        const container = o.container ?? (await defaultContainer(root, base.dataset));
-        const toys = await discoverToys(root, { container });
-        if (toys.length < nToys) throw new InputError(root, "--n-toys", `${nToys} toys requested but ${container} holds ${toys.length}`);
-        funcform = { root, container, toys: toys.slice(0, nToys) };
-      }
-      const ij: InjectJob = {
-        base, masses, strengths, strengthMode, nToys, seed: int("--seed", o.seed)!, injectMode: choice<InjectMode>("--inj-mode", o.injMode, ["poisson", "multinomial"]),
-        toyMode, shapeMode: choice("--shape-mode", o.shapeMode, ["full", "window"] as const), trainNSigma: num("--train-nsigma", o.trainNsigma),
-        refitRestarts: int("--refit-restarts", o.refitRestarts)!, refitOptimize: o.refitOptimize, sigmaASource: choice("--sigma-a-source", o.sigmaASource, ["asimov", "poisson"] as const),
-        chunk: int("--aggregate-every", o.aggregateEvery, 1)!, funcform,
-      };
       const outDir = join(o.outputDir, "injection_extraction");
-      const bar = new Progress(masses.length * strengths.length * nToys, `inject ${base.dataset}`);
-      const t0 = performance.now();
-      const r = await runInjection(ij, { outDir, workers: workersOf(o), writeToys: o.writeToyCsv, onToys: (n) => bar.tick(n) });
-      bar.finish();
       const { writeFileSync } = await import("node:fs");
-      writeFileSync(join(outDir, "inj_extract_summary_all.csv"), readFileSyncText(r.summaryCsv));
-      const figures = o.plots ? await injectionPlots(loadInjection(outDir, [base.dataset]), join(outDir, "plots")) : [];
+      const t0 = performance.now();
+      const runs: { dataset: string; ij: InjectJob; r: Awaited<ReturnType<typeof runInjection>> }[] = [];
+      for (const base of bases) {
+        let funcform: InjectJob["funcform"];
+        if (toyMode === "functional_form_refit") {
+          const root = o.toyRoot ? resolve(o.toyRoot) : base.file;
+          const container = o.container ?? (await defaultContainer(root, base.dataset));
+          const toys = await discoverToys(root, { container });
+          if (toys.length < nToys) throw new InputError(root, "--n-toys", `${nToys} toys requested but ${container} holds ${toys.length}`);
+          funcform = { root, container, toys: toys.slice(0, nToys) };
+        }
+        const ij: InjectJob = {
+          base, masses: masses.filter((m) => base.masses.some((x) => Math.abs(x - m) < 1e-9) || !combined), strengths, strengthMode, nToys, seed: int("--seed", o.seed)!,
+          injectMode: choice<InjectMode>("--inj-mode", o.injMode, ["poisson", "multinomial"]),
+          toyMode, shapeMode: choice("--shape-mode", o.shapeMode, ["full", "window"] as const), trainNSigma: num("--train-nsigma", o.trainNsigma),
+          refitRestarts: int("--refit-restarts", o.refitRestarts)!, refitOptimize: o.refitOptimize, sigmaASource: choice("--sigma-a-source", o.sigmaASource, ["asimov", "poisson"] as const),
+          chunk: int("--aggregate-every", o.aggregateEvery, 1)!, funcform,
+        };
+        const bar = new Progress(ij.masses.length * strengths.length * nToys, `inject ${base.dataset}`);
+        const r = await runInjection(ij, { outDir, workers: workersOf(o), writeToys: o.writeToyCsv || combined, onToys: (n) => bar.tick(n) });
+        bar.finish();
+        runs.push({ dataset: base.dataset, ij, r });
+      }
+      let summaryAll = runs.map((x, k) => (k === 0 ? readFileSyncText(x.r.summaryCsv) : readFileSyncText(x.r.summaryCsv).split("\n").slice(1).join("\n"))).join("");
+      let combinedSummaries: SummaryRecord[] = [];
+      if (combined) {
+        const l = loadInjection(outDir, [...bases.map((b) => b.dataset), "combined"]);
+        const { csvText } = await import("../bumphunt/scan.ts");
+        writeFileSync(join(outDir, "inj_extract_toys_combined.csv"), csvText(COMBINED_TOY_COLUMNS, l.combinedToys.map((t) => ({ ...t, success: t.success ? "True" : "False" }))));
+        combinedSummaries = l.summaries.filter((x) => x.dataset === "combined");
+        const text = csvText(SUMMARY_COLUMNS, combinedSummaries);
+        writeFileSync(join(outDir, "inj_extract_summary_combined.csv"), text);
+        summaryAll += text.split("\n").slice(1).join("\n");
+      }
+      writeFileSync(join(outDir, "inj_extract_summary_all.csv"), summaryAll);
+      const figures = o.plots ? await injectionPlots(loadInjection(outDir, combined ? [...bases.map((b) => b.dataset), "combined"] : [bases[0].dataset]), join(outDir, "plots")) : [];
       const seconds = (performance.now() - t0) / 1000;
-      const ctxErrors = r.contexts.filter((c) => c.error).map((c) => ({ mass_GeV: c.mass, error: c.error }));
-      if (o.json) return printJson({ dataset: base.dataset, toy_mode: toyMode, n_toys: r.n_toys, n_failed: r.n_failed, seconds, context_errors: ctxErrors, sigmaA_ref: r.contexts.map((c) => ({ mass_GeV: c.mass, sigmaA_ref: c.sRef })), summaries: r.summaries, files: { toys: r.toyCsv, summary: r.summaryCsv, figures: figures.length } });
-      process.stdout.write(`inject ${base.dataset} (${toyMode}, ${ij.injectMode} signal): ${r.n_toys} toys in ${seconds.toFixed(1)} s, ${r.n_failed} failed\n`);
-      for (const c of ctxErrors) process.stdout.write(`  ${c.mass_GeV} GeV: ${c.error}\n`);
-      process.stdout.write(injectionTable(r.summaries) + "\n");
-      process.stdout.write(`wrote ${r.summaryCsv}${r.toyCsv ? ` and ${r.toyCsv}` : ""}${figures.length ? ` and ${figures.length} figure files in ${join(outDir, "plots")}` : ""}\n`);
+      const nToysAll = runs.reduce((a, x) => a + x.r.n_toys, 0), nFailedAll = runs.reduce((a, x) => a + x.r.n_failed, 0);
+      const ctxErrors = runs.flatMap((x) => x.r.contexts.filter((c) => c.error).map((c) => ({ dataset: x.dataset, mass_GeV: c.mass, error: c.error })));
+      if (o.json) {
+        const one = (x: (typeof runs)[number]) => ({ dataset: x.dataset, toy_mode: toyMode, n_toys: x.r.n_toys, n_failed: x.r.n_failed, sigmaA_ref: x.r.contexts.map((c) => ({ mass_GeV: c.mass, sigmaA_ref: c.sRef })), summaries: x.r.summaries, files: { toys: x.r.toyCsv, summary: x.r.summaryCsv } });
+        if (!combined) return printJson({ ...one(runs[0]), seconds, context_errors: ctxErrors, files: { ...one(runs[0]).files, figures: figures.length } });
+        return printJson({ dataset: "combined", toy_mode: toyMode, n_toys: nToysAll, n_failed: nFailedAll, seconds, context_errors: ctxErrors, datasets: runs.map(one), combined: combinedSummaries, figures: figures.length });
+      }
+      for (const x of runs) {
+        process.stdout.write(`inject ${x.dataset} (${toyMode}, ${x.ij.injectMode} signal): ${x.r.n_toys} toys, ${x.r.n_failed} failed\n`);
+        process.stdout.write(injectionTable(x.r.summaries) + "\n");
+      }
+      for (const c of ctxErrors) process.stdout.write(`  ${c.dataset} ${c.mass_GeV} GeV: ${c.error}\n`);
+      if (combined) process.stdout.write(`combined (inverse-variance, §12.8):\n${injectionTable(combinedSummaries)}\n`);
+      process.stdout.write(`${nToysAll} toys in ${seconds.toFixed(1)} s, ${nFailedAll} failed; wrote ${join(outDir, "inj_extract_summary_all.csv")}${figures.length ? ` and ${figures.length} figure files in ${join(outDir, "plots")}` : ""}\n`);
     });
 
   bump.command("inject-plot").description("merge injection CSVs, re-summarise and draw the closure figures (linearity, bias, pull width, coverage, pulls, Ẑ calibration)")

@@ -16,6 +16,8 @@ export interface Series {
   band?: { lower: ArrayLike<number>; upper: ArrayLike<number> };
   /** Symmetric vertical error bars on points (e.g. √N on data). */
   errors?: ArrayLike<number>;
+  /** Colour (CSS); default: the palette by series position. Pairs of series may share one. */
+  color?: string;
 }
 
 export interface AxisOptions {
@@ -59,7 +61,8 @@ function rows(s: Series): { x: number; y: number; series: string }[] {
 /** One or more curves (or point series) against a common x axis. */
 export function linePlot(o: LinePlotOptions): VegaLiteSpec {
   const names = o.series.map((s) => s.name);
-  const color = { field: "series", type: "nominal", title: null, scale: { domain: names, range: COLORS.series.slice(0, Math.max(1, names.length)) } };
+  const colorOf = (k: number) => o.series[k].color ?? COLORS.series[k % COLORS.series.length];
+  const color = { field: "series", type: "nominal", title: null, scale: { domain: names, range: names.length ? names.map((_, k) => colorOf(k)) : COLORS.series.slice(0, 1) } };
   const xEnc = { field: "x", type: "quantitative", title: o.x.title, scale: scale(o.x), axis: axis(o.x) };
   const yEnc = { field: "y", type: "quantitative", title: o.y.title, scale: scale(o.y), axis: axis(o.y) };
   const layers: unknown[] = [];
@@ -79,7 +82,7 @@ export function linePlot(o: LinePlotOptions): VegaLiteSpec {
         vals.push({ x: s.x[i], lo: o.y.log && !(s.band.lower[i] > 0) ? s.band.upper[i] / 100 : s.band.lower[i], hi: s.band.upper[i], series: s.name });
       }
       layers.push({
-        data: { values: vals }, mark: { type: "area", opacity: 0.25, color: COLORS.series[k % COLORS.series.length] },
+        data: { values: vals }, mark: { type: "area", opacity: 0.25, color: colorOf(k) },
         encoding: { x: xEnc, y: { ...yEnc, field: "lo" }, y2: { field: "hi" } },
       });
     }
@@ -87,7 +90,7 @@ export function linePlot(o: LinePlotOptions): VegaLiteSpec {
       const vals: { x: number; lo: number; hi: number }[] = [];
       // On a log axis a bar reaching zero or below is cut at a tenth of the value.
       for (let i = 0; i < s.x.length; i++) if ([s.x[i], s.y[i], s.errors[i]].every(Number.isFinite)) vals.push({ x: s.x[i], lo: o.y.log && s.y[i] - s.errors[i] <= 0 ? s.y[i] / 10 : s.y[i] - s.errors[i], hi: s.y[i] + s.errors[i] });
-      layers.push({ data: { values: vals }, mark: { type: "rule", color: COLORS.series[k % COLORS.series.length] }, encoding: { x: xEnc, y: { ...yEnc, field: "lo" }, y2: { field: "hi" } } });
+      layers.push({ data: { values: vals }, mark: { type: "rule", color: colorOf(k) }, encoding: { x: xEnc, y: { ...yEnc, field: "lo" }, y2: { field: "hi" } } });
     }
   });
   for (const s of o.series) {

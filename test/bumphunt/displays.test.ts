@@ -54,4 +54,26 @@ describe("displays on the 2015 spectrum", needsShared(), () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test("observed-display with a 3-dataset config: each dataset and the combination equal `bump test --config` at the same mass", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sl-disp-c-"));
+    try {
+      const cfg = new URL("../../examples/bump/hps_combined.yaml", import.meta.url).pathname;
+      const o = run(["observed-display", "--config", cfg, "--mass", "0.06", "-o", dir, "--json"]);
+      assert.equal(o.status, 0, o.stderr);
+      const od = JSON.parse(o.stdout);
+      const t = run(["test", "--config", cfg, "--mass", "0.06", "--json"]);
+      assert.equal(t.status, 0, t.stderr);
+      const tr = JSON.parse(t.stdout);
+      assert.deepEqual(od.single.map((r: { dataset: string }) => r.dataset), ["2015", "2016", "2021"]);
+      for (const r of od.single) assert.equal(r.A_up, tr.rows.find((x: { dataset: string }) => x.dataset === r.dataset).A_up, r.dataset);
+      assert.equal(od.combined.datasets, "2015+2016+2021");
+      assert.equal(od.combined.eps2_up, tr.combined[0].eps2_up);
+      assert.equal(od.combined.Z_analytic, tr.combined[0].Z_analytic);
+      assert.ok(od.combined.eps2_up < Math.min(...od.single.map((r: { eps2_up: number }) => r.eps2_up)), "the combination is stronger than any dataset");
+      for (const f of ["observed_display_combined.png", "observed_display_combined.json", "observed_display_2021.json"]) assert.ok(existsSync(join(dir, "m060MeV", f)), f);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { injectSignal, pointSeed, quantile, runConditionalToys, sigmaARef, summarise } from "../../src/bumphunt/injection.ts";
 import { normalCdf } from "../../src/math/special.ts";
 import { Rng } from "../../src/math/rng.ts";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -141,6 +141,41 @@ describe("ACCEPTANCE: statistical closure on the real 2015 spectrum", needsShare
       assert.match(bad.stderr.trim(), /^searchlight: --toy-mode: "gp": expected conditional, full_refit or funcform$/);
     } finally {
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  test("bump inject -d combined with a 3-dataset config: each dataset, combined rows by inj_nsigma, search-power products", () => {
+    const d = mkdtempSync(join(tmpdir(), "sl-injcomb-"));
+    try {
+      const cfg = new URL("../../examples/bump/hps_combined.yaml", import.meta.url).pathname;
+      const r = spawnSync(process.execPath, [BIN, "bump", "inject", "--config", cfg, "-d", "combined", "-m", "0.06", "-s", "s0,s3", "--n-toys", "20", "--output-dir", d, "--json"], { encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      const j = JSON.parse(r.stdout);
+      assert.deepEqual(j.datasets.map((x: { dataset: string }) => x.dataset), ["2015", "2016", "2021"]);
+      assert.equal(j.n_toys, 120);
+      assert.equal(j.combined.length, 2);
+      const io = join(d, "injection_extraction");
+      const toys = loadInjection(io);
+      const c = toys.combinedToys.filter((t) => t.inj_nsigma > 1 && t.toy === "0")[0];
+      // Recompute toy 0 at 3σ_A,ref from the per-dataset rows.
+      const per = ["2015", "2016", "2021"].map((ds) => readFileSync(join(io, `inj_extract_toys_${ds}.csv`), "utf8").split("\n")).map((lines) => {
+        const h = lines[0].split(",");
+        const row = lines.slice(1).map((l) => l.split(",")).find((x) => x[h.indexOf("toy")] === "0" && Number(x[h.indexOf("inj_nsigma")]) > 1)!;
+        return { a: Number(row[h.indexOf("A_hat")]), s: Number(row[h.indexOf("sigma_A")]) };
+      });
+      const w = per.map((p) => 1 / (p.s * p.s));
+      const aC = per.reduce((acc, p, k) => acc + w[k] * p.a, 0) / w.reduce((a, x) => a + x, 0);
+      assert.ok(Math.abs(c.A_hat / aC - 1) < 1e-9, `${c.A_hat} vs ${aC}`);
+      assert.ok(Math.abs(c.inj_nsigma - 3) < 1e-9);
+      for (const f of ["inj_extract_toys_combined.csv", "inj_extract_summary_combined.csv", "inj_extract_summary_all.csv", "plots/combined_constituent_pvalues_target5sigma.csv", "plots/combined_allocation_tables.csv", "plots/combined_search_power_scenarios.png", "plots/linearity_combined.png"]) {
+        assert.ok(existsSync(join(io, f)), f);
+      }
+      const all = readFileSync(join(io, "inj_extract_summary_all.csv"), "utf8").trim().split("\n");
+      assert.equal(all.length, 1 + 4 * 2);
+      const req = readFileSync(join(io, "plots", "combined_constituent_pvalues_target5sigma.csv"), "utf8").trim().split("\n");
+      assert.equal(req.length, 1 + 3);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
     }
   });
 });
