@@ -4,6 +4,9 @@
 // and limits ε² with the nominal concatenated (b, C, K·w) model of the combination (§8). With
 // one active dataset this is that dataset's ε² band. Toy t at grid mass i draws from
 // Rng.forStream(seed·1000003 + i, t), so rows do not depend on how the masses are split.
+// Every limit here (toys and eps2_obs) is the precise root of CLs = α (Brent), so p_strong
+// compares like with like; results_combined.csv keeps hps_gpr's §7.8 stopping rule
+// (|CLs − α| < 1e-2), so its eps2_up can differ from eps2_obs here by a few per cent.
 import { nonNegativeMvn, samplingFactor, type TruncMethod } from "../math/mvn.ts";
 import { Rng } from "../math/rng.ts";
 import { FastWindowLimit, limitForCounts, summariseBands } from "./bands.ts";

@@ -99,7 +99,7 @@ export function job(o: BumpCli, extra: { massMin?: number; massMax?: number; ste
 export function common(cmd: Command): Command {
   return cmd
     .option("--config <yaml>", "hps-gpr YAML configuration (all enabled datasets; options given here override it)")
-    .option("--dataset <d>", "2015, 2016 or 2021 (with --config: one of the enabled datasets)", "2015")
+    .option("-d, --dataset <d>", "2015, 2016 or 2021 (with --config: one of the enabled datasets; inject also takes combined)", "2015")
     .option("--shared <dir>", "folder holding hps/funcform_<d>_toys.root (default ../shared)")
     .option("--file <root>", "ROOT file with the spectrum (overrides the dataset default)")
     .option("--hist <name>", "histogram name, directories allowed (default input_hist)")
