@@ -48,10 +48,10 @@ const Y: Support = "yes";
 const noop = (why: string): Support => ({ noop: why });
 const only = (why: string, allow?: (v: unknown) => boolean): Support => ({ onlyDefault: why, allow });
 
-const INJ = "injection/extraction studies (hps-gpr inject) are not in Searchlight's scan yet";
-const TOYSCAN = "toy scans (hps-gpr toy-scan/gp-toy-scan) are not in Searchlight yet";
-const DISPLAY = "extraction displays (hps-gpr extract-display) are not in Searchlight yet";
-const FUNCFORM = "functional-form closure inputs are not in Searchlight yet";
+const INJ = "injection settings are not read from the configuration yet: give them as `searchlight bump inject` options (--masses, --strengths, --inj-mode, --toy-mode, …)";
+const TOYSCAN = "toy-scan settings are not read from the configuration yet: give them as `searchlight bump toy-scan` / `gp-toy-scan` options";
+const DISPLAY = "extraction-display settings are not read from the configuration yet: give them as `searchlight bump extract-display` options";
+const FUNCFORM = "functional-form closure inputs are not read from the configuration yet: use `bump inject --toy-mode funcform --toy-root … --container …`";
 const PAR = "parallelism setting: Searchlight uses its worker-thread pool (scan_n_workers / --workers)";
 
 /** Every hps_gpr Config key (hps_gpr/config.py; spec §16) with its code default. */

@@ -67,10 +67,7 @@ describe("Tier 2 fits on every stored region", needsShared(), () => {
       const sp = profileSignal(br, best, sig.start, sig.stop, { stride: strideFor(r) });
       assert.deepEqual(sp.failures, []);
       const cs = compareLevels(sp, sig.levels);
-      // Open issue: SR_E_mll_60 at s = 225 (far tail, level ≈ 8 above the minimum) is 1.3e-3 above the
-      // stored value (1.6× tolerance) with the warm-started single-start signal fit; allowed 2× here.
-      const factor = r.endsWith("SR_E_mll_60") ? 2 : 1;
-      assert.ok(cs.worst <= factor, `signal levels differ by ${cs.worst} × tolerance (${cs.lower} lower)`);
+      assert.ok(cs.worst <= 1, `signal levels differ by ${cs.worst} × tolerance (${cs.lower} lower)`);
     });
   }
 });
