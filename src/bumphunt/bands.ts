@@ -286,6 +286,36 @@ export class FastWindowLimit {
     return clsb / clb - this.alpha;
   }
 
+  /**
+   * q̃_A (§7.6) for counts n with the nominal model: free fit, the A = 0 fit when Â < 0, and
+   * the profile at A. NaN if a Newton iteration fails (callers fall back to WindowFits).
+   * Used by toy-calibrated CLs (§7.7), which needs q̃ on many pseudo-data sets.
+   */
+  qTilde(counts: ArrayLike<number>, A: number): number {
+    const B = this.B, n = this.n, x = this.xFree;
+    for (let i = 0; i < B; i++) n[i] = Math.max(0, counts[i]);
+    let A0 = 0;
+    if (Number.isFinite(this.glsDen) && this.glsDen !== 0) {
+      for (let i = 0; i < B; i++) A0 += this.gls[i] * (n[i] - this.b[i]);
+      A0 /= this.glsDen;
+    }
+    x.fill(0);
+    x[0] = Number.isFinite(A0) ? A0 : 0;
+    const nllFree = this.newton(x, n, true);
+    if (!Number.isFinite(nllFree)) return NaN;
+    const aHat = x[0];
+    if (aHat > A + TOL) return 0;
+    let ref = nllFree;
+    if (aHat < -TOL) {
+      this.xObs.set(x); this.xObs[0] = 0;
+      ref = this.newton(this.xObs, n, false);
+      if (!Number.isFinite(ref)) return NaN;
+    }
+    this.xObs.set(x); this.xObs[0] = A;
+    const nllA = this.newton(this.xObs, n, false);
+    return Number.isFinite(nllA) ? Math.max(0, 2 * (nllA - ref)) : NaN;
+  }
+
   /** The 95% (1 − α) CLs upper limit on A for counts n, or NaN if the fast path fails. */
   limit(counts: ArrayLike<number>): number {
     const B = this.B, n = this.n, x = this.xFree;

@@ -127,9 +127,9 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   scan_diagnostic_plot_every_n: { kind: int(1, true), def: null, support: only("scan diagnostic plots are an inactive placeholder in hps-gpr and not in Searchlight") },
   scan_diagnostic_zoom_half_sigma: { kind: num({ gt: 0 }), def: 0.5, support: noop("used only with scan_diagnostic_plot_every_n") },
   cls_alpha: { kind: num({ gt: 0, max: 0.5 }), def: 0.05, support: Y },
-  cls_mode: { kind: oneOf(["asymptotic", "toys"]), def: "asymptotic", support: only("cls_mode: toys (toy-calibrated CLs in the scan) is not supported yet", (v) => v === "asymptotic") },
-  cls_num_toys: { kind: int(1), def: 100, support: noop("used only with cls_mode: toys") },
-  cls_seed_base: { kind: int(0), def: 12345, support: noop("used only with cls_mode: toys") },
+  cls_mode: { kind: oneOf(["asymptotic", "toys"]), def: "asymptotic", support: Y },
+  cls_num_toys: { kind: int(1), def: 100, support: Y },
+  cls_seed_base: { kind: int(0), def: 12345, support: Y },
   make_ul_bands: { kind: bool, def: true, support: Y },
   ul_bands_toys: { kind: int(1), def: 100, support: Y },
   ul_bands_cls_mode: { kind: oneOf(["asymptotic", "toys"], true), def: null, support: only("toy-calibrated CLs in the bands is not supported yet", (v) => v === null || v === "asymptotic") },
@@ -439,6 +439,7 @@ export function planFromConfig(cfg: HpsConfig, o: PlanOverrides = {}): ScanPlan 
       options: {
         blindNSigma: blind, trainNSigma: train, densityNSigma: density, alpha: v.cls_alpha as number,
         visibility: ((v.data_visibility as Record<string, string>)[d] ?? "observed") as "observed" | "expected_only",
+        ...(v.cls_mode === "toys" ? { clsToys: { nToys: v.cls_num_toys as number, seedBase: v.cls_seed_base as number, truncMethod: v.mvn_trunc_method as TruncMethod } } : {}),
         gp: {
           constantInit: v.kernel_constant_init as number, constantBounds: v.kernel_constant_bounds as [number, number], nRestarts: o.restarts ?? (v.n_restarts as number), seed: 0,
           preZeroAlpha: v.pre_zero_alpha as number, preAlphaFirstN: v.pre_alpha_first_n as number, preAlphaFirstFactor: v.pre_alpha_first_factor as number, alphaModel: v.alpha_model as string,

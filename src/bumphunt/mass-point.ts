@@ -5,6 +5,8 @@
 import { uncertainties } from "../likelihood/fit.ts";
 import { predictBackground, sigmaX, type GpBackgroundOptions } from "./gp-background.ts";
 import { discovery, windowLimit } from "./limits.ts";
+import { toyClsSeed, windowLimitToys } from "./cls-toys.ts";
+import type { TruncMethod } from "../math/mvn.ts";
 import { fullTemplate, localDensity, windows, yieldPerEps2, type Spectrum } from "./spectrum.ts";
 import { WindowLikelihood } from "./window-likelihood.ts";
 
@@ -24,6 +26,8 @@ export interface MassPointOptions {
   lsStat?: number;
   /** "expected_only" blanks every observed quantity (spec §3 data_visibility); the GP still runs. */
   visibility?: "observed" | "expected_only";
+  /** Toy-calibrated CLs (config cls_mode: toys, §7.7) instead of the asymptotic formula. */
+  clsToys?: { nToys: number; seedBase: number; truncMethod?: TruncMethod };
 }
 
 export interface MassPointRow {
@@ -133,7 +137,10 @@ export function evaluateMassPointDetailed(dataset: string, sp: Spectrum, m0: num
       return { row, inputs };
     }
     const lik = new WindowLikelihood({ n: x.n, b: x.b, C: x.C, w: x.w });
-    const lim = windowLimit(lik, { alpha: o.alpha ?? 0.05 });
+    const lim = o.clsToys
+      ? windowLimitToys(lik, x.C, { alpha: o.alpha ?? 0.05, nToys: o.clsToys.nToys, seed: toyClsSeed(dataset, m0, o.clsToys.seedBase), truncMethod: o.clsToys.truncMethod })
+      : windowLimit(lik, { alpha: o.alpha ?? 0.05 });
+    if (o.clsToys) row.cls_calibration = "toys";
     const free = lim.obs.free;
     row.A_hat = free.pars[0];
     row.sigma_A = uncertainties(lik, lik.observed, free).errors[0];

@@ -147,7 +147,7 @@ describe("config: bad input is one line naming the file and the key", () => {
   });
 
   test("features Searchlight does not have yet are rejected unless at their default; no-effect keys are accepted", () => {
-    fails({ cls_mode: "toys" }, /^c\.yaml: cls_mode: not supported yet: cls_mode: toys .* \(remove the key or set it to "asymptotic"\)$/);
+    fails({ ul_bands_cls_mode: "toys" }, /^c\.yaml: ul_bands_cls_mode: not supported yet: toy-calibrated CLs in the bands .* \(remove the key or set it to null\)$/);
     fails({ inj_mode: "multinomial" }, /inj_mode: not supported yet: injection settings are not read from the configuration yet: give them as `searchlight bump inject` options/);
     fails({ ul_bands_refit_gp_on_toy: true }, /ul_bands_refit_gp_on_toy: not supported yet/);
     fails({ pre_log: false }, /pre_log: not supported yet/);

@@ -182,6 +182,21 @@ describe("CLI: bump scan|test --config", needsShared(), () => {
     assert.deepEqual(rep.datasets.map((d: { dataset: string; hist_edges: number[] }) => [d.dataset, d.hist_edges]), [["2015", [0, 0.15]], ["2016", [0, 0.3]]]);
   });
 
+  test("cls_mode: toys: the 2015 row at 50 MeV says cls_calibration toys, same Â, A_up within 15% of the asymptotic one", () => {
+    const get = (over: Record<string, unknown>, name: string) => {
+      const r = cli("bump", "test", "--config", yaml(name, { ...BASE, neighborhood_rebin: 10, ...over }), "--mass", "0.05", "--json");
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout).rows[0];
+    };
+    const asym = get({}, "asym.yaml");
+    const toys = get({ cls_mode: "toys", cls_num_toys: 300 }, "toys.yaml");
+    assert.equal(asym.cls_calibration, "asymptotic");
+    assert.equal(toys.cls_calibration, "toys");
+    assert.equal(toys.A_hat, asym.A_hat);
+    assert.equal(toys.visibility, "observed");
+    assert.ok(Math.abs(toys.A_up / asym.A_up - 1) < 0.15, `toys ${toys.A_up} vs asymptotic ${asym.A_up}`);
+  });
+
   test("test --config --mass: every enabled dataset and the combination", () => {
     const cfg = yaml("smoke.yaml", { ...BASE, enable_2016: true, do_combined: true, neighborhood_rebin: 10 });
     const r = cli("bump", "test", "--config", cfg, "--mass", "0.06");
@@ -196,7 +211,7 @@ describe("CLI: bump scan|test --config", needsShared(), () => {
       [{ ...BASE, kernel_ls_polcy: "manual" }, /^searchlight: .*bad1\.yaml: kernel_ls_polcy: unknown key; did you mean "kernel_ls_policy"\?$/],
       [{ ...BASE, path_2015: "missing.root" }, /^searchlight: .*bad2\.yaml: path_2015: ROOT file not found: .*missing\.root$/],
       [{ ...BASE, range_2015: [0.1, 0.2] }, /^searchlight: .*bad3\.yaml: range_2015: scan range \[0\.1, 0\.2\] GeV is not inside the histogram/, "0.1"],
-      [{ ...BASE, cls_mode: "toys" }, /^searchlight: .*bad4\.yaml: cls_mode: not supported yet/],
+      [{ ...BASE, ul_bands_refit_gp_on_toy: true }, /^searchlight: .*bad4\.yaml: ul_bands_refit_gp_on_toy: not supported yet/],
     ];
     cases.forEach(([c, re, m = "0.05"], i) => {
       const r = cli("bump", "scan", "--config", yaml(`bad${i + 1}.yaml`, { ...c, output_dir: `out-bad${i + 1}` }), "--mass-min", m, "--mass-max", m);
