@@ -3,7 +3,7 @@
 // the resolution spacing, Šidák) gives global p and Z. Rows come back in grid order whatever
 // the number of workers.
 import { resolve } from "node:path";
-import { readTH1 } from "../io/root-hist.ts";
+import { readHistogram } from "../io/histogram.ts";
 import { effectiveTrials, sidakGlobalP, zFromP } from "../infer/look-elsewhere.ts";
 import type { TruncMethod } from "../math/mvn.ts";
 import { defaultLsPolicy, defaultModel, fradEffective, lsBoundsAt, sigmaFunction, type DatasetModel, type LsPolicy } from "./dataset.ts";
@@ -59,7 +59,7 @@ export async function prepareDataset(job: ScanJob): Promise<PreparedDataset> {
   const model = job.model ?? defaultModel(job.dataset);
   const ls = job.ls ?? defaultLsPolicy(job.dataset);
   const sigma = sigmaFunction(model);
-  const h = await readTH1(job.file, job.hist);
+  const h = await readHistogram(job.file, job.hist);
   const spectrum = prepareSpectrum(h.edges, h.counts, { rebin: job.rebin, low: model.dataRange?.[0], high: model.dataRange?.[1] });
   const optionsAt = (m: number, trainNSigma?: number): MassPointOptions => ({
     ...job.options,

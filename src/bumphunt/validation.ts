@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../io/errors.ts";
-import { readTH1 } from "../io/root-hist.ts";
+import { readHistogram } from "../io/histogram.ts";
 import { defaultModel, fradEffective, fradFunction, sigmaFunction } from "./dataset.ts";
 import type { ScanPlan } from "./scan-plan.ts";
 import { prepareSpectrum, windows } from "./spectrum.ts";
@@ -80,7 +80,7 @@ export async function validatePlan(plan: ScanPlan, names: FieldNames, o: { failF
     if (!existsSync(job.file)) { fail(v, names.path(d), `ROOT file not found: ${job.file}`); continue; }
     let h;
     try {
-      h = await readTH1(job.file, job.hist);
+      h = await readHistogram(job.file, job.hist);
     } catch (e) {
       const detail = e instanceof InputError ? e.detail : (e as Error).message;
       fail(v, names.hist(d), `histogram "${job.hist}" not readable from ${job.file}: ${detail}`);
