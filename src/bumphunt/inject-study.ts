@@ -25,7 +25,13 @@ import { mean, std } from "./study-io.ts";
 import type { ToySpec } from "./toy-scan.ts";
 import { WindowLikelihood } from "./window-likelihood.ts";
 
-export type InjToyMode = "conditional_gp" | "full_refit" | "functional_form_refit";
+/**
+ * conditional_gp: MVN⁺(b, C) background, nominal fit; full_refit: Poisson(μ_full) + signal, GP
+ * refit on the toy; functional_form_refit: stored functional-form toy + signal, GP refit on it;
+ * functional_form_fixed_bg: the same toys, but the GP is trained on the background-only toy
+ * (once per toy and mass), so the injected signal never enters the background estimate.
+ */
+export type InjToyMode = "conditional_gp" | "full_refit" | "functional_form_refit" | "functional_form_fixed_bg";
 
 export interface InjectJob {
   base: ScanJob;
@@ -144,7 +150,7 @@ async function toyChunk(job: InjectJob, p: PreparedDataset, task: ToyTask, toyPr
     integral_density: ctx.rho, A_per_eps2_unit: ctx.K, sigma_val: ctx.sigma, sigma_x: ctx.sigmaX, f_win: ctx.fWin, f_full: ctx.fFull, f_train: ctx.fTrain,
     f_train_frac: ctx.fTrain / ctx.fFull, blind_nsigma: kB, train_exclude_nsigma: job.trainNSigma ?? kB, inj_shape_mode: refit ? job.shapeMode : "window",
     A_hat: NaN, sigma_A: NaN, Zhat: NaN, pull_param: NaN, Nsig_win: NaN, Nsig_train: refit ? NaN : 0, Nsig_full: NaN, success: false, nll: NaN, toy_mode: job.toyMode,
-    refit_gp_on_toy: refit, refit_ok: !refit, refit_restarts: refit ? job.refitRestarts : 0, refit_optimize: refit ? job.refitOptimize : false,
+    refit_gp_on_toy: refit && job.toyMode !== "functional_form_fixed_bg", refit_ok: !refit, refit_restarts: refit ? job.refitRestarts : 0, refit_optimize: refit ? job.refitOptimize : false,
     toy_index: ff ? ff.toys[t]?.index ?? t : t, toy_hist: ff ? ff.toys[t]?.hist ?? "" : "", function_tag: ff?.container ?? "", source_model: ff ? "functional_form" : job.toyMode === "full_refit" ? "gp_mean" : "gp_conditional",
     source_label: ff ? `${ff.container} functional-form toys` : "", source_root: ff?.root ?? "", container: ff?.container ?? "", error: "",
   });
@@ -193,11 +199,15 @@ async function toyChunk(job: InjectJob, p: PreparedDataset, task: ToyTask, toyPr
       for (const i of ctx.blind) nW += sig[i];
       for (const i of ctx.train) nT += sig[i];
       Object.assign(row, { Nsig_win: nW, Nsig_train: nT, Nsig_full: nF });
-      const toySp = withCounts(prep.spectrum, y);
+      const fixedBg = job.toyMode === "functional_form_fixed_bg";
+      const toySp = withCounts(prep.spectrum, fixedBg ? bkg : y);
       const n = ctx.blind.map((i) => Math.round(y[i]));
       let lik = nominal;
       try {
-        const x = refitInputs(p, toySp, ctx.mass, { restarts: job.refitRestarts, optimize: job.refitOptimize, trainNSigma: job.trainNSigma });
+        const key = `${t}|${ctx.mass}`;
+        const x = fixedBg
+          ? fixedBgCache.get(key) ?? fixedBgCache.set(key, refitInputs(p, toySp, ctx.mass, { restarts: job.refitRestarts, optimize: job.refitOptimize, trainNSigma: job.trainNSigma })).get(key)!
+          : refitInputs(p, toySp, ctx.mass, { restarts: job.refitRestarts, optimize: job.refitOptimize, trainNSigma: job.trainNSigma });
         lik = new WindowLikelihood({ n, b: x.b, C: x.C, w: ctx.w });
         row.refit_ok = true;
       } catch (e) {
@@ -214,6 +224,9 @@ async function toyChunk(job: InjectJob, p: PreparedDataset, task: ToyTask, toyPr
   }
   return rows;
 }
+
+/** GP background of a background-only functional-form toy at one mass (functional_form_fixed_bg), per worker. */
+const fixedBgCache = new Map<string, ReturnType<typeof refitInputs>>();
 
 // The conditional toy's signal count: replay the toy's stream up to the injection (same draws
 // as runConditionalToys: MVN⁺ background, then the signal).

@@ -251,7 +251,7 @@ export function registerStudies(bump: Command): void {
     .option("--strength-mode <m>", "absolute or sigmaA (default: sigmaA when the strengths are s-tags)")
     .option("--n-toys <n>", "toys per (mass, strength)", "100")
     .option("--inj-mode <m>", "signal counts: poisson or multinomial", "poisson")
-    .option("--toy-mode <m>", "conditional (GP posterior background, nominal fit), full_refit (Poisson(μ_full) + signal, GP refit per toy) or funcform (stored functional-form toy + signal, GP refit)", "conditional")
+    .option("--toy-mode <m>", "conditional (GP posterior background, nominal fit), full_refit (Poisson(μ_full) + signal, GP refit per toy), funcform (stored functional-form toy + signal, GP refit) or funcform_fixed_bg (same toys, GP trained on the background-only toy)", "conditional")
     .option("--shape-mode <m>", "refit modes: signal over the full range (full) or the window only (window)", "full")
     .option("--train-nsigma <k>", "GP training exclusion half-width (default: the blind width)")
     .option("--refit-restarts <n>", "extra GP starts per refit", "0")
@@ -278,8 +278,8 @@ export function registerStudies(bump: Command): void {
       const tagged = /(^|[\s,])s[\d.]/.test(o.strengths);
       const strengths = numList("--strengths", o.strengths.replace(/(^|[\s,])s(?=[\d.])/g, "$1"));
       const strengthMode = choice("--strength-mode", o.strengthMode ?? (tagged ? "sigmaA" : "absolute"), ["absolute", "sigmaA"] as const);
-      const toyMode = ({ conditional: "conditional_gp", conditional_gp: "conditional_gp", full_refit: "full_refit", funcform: "functional_form_refit", functional_form_refit: "functional_form_refit" } as Record<string, InjToyMode>)[o.toyMode];
-      if (!toyMode) throw new InputError("", "--toy-mode", `"${o.toyMode}": expected conditional, full_refit or funcform`);
+      const toyMode = ({ conditional: "conditional_gp", conditional_gp: "conditional_gp", full_refit: "full_refit", funcform: "functional_form_refit", functional_form_refit: "functional_form_refit", funcform_fixed_bg: "functional_form_fixed_bg", functional_form_fixed_bg: "functional_form_fixed_bg" } as Record<string, InjToyMode>)[o.toyMode];
+      if (!toyMode) throw new InputError("", "--toy-mode", `"${o.toyMode}": expected conditional, full_refit, funcform or funcform_fixed_bg`);
       const nToys = int("--n-toys", o.nToys, 1)!;
       const outDir = join(o.outputDir, "injection_extraction");
       const { writeFileSync } = await import("node:fs");
@@ -287,7 +287,7 @@ export function registerStudies(bump: Command): void {
       const runs: { dataset: string; ij: InjectJob; r: Awaited<ReturnType<typeof runInjection>> }[] = [];
       for (const base of bases) {
         let funcform: InjectJob["funcform"];
-        if (toyMode === "functional_form_refit") {
+        if (toyMode === "functional_form_refit" || toyMode === "functional_form_fixed_bg") {
           const root = o.toyRoot ? resolve(o.toyRoot) : base.file;
           const container = o.container ?? (await defaultContainer(root, base.dataset));
           const toys = await discoverToys(root, { container });
