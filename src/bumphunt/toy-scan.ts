@@ -15,6 +15,7 @@ import { Rng } from "../math/rng.ts";
 import { fullRangeToyCounts, gpToySeed, withCounts, type FullToyMode } from "./full-toys.ts";
 import { evaluateMassPointDetailed, type MassPointRow } from "./mass-point.ts";
 import { SCAN_COLUMNS, csvRecord, csvText, prepareDataset, withGlobal, type PreparedDataset, type ScanJob, type ScanRow } from "./scan.ts";
+import { COMBINED_COLUMNS } from "./scan-plan.ts";
 import { cellBool, cellNum, findFiles, globRegExp, naturalCompare, readCsv, type CsvRow } from "./study-io.ts";
 
 /** Default functional-form container per dataset (spec §16 funcform_closure_container_by_dataset). */
@@ -181,7 +182,7 @@ export function ensembleDir(outDir: string, job: ToyScanJob): string {
 }
 
 /**
- * Write toy_XXXX/{results_single.csv, toy_metadata.json} per toy and the ensemble manifest
+ * Write toy_XXXX/{results_single.csv, results_combined.csv, combined.csv, toy_metadata.json} per toy and the ensemble manifest
  * (every requested toy, so toy-scan-merge counts toys that never finished). No timings or
  * dates in the files: the same seed gives the same bytes whatever the number of workers.
  */
@@ -201,6 +202,10 @@ export function writeToyScan(outDir: string, job: ToyScanJob, rows: ScanRow[][])
     mkdirSync(dir, { recursive: true });
     const id = { toy_index: toy.index, toy_hist: toy.hist, function_tag: e.functionTag, source_model: e.sourceModel, source_label: e.label, source_root: e.root, container: e.container };
     writeFileSync(join(dir, "results_single.csv"), csvText([...IDENTITY_COLUMNS, ...SCAN_COLUMNS], rows[t].map((r) => ({ ...id, ...csvRecord(r) }))));
+    // A toy scan covers one dataset, so its combination tables have the columns and no rows (as hps_gpr writes them).
+    const combinedHeader = csvText([...IDENTITY_COLUMNS, ...COMBINED_COLUMNS], []);
+    writeFileSync(join(dir, "results_combined.csv"), combinedHeader);
+    writeFileSync(join(dir, "combined.csv"), combinedHeader);
     const nFail = rows[t].filter(rowFailed).length;
     const meta = {
       dataset: d, ...id, n_masses: rows[t].length, n_fail: nFail, mass_min_GeV: job.base.masses[0], mass_max_GeV: job.base.masses[job.base.masses.length - 1],

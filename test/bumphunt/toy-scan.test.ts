@@ -81,6 +81,12 @@ describe("toy scans of the 2015 functional-form toys", needsShared(), () => {
 
       // A toy whose results were lost still counts: all its masses failed, status missing_results.
       const ens = join(dir, "toy_scans", "2015", "functional_form_fShiftSigPowTail");
+      // hps_gpr's per-toy combination tables: a single-dataset toy scan writes their columns, no rows.
+      for (const f of ["results_combined.csv", "combined.csv"]) {
+        const lines = readFileSync(join(ens, "toy_0000", f), "utf8").trim().split("\n");
+        assert.equal(lines.length, 1, f);
+        assert.ok(lines[0].startsWith("toy_index,") && lines[0].includes(",eps2_up,"), f);
+      }
       unlinkSync(join(ens, "toy_0003", "results_single.csv"));
       // A toy requested in the manifest that never ran at all: status not_run.
       const man = JSON.parse(readFileSync(join(ens, "toy_scan_manifest.json"), "utf8"));
