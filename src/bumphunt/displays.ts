@@ -18,6 +18,8 @@ import { WindowLikelihood } from "./window-likelihood.ts";
 import { linePlot } from "../plot/charts.ts";
 import type { DatasetWindow } from "./combine.ts";
 import { combineMass, massTag, type CombinedRow } from "./scan-plan.ts";
+import { combinedLimit, inverseVarianceEps2 } from "./combine.ts";
+import { HEP_CONFIG } from "../plot/style.ts";
 
 export { massTag };
 import { writeCombinedSummary } from "./scan-plots.ts";
@@ -138,6 +140,8 @@ export async function observedDisplays(ps: PreparedDataset[], m: number, outDir:
 
 export interface ExtractDisplayOptions {
   z: number;
+  /** Injected yield; default z·σ_A,ref (the combined display sets A_inj,d = K_d·ε²_inj). */
+  aInj?: number;
   seed: number;
   injectMode: InjectMode;
   refit: boolean;
@@ -174,7 +178,7 @@ export async function extractDisplay(p: PreparedDataset, m: number, o: ExtractDi
   const x = massPointInputs(p.spectrum, m, sigma, p.optionsAt(m, o.trainNSigma));
   const sRef = sigmaARef(x.b, x.C, x.w);
   const aObs = windowLimit(new WindowLikelihood({ n: x.n, b: x.b, C: x.C, w: x.w }), { maxIter: 60, tolCls: 1e-8 }).aUp;
-  const aInj = o.z * sRef;
+  const aInj = o.aInj ?? o.z * sRef;
   const seed = pointSeed(o.seed, d, m, aInj);
   const rng = new Rng(seed);
   const bkg = o.background?.counts ?? fullRangeToyCounts(x.muFull, "poisson", 0, rng);
@@ -207,6 +211,83 @@ export async function extractDisplay(p: PreparedDataset, m: number, o: ExtractDi
   writeFileSync(json, JSON.stringify({ ...res, files: undefined }, null, 2) + "\n");
   res.files.push(json);
   return res;
+}
+
+export interface CombinedExtractDisplay {
+  mass_GeV: number;
+  z_inj: number;
+  datasets: string;
+  sigma_eps2: number;
+  eps2_inj: number;
+  eps2_hat: number;
+  sigma_eps2_hat: number;
+  pull: number;
+  Zhat: number;
+  eps2_obs_up: number;
+  per_dataset: ExtractDisplay[];
+  files: string[];
+}
+
+/**
+ * Combined extract-display (spec §13): σ_ε² = (Σ K_d²/σ²_A,ref,d)^−½, ε²_inj = z·σ_ε², each
+ * dataset injected with A_inj,d = K_d·ε²_inj and extracted as in the single display; the
+ * display-level combined estimate ε̂² ± σ (§8, inverse variance of Â_d/K_d), its pull and Ẑ,
+ * and the combined observed ε² upper limit of the shared-ε² likelihood.
+ */
+export async function extractDisplayCombined(ps: PreparedDataset[], m: number, o: ExtractDisplayOptions, outDir: string, alpha = 0.05): Promise<CombinedExtractDisplay> {
+  const ctx = ps.map((p) => {
+    const sigma = p.sigma(m);
+    const x = massPointInputs(p.spectrum, m, sigma, p.optionsAt(m, o.trainNSigma));
+    return { p, x, sRef: sigmaARef(x.b, x.C, x.w), K: x.aPerEps2 };
+  });
+  let info = 0;
+  for (const c of ctx) info += (c.K * c.K) / (c.sRef * c.sRef);
+  const sigmaEps2 = 1 / Math.sqrt(info), eps2Inj = o.z * sigmaEps2;
+  const per: ExtractDisplay[] = [];
+  for (const c of ctx) per.push(await extractDisplay(c.p, m, { ...o, aInj: c.K * eps2Inj }, outDir));
+  const ok = per.map((r, k) => ({ r, K: ctx[k].K })).filter(({ r }) => r.success && r.sigma_A > 0);
+  const est = ok.length ? inverseVarianceEps2(ok.map(({ r, K }) => ({ aHat: r.A_hat, sigmaA: r.sigma_A, K }))) : { eps2Hat: NaN, sigma: NaN };
+  const windows: DatasetWindow[] = ctx.map((c) => ({ name: c.p.job.dataset, n: c.x.n, b: c.x.b, C: c.x.C, sUnit: c.x.w.map((w) => w * c.K) }));
+  let obsUp = NaN;
+  try {
+    obsUp = combinedLimit(windows, alpha).eps2Up;
+  } catch {
+    obsUp = NaN;
+  }
+  const res: CombinedExtractDisplay = {
+    mass_GeV: m, z_inj: o.z, datasets: ctx.map((c) => c.p.job.dataset).join("+"), sigma_eps2: sigmaEps2, eps2_inj: eps2Inj,
+    eps2_hat: est.eps2Hat, sigma_eps2_hat: est.sigma, pull: (est.eps2Hat - eps2Inj) / est.sigma, Zhat: est.eps2Hat / est.sigma, eps2_obs_up: obsUp,
+    per_dataset: per, files: per.flatMap((r) => r.files),
+  };
+  const tag = `combined_${massTag(m)}_z${String(o.z).replace(".", "p")}`;
+  const fig = await writeFigure(errorBarPlotCombined(res), join(outDir, `extract_display_${tag}`));
+  res.files.push(...fig);
+  const json = join(outDir, `extract_display_${tag}.json`);
+  writeFileSync(json, JSON.stringify({ ...res, per_dataset: per.map((r) => ({ ...r, files: undefined })), files: undefined }, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n");
+  res.files.push(json);
+  return res;
+}
+
+/** Per-dataset Â_d/K_d ± σ_A,d/K_d and the combined ε̂² ± σ against the injected ε² (categorical x). */
+function errorBarPlotCombined(r: CombinedExtractDisplay): Record<string, unknown> {
+  const K = (d: ExtractDisplay) => d.A_inj / r.eps2_inj;
+  const values = [
+    ...r.per_dataset.map((d) => ({ what: `HPS ${d.dataset}`, y: d.A_hat / K(d), lo: (d.A_hat - d.sigma_A) / K(d), hi: (d.A_hat + d.sigma_A) / K(d) })),
+    { what: "combined", y: r.eps2_hat, lo: r.eps2_hat - r.sigma_eps2_hat, hi: r.eps2_hat + r.sigma_eps2_hat },
+  ].filter((v) => [v.y, v.lo, v.hi].every(Number.isFinite));
+  const x = { field: "what", type: "nominal", title: null, sort: null, axis: { labelAngle: 0 } };
+  const yTitle = "extracted ε̂² (Â_d / K_d) ± 1σ";
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json", config: HEP_CONFIG, width: 420, height: 300,
+    title: `m = ${(1000 * r.mass_GeV).toFixed(1)} MeV, injected ${r.z_inj}σ: ε² = ${r.eps2_inj.toExponential(2)}; combined ε̂² = ${r.eps2_hat.toExponential(2)} ± ${r.sigma_eps2_hat.toExponential(2)}`,
+    layer: [
+      { data: { values: [{ y: r.eps2_inj }] }, mark: { type: "rule", color: "#d62728", strokeDash: [6, 4] }, encoding: { y: { field: "y", type: "quantitative" } } },
+      { data: { values: [{ y: 0 }] }, mark: { type: "rule", color: "gray", strokeDash: [3, 3] }, encoding: { y: { field: "y", type: "quantitative" } } },
+      { data: { values }, mark: { type: "rule", color: "#1f77b4" }, encoding: { x, y: { field: "lo", type: "quantitative", title: yTitle }, y2: { field: "hi" } } },
+      { data: { values }, mark: { type: "point", filled: true, size: 60, color: "#1f77b4" }, encoding: { x, y: { field: "y", type: "quantitative", title: yTitle } } },
+      { data: { values: [{ y: r.eps2_inj }] }, mark: { type: "text", align: "right", baseline: "bottom", dx: -4, dy: -2, x: "width", color: "#d62728", fontSize: 11 }, encoding: { y: { field: "y", type: "quantitative" }, text: { value: "injected" } } },
+    ],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

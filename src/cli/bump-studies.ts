@@ -20,7 +20,7 @@ import { runInjection, SUMMARY_COLUMNS, type InjectJob, type InjToyMode, type Su
 import { COMBINED_TOY_COLUMNS } from "../bumphunt/inject-combined.ts";
 import { injectionPlots, loadInjection } from "../bumphunt/inject-plots.ts";
 import type { InjectMode } from "../bumphunt/injection.ts";
-import { extractDisplay, observedDisplay, observedDisplays, projectReach, reachFigure } from "../bumphunt/displays.ts";
+import { extractDisplay, extractDisplayCombined, observedDisplay, observedDisplays, projectReach, reachFigure } from "../bumphunt/displays.ts";
 import { fmtNum, printJson, table } from "./format.ts";
 import { common, job, num, scanPlan, type BumpCli } from "./bump.ts";
 
@@ -144,6 +144,28 @@ export function registerStudies(bump: Command): void {
     .option("-o, --output-dir <dir>", "output folder", "out/bump/extraction_display")
     .action(async (o: BumpCli & { masses: string; strengths: string; seed: string; injMode: string; refit: boolean; gpRestarts: string; trainNsigma?: string; toyIndex?: string; toyRoot?: string; container?: string; outputDir: string }) => {
       const masses = numList("--masses", o.masses), zs = numList("--strengths", o.strengths.replace(/(^|[\s,])s(?=[\d.])/g, "$1"));
+      if (o.dataset === "combined") {
+        // Every enabled dataset of --config active at each mass, injected at a common ε² (spec §13).
+        if (!o.config) throw new InputError("", "--dataset", "combined needs --config (the enabled datasets are combined)");
+        const plan = scanPlan({ ...o, datasetFromDefault: true }, { massMin: Math.min(...masses), massMax: Math.max(...masses) });
+        const prepared = new Map<string, Awaited<ReturnType<typeof prepareDataset>>>();
+        const res = [];
+        for (const m of masses) {
+          const active = plan.jobs.filter((j) => j.masses.some((x) => Math.abs(x - m) < 1e-9));
+          if (active.length < 2) throw new InputError(o.config, "--masses", `${m} GeV: only ${active.map((j) => j.dataset).join(", ") || "no dataset"} active; a combined display needs two`);
+          const ps = [];
+          for (const j of active) {
+            if (!prepared.has(j.dataset)) prepared.set(j.dataset, await prepareDataset(j));
+            ps.push(prepared.get(j.dataset)!);
+          }
+          for (const z of zs) {
+            res.push(await extractDisplayCombined(ps, m, { z, seed: int("--seed", o.seed)!, injectMode: choice<InjectMode>("--inj-mode", o.injMode, ["poisson", "multinomial"]), refit: o.refit, restarts: int("--gp-restarts", o.gpRestarts)!, trainNSigma: num("--train-nsigma", o.trainNsigma) }, join(o.outputDir, "combined"), plan.alpha));
+          }
+        }
+        if (o.json) return printJson(res.map((r) => ({ ...r, files: undefined, per_dataset: r.per_dataset.map((d) => ({ ...d, files: undefined })) })));
+        process.stdout.write(table([["mass [GeV]", "z", "ε²_inj", "ε̂²", "σ", "pull", "Ẑ", "ε²_UL(obs)"], ...res.map((r) => [String(r.mass_GeV), r.z_inj, r.eps2_inj, r.eps2_hat, r.sigma_eps2_hat, r.pull, r.Zhat, r.eps2_obs_up])]) + "\n");
+        return;
+      }
       const j = job(o, { massMin: Math.min(...masses), massMax: Math.max(...masses) });
       const p = await prepareDataset(j);
       let background: { counts: Float64Array; label: string } | undefined;

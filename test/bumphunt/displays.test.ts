@@ -76,4 +76,28 @@ describe("displays on the 2015 spectrum", needsShared(), () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test("extract-display -d combined: ε²_inj = z·σ_ε², A_inj,d = K_d·ε²_inj, ε̂² the inverse-variance combination; files", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sl-exd-c-"));
+    try {
+      const cfg = new URL("../../examples/bump/hps_combined.yaml", import.meta.url).pathname;
+      const r = run(["extract-display", "--config", cfg, "-d", "combined", "--masses", "0.06", "--strengths", "5", "--no-refit", "-o", dir, "--json"]);
+      assert.equal(r.status, 0, r.stderr);
+      const [c] = JSON.parse(r.stdout);
+      assert.equal(c.datasets, "2015+2016+2021");
+      assert.ok(Math.abs(c.eps2_inj / c.sigma_eps2 - 5) < 1e-12);
+      const K = c.per_dataset.map((d: { A_inj: number }) => d.A_inj / c.eps2_inj);
+      // σ_ε² = (Σ K_d² / σ²_A,ref,d)^−½ from the per-dataset σ_A,ref.
+      const info = c.per_dataset.reduce((a: number, d: { sigmaA_ref: number }, k: number) => a + (K[k] * K[k]) / (d.sigmaA_ref * d.sigmaA_ref), 0);
+      assert.ok(Math.abs(c.sigma_eps2 * Math.sqrt(info) - 1) < 1e-12);
+      let num = 0, den = 0;
+      c.per_dataset.forEach((d: { A_hat: number; sigma_A: number }, k: number) => { num += (K[k] / d.sigma_A ** 2) * d.A_hat; den += K[k] ** 2 / d.sigma_A ** 2; });
+      assert.ok(Math.abs(c.eps2_hat / (num / den) - 1) < 1e-12);
+      assert.ok(Math.abs(c.pull - (c.eps2_hat - c.eps2_inj) / c.sigma_eps2_hat) < 1e-12);
+      assert.ok(c.eps2_obs_up > 0);
+      for (const f of ["extract_display_combined_m060MeV_z5.png", "extract_display_combined_m060MeV_z5.json", "extract_display_2021_m060MeV_z5.json"]) assert.ok(existsSync(join(dir, "combined", f)), f);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
