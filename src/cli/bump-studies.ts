@@ -18,6 +18,7 @@ import {
 } from "../bumphunt/toy-scan.ts";
 import { runInjection, SUMMARY_COLUMNS, type InjectJob, type InjToyMode, type SummaryRecord } from "../bumphunt/inject-study.ts";
 import { COMBINED_TOY_COLUMNS } from "../bumphunt/inject-combined.ts";
+import { COMBINED_BAND_COLUMNS, combinedRefitRows, type CombinedRefitChunk, type CombinedRefitJob } from "../bumphunt/combined-bands.ts";
 import { injectionPlots, loadInjection } from "../bumphunt/inject-plots.ts";
 import type { InjectMode } from "../bumphunt/injection.ts";
 import { extractDisplay, extractDisplayCombined, observedDisplay, observedDisplays, projectReach, reachFigure } from "../bumphunt/displays.ts";
@@ -212,7 +213,7 @@ export function registerStudies(bump: Command): void {
       process.stdout.write(`wrote ${base}.csv and ${figs.join(", ")}\n`);
     });
 
-  common(bump.command("bands-refit").description("expected upper-limit bands with the GP refitted on every full-range toy (spec §11.1 mode B); ul_bands_<d>_refit_<mode>.csv"))
+  common(bump.command("bands-refit").description("expected upper-limit bands with the GP refitted on every full-range toy (spec §11.1 mode B); ul_bands_<d>_refit_<mode>.csv; -d combined with --config: the combination's ε² bands (§11.2 refit mode)"))
     .option("--mass-min <GeV>", "lowest mass")
     .option("--mass-max <GeV>", "highest mass")
     .option("--step <GeV>", "grid step", "0.001")
@@ -226,6 +227,7 @@ export function registerStudies(bump: Command): void {
     .option("--output-dir <dir>", "output folder", "out/bump")
     .option("--workers <n>", "worker threads (default: all cores)")
     .action(async (o: BumpCli & { massMin?: string; massMax?: string; step: string; toys: string; seed: string; fullToyBkgMode: string; refitRestarts: string; refitOptimize: boolean; trainNsigma?: string; chunk: string; outputDir: string }) => {
+      if (o.dataset === "combined") return combinedRefitBands(o);
       const j = job(o, { massMin: num("--mass-min", o.massMin), massMax: num("--mass-max", o.massMax), step: num("--step", o.step) });
       let mode;
       try { mode = parseFullToyMode(o.fullToyBkgMode); } catch (e) { throw new InputError("", "--full-toy-bkg-mode", (e as Error).message); }
@@ -445,3 +447,35 @@ export function registerStudies(bump: Command): void {
       process.stdout.write(`wrote ${files.length} figure files to ${o.outputDir}\n`);
     });
 }
+
+type RefitCli = BumpCli & { massMin?: string; massMax?: string; step: string; toys: string; seed: string; fullToyBkgMode: string; refitRestarts: string; refitOptimize: boolean; trainNsigma?: string; chunk: string; outputDir: string; workers?: string };
+
+/** `bands-refit -d combined`: ε² bands of the combination with per-dataset Poisson toys and GP refits (spec §11.2). */
+async function combinedRefitBands(o: RefitCli): Promise<void> {
+  if (!o.config) throw new InputError("", "--dataset", "combined needs --config (the enabled datasets are combined)");
+  if (o.fullToyBkgMode !== "poisson") throw new InputError("", "--full-toy-bkg-mode", "the combined refit bands use Poisson toys per dataset (hps_gpr §11.2); drop the option");
+  const plan = scanPlan({ ...o, datasetFromDefault: true }, { massMin: num("--mass-min", o.massMin), massMax: num("--mass-max", o.massMax), step: num("--step", o.step) });
+  const r: CombinedRefitJob = {
+    jobs: plan.jobs, grid: plan.grid, nToys: int("--toys", o.toys, 1)!, seed: int("--seed", o.seed)!, restarts: int("--refit-restarts", o.refitRestarts)!, optimize: o.refitOptimize,
+    trainNSigma: num("--train-nsigma", o.trainNsigma), alpha: plan.alpha, chunk: int("--chunk", o.chunk, 1)!,
+  };
+  const nChunks = Math.ceil(r.nToys / r.chunk);
+  const tasks = r.grid.flatMap((_, i) => Array.from({ length: nChunks }, (_, k) => ({ i, k })));
+  const bar = new Progress(tasks.length, "bands-refit combined");
+  const t0 = performance.now();
+  const parts = await runPool<{ i: number; k: number }, CombinedRefitChunk>({ module: new URL("../bumphunt/combined-bands.ts", import.meta.url).href, factory: "combinedRefitBandsRunner", args: r }, tasks, o.workers ? int("--workers", o.workers, 1) : defaultWorkers(), () => bar.tick());
+  bar.finish();
+  const rows = combinedRefitRows(r, parts);
+  const { mkdirSync, writeFileSync } = await import("node:fs");
+  const { csvText } = await import("../bumphunt/scan.ts");
+  mkdirSync(o.outputDir, { recursive: true });
+  const file = join(o.outputDir, "ul_bands_combined_all_refit_poisson.csv");
+  writeFileSync(file, csvText([...COMBINED_BAND_COLUMNS.filter((c) => !c.startsWith("ul_") && !c.startsWith("toy_") && c !== "error"), "n_refit_failed", "error"], rows as unknown as Record<string, unknown>[]));
+  const seconds = (performance.now() - t0) / 1000;
+  const failed = rows.reduce((a, x) => a + x.n_failed, 0), refitFailed = rows.reduce((a, x) => a + x.n_refit_failed, 0);
+  if (o.json) return printJson({ rows, seconds, failed_toys: failed, refit_failed_toys: refitFailed, file });
+  process.stdout.write(`combined: refit bands at ${rows.length} masses × ${r.nToys} toys in ${seconds.toFixed(1)} s; ${failed} toys failed, ${refitFailed} refits failed (nominal background used)\n`);
+  process.stdout.write(table([["mass [GeV]", "datasets", "ε² obs", "−2σ", "−1σ", "median", "+1σ", "+2σ", "failed"], ...rows.map((x) => [String(x.mass_GeV), x.dataset_set, x.eps2_obs, x.eps2_lo2, x.eps2_lo1, x.eps2_med, x.eps2_hi1, x.eps2_hi2, x.n_failed])]) + "\n");
+  process.stdout.write(`wrote ${file}\n`);
+}
+

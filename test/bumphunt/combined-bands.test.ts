@@ -1,7 +1,12 @@
 // Expected ε² bands of the combination (spec §11.2): one active dataset reproduces that
 // dataset's own band (same toys, limit in ε² = A/K); with two datasets the toy median agrees
 // with the Asimov expected combined limit within MC error; rows are reproducible.
-import { test } from "node:test";
+import { describe, test } from "node:test";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { needsShared, sharedPath } from "../shared.ts";
 import assert from "node:assert/strict";
 import { combinedBandRow } from "../../src/bumphunt/combined-bands.ts";
 import { expectedBands } from "../../src/bumphunt/bands.ts";
@@ -9,6 +14,8 @@ import { combinedLikelihood, type DatasetWindow } from "../../src/bumphunt/combi
 import { windowLimit } from "../../src/bumphunt/limits.ts";
 import { WindowLikelihood } from "../../src/bumphunt/window-likelihood.ts";
 import { caseC } from "./case-c.ts";
+
+const BIN = new URL("../../bin/searchlight.mjs", import.meta.url).pathname;
 
 function window(name: string, scale: number, sLog: number, K: number): DatasetWindow {
   const { b, C, w } = caseC(scale, sLog);
@@ -68,4 +75,38 @@ test("combined rows are reproducible; no observed limit unless every dataset is 
   assert.equal(hidden.eps2_med, a.eps2_med);
   const other = combinedBandRow({ ...t, index: 8 }, { nToys: 20, seed: 1, alpha: 0.05 });
   assert.notEqual(other.eps2_med, a.eps2_med);
+});
+
+describe("combined refit bands on the real spectra (bands-refit -d combined)", needsShared(), () => {
+  test("2015+2016 at 60 MeV: Poisson toys with per-dataset GP refits; same bytes with 1 and 2 workers; observed ε² as the combined scan", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sl-cbr-"));
+    try {
+      const cfg = join(dir, "c.yaml");
+      writeFileSync(cfg, [
+        `path_2015: ${sharedPath("hps/funcform_2015_toys.root")}`, `path_2016: ${sharedPath("hps/funcform_2016_toys.root")}`,
+        "hist_2015: input_hist", "hist_2016: input_hist", "enable_2015: true", "enable_2016: true", "enable_2021: false", "do_combined: true", "neighborhood_rebin: 10", "n_restarts: 0", "make_ul_bands: false",
+        "save_plots: false", "save_per_mass_folders: false", "output_dir: out", "",
+      ].join("\n"));
+      const files = [1, 2].map((w) => {
+        const r = spawnSync(process.execPath, [BIN, "bump", "bands-refit", "--config", cfg, "-d", "combined", "--mass-min", "0.06", "--mass-max", "0.06", "--toys", "4", "--chunk", "2", "--workers", String(w), "--output-dir", join(dir, `w${w}`), "--json"], { encoding: "utf8" });
+        assert.equal(r.status, 0, r.stderr);
+        const j = JSON.parse(r.stdout);
+        assert.equal(j.rows.length, 1);
+        const row = j.rows[0];
+        assert.equal(row.dataset_set, "2015+2016");
+        assert.equal(row.n_toys, 4);
+        assert.equal(row.n_failed, 0);
+        assert.ok(row.eps2_lo2 <= row.eps2_med && row.eps2_med <= row.eps2_hi2 && row.eps2_med > 0);
+        return { csv: readFileSync(j.file, "utf8"), eps2Obs: row.eps2_obs as number };
+      });
+      assert.equal(files[0].csv, files[1].csv);
+      const t = spawnSync(process.execPath, [BIN, "bump", "test", "--config", cfg, "--mass", "0.06", "--json"], { encoding: "utf8" });
+      assert.equal(t.status, 0, t.stderr);
+      // The scan's combined limit stops at |CLs − α| < 1e-2 (hps_gpr §7.8); the bands' is the precise root.
+      const scan = JSON.parse(t.stdout).combined[0].eps2_up;
+      assert.ok(Math.abs(files[0].eps2Obs / scan - 1) < 0.05, `bands ε²_obs ${files[0].eps2Obs} vs scan ${scan}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
