@@ -138,7 +138,7 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   ul_bands_n_workers: { kind: int(1), def: 1, support: noop(PAR) },
   ul_bands_parallel_backend: { kind: oneOf(["loky", "threading", "multiprocessing"]), def: "loky", support: noop(PAR) },
   ul_bands_threads_per_worker: { kind: int(1), def: 1, support: noop(PAR) },
-  ul_bands_refit_gp_on_toy: { kind: bool, def: false, support: only("bands with a GP refit per toy (mode B) are not supported yet", (v) => v === false) },
+  ul_bands_refit_gp_on_toy: { kind: bool, def: false, support: only("`bump scan` computes conditional-GP bands only; for bands with a GP refit per toy (mode B) run `searchlight bump bands-refit` (-d combined for the combination)", (v) => v === false) },
   ul_bands_refit_gp_restarts: { kind: int(0), def: 0, support: noop("used only with ul_bands_refit_gp_on_toy: true") },
   ul_bands_refit_gp_optimize: { kind: bool, def: true, support: noop("used only with ul_bands_refit_gp_on_toy: true") },
   ul_bands_train_exclude_nsigma: { kind: num({ min: 0, nullable: true }), def: null, support: Y },
