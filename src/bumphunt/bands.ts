@@ -286,12 +286,8 @@ export class FastWindowLimit {
     return clsb / clb - this.alpha;
   }
 
-  /**
-   * q̃_A (§7.6) for counts n with the nominal model: free fit, the A = 0 fit when Â < 0, and
-   * the profile at A. NaN if a Newton iteration fails (callers fall back to WindowFits).
-   * Used by toy-calibrated CLs (§7.7), which needs q̃ on many pseudo-data sets.
-   */
-  qTilde(counts: ArrayLike<number>, A: number): number {
+  /** Copy counts into n and fit (A, θ) freely from the GLS start; the minimum (NaN on failure), x̂ in xFree. */
+  private fitFree(counts: ArrayLike<number>): number {
     const B = this.B, n = this.n, x = this.xFree;
     for (let i = 0; i < B; i++) n[i] = Math.max(0, counts[i]);
     let A0 = 0;
@@ -301,7 +297,17 @@ export class FastWindowLimit {
     }
     x.fill(0);
     x[0] = Number.isFinite(A0) ? A0 : 0;
-    const nllFree = this.newton(x, n, true);
+    return this.newton(x, n, true);
+  }
+
+  /**
+   * q̃_A (§7.6) for counts n with the nominal model: free fit, the A = 0 fit when Â < 0, and
+   * the profile at A. NaN if a Newton iteration fails (callers fall back to WindowFits).
+   * Used by toy-calibrated CLs (§7.7), which needs q̃ on many pseudo-data sets.
+   */
+  qTilde(counts: ArrayLike<number>, A: number): number {
+    const n = this.n, x = this.xFree;
+    const nllFree = this.fitFree(counts);
     if (!Number.isFinite(nllFree)) return NaN;
     const aHat = x[0];
     if (aHat > A + TOL) return 0;
@@ -320,15 +326,7 @@ export class FastWindowLimit {
   limit(counts: ArrayLike<number>): number {
     const B = this.B, n = this.n, x = this.xFree;
     this.iterations = 0; this.evaluations = 0;
-    for (let i = 0; i < B; i++) n[i] = Math.max(0, counts[i]);
-    let A0 = 0;
-    if (Number.isFinite(this.glsDen) && this.glsDen !== 0) {
-      for (let i = 0; i < B; i++) A0 += this.gls[i] * (n[i] - this.b[i]);
-      A0 /= this.glsDen;
-    }
-    x.fill(0);
-    x[0] = Number.isFinite(A0) ? A0 : 0;
-    this.nllFree = this.newton(x, n, true);
+    this.nllFree = this.fitFree(counts);
     if (!Number.isFinite(this.nllFree)) return NaN;
     // σ_A² = (H⁻¹)_AA from the Cholesky factor left in H: solve H e = e_0.
     const P = B + 1, e = this.step;
