@@ -12,7 +12,7 @@ import { linePlot } from "../plot/charts.ts";
 import { PointAccumulator, SUMMARY_COLUMNS, type SummaryRecord } from "./inject-study.ts";
 import { cellBool, cellNum, naturalCompare, readCsv, requireColumns, type CsvRow } from "./study-io.ts";
 import { errorBarPlot, heatmapPlot, histogramPlot } from "./study-plots.ts";
-import { combineInjectionToys, constituentRequirement, defaultScenarios, scenarioZ, type InjToyRecord } from "./inject-combined.ts";
+import { combineInjectionToys, constituentRequirement, defaultScenarios, scenarioZ, type CombinedMassPolicy, type InjToyRecord } from "./inject-combined.ts";
 
 export interface LoadedInjection {
   summaries: SummaryRecord[];
@@ -28,7 +28,7 @@ export interface LoadedInjection {
 const key = (d: string, m: number, s: number) => `${d}|${m}|${s}`;
 
 /** Read every injection CSV in `dir` (optionally only some datasets) and re-summarise from toys. */
-export function loadInjection(dir: string, datasets: string[] = []): LoadedInjection {
+export function loadInjection(dir: string, datasets: string[] = [], combinedPolicy?: { policy: CombinedMassPolicy; minContrib: number }): LoadedInjection {
   let names: string[];
   try {
     names = readdirSync(dir).sort(naturalCompare);
@@ -58,7 +58,7 @@ export function loadInjection(dir: string, datasets: string[] = []): LoadedInjec
   }
   // The combination (§12.8) is recomputed from the datasets' toys whenever two or more are here.
   const own = records.filter((r) => r.dataset !== "combined");
-  const combined = new Set(own.map((r) => r.dataset)).size >= 2 ? combineInjectionToys(own) : records.filter((r) => r.dataset === "combined");
+  const combined = new Set(own.map((r) => r.dataset)).size >= 2 ? combineInjectionToys(own, combinedPolicy) : records.filter((r) => r.dataset === "combined");
   for (const rec of [...own, ...combined]) {
     const d = rec.dataset;
     if (!keep(d)) continue;

@@ -1,6 +1,7 @@
 // `searchlight bump toy-scan|gp-toy-scan|toy-scan-merge|toy-scan-plot|inject|inject-plot|…`:
 // the bump-hunt studies of hps_gpr §12–§13 on top of the per-mass scan machinery.
 import type { Command } from "commander";
+import { loadConfig } from "../bumphunt/config.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../io/errors.ts";
@@ -270,7 +271,7 @@ export function registerStudies(bump: Command): void {
     });
 
   common(bump.command("inject").description("signal injection / extraction closure (spec §12): per-toy and summary CSVs, closure figures"))
-    .requiredOption("-m, --masses <GeV>", "masses, e.g. 0.03,0.06,0.09")
+    .option("-m, --masses <GeV>", "masses, e.g. 0.03,0.06,0.09 (config: inj_masses_gev)")
     .option("-s, --strengths <list>", "yields (absolute) or multiples of σ_A,ref (\"1,2,3,5\" with --strength-mode sigmaA, or \"s1,s2,s3,s5\")", "0,100,200,500,1000,2000,5000")
     .option("--strength-mode <m>", "absolute or sigmaA (default: sigmaA when the strengths are s-tags)")
     .option("--n-toys <n>", "toys per (mass, strength)", "100")
@@ -289,7 +290,9 @@ export function registerStudies(bump: Command): void {
     .option("--no-plots", "skip the closure figures")
     .option("--output-dir <dir>", "output folder (files go to <dir>/injection_extraction)", "out/bump")
     .option("--workers <n>", "worker threads (default: all cores)")
-    .action(async (o: BumpCli & { masses: string; strengths: string; strengthMode?: string; nToys: string; injMode: string; toyMode: string; shapeMode: string; trainNsigma?: string; refitRestarts: string; refitOptimize: boolean; sigmaASource: string; toyRoot?: string; container?: string; seed: string; aggregateEvery: string; writeToyCsv: boolean; plots: boolean; outputDir: string }) => {
+    .action(async (o: InjectCli, cmd: Command) => {
+      if (o.config) injectDefaultsFromConfig(o, cmd);
+      if (o.masses === undefined) throw new InputError("", "--masses", "required (or inj_masses_gev in --config)");
       const masses = numList("--masses", o.masses);
       const range = { massMin: Math.min(...masses), massMax: Math.max(...masses) };
       // -d combined (spec §12.8): every enabled dataset of --config, then the inverse-variance combination.
@@ -333,7 +336,7 @@ export function registerStudies(bump: Command): void {
       let summaryAll = runs.map((x, k) => (k === 0 ? readFileSyncText(x.r.summaryCsv) : readFileSyncText(x.r.summaryCsv).split("\n").slice(1).join("\n"))).join("");
       let combinedSummaries: SummaryRecord[] = [];
       if (combined) {
-        const l = loadInjection(outDir, [...bases.map((b) => b.dataset), "combined"]);
+        const l = loadInjection(outDir, [...bases.map((b) => b.dataset), "combined"], o.combinedPolicy);
         const { csvText } = await import("../bumphunt/scan.ts");
         writeFileSync(join(outDir, "inj_extract_toys_combined.csv"), csvText(COMBINED_TOY_COLUMNS, l.combinedToys.map((t) => ({ ...t, success: t.success ? "True" : "False" }))));
         combinedSummaries = l.summaries.filter((x) => x.dataset === "combined");
@@ -477,5 +480,50 @@ async function combinedRefitBands(o: RefitCli): Promise<void> {
   process.stdout.write(`combined: refit bands at ${rows.length} masses × ${r.nToys} toys in ${seconds.toFixed(1)} s; ${failed} toys failed, ${refitFailed} refits failed (nominal background used)\n`);
   process.stdout.write(table([["mass [GeV]", "datasets", "ε² obs", "−2σ", "−1σ", "median", "+1σ", "+2σ", "failed"], ...rows.map((x) => [String(x.mass_GeV), x.dataset_set, x.eps2_obs, x.eps2_lo2, x.eps2_lo1, x.eps2_med, x.eps2_hi1, x.eps2_hi2, x.n_failed])]) + "\n");
   process.stdout.write(`wrote ${file}\n`);
+}
+
+type InjectCli = BumpCli & {
+  masses?: string; strengths: string; strengthMode?: string; nToys: string; injMode: string; toyMode: string; shapeMode: string; trainNsigma?: string; refitRestarts: string;
+  refitOptimize: boolean; sigmaASource: string; toyRoot?: string; container?: string; seed: string; aggregateEvery: string; writeToyCsv: boolean; plots: boolean; outputDir: string;
+  workers?: string; combinedPolicy?: { policy: "intersection" | "union_min_n"; minContrib: number };
+};
+
+/**
+ * hps-gpr reads the injection settings from the configuration (inj_*, funcform_closure_*; spec
+ * §16): every key the configuration sets explicitly becomes the default of its option here;
+ * an option given on the command line wins.
+ */
+function injectDefaultsFromConfig(o: InjectCli, cmd: Command): void {
+  const cfg = loadConfig(o.config!);
+  const v = cfg.values, given = (k: string) => cfg.given.has(k);
+  const fromCli = (opt: string) => cmd.getOptionValueSource(opt) === "cli";
+  const list = (x: unknown) => (x as number[]).join(",");
+  if (!fromCli("masses") && given("inj_masses_gev")) o.masses = list(v.inj_masses_gev);
+  if (o.datasetFromDefault !== false && given("inj_dataset_key")) { o.dataset = v.inj_dataset_key as string; o.datasetFromDefault = false; }
+  const sigmaA = (fromCli("strengthMode") ? o.strengthMode : v.inj_strength_mode) === "sigmaA";
+  if (!fromCli("strengths")) {
+    if (sigmaA && given("inj_sigma_multipliers")) o.strengths = list(v.inj_sigma_multipliers);
+    else if (!sigmaA && given("inj_strengths")) o.strengths = list(v.inj_strengths);
+    else if (sigmaA && given("inj_strength_mode")) o.strengths = list(v.inj_sigma_multipliers);
+  }
+  if (!fromCli("strengthMode") && given("inj_strength_mode")) o.strengthMode = v.inj_strength_mode as string;
+  if (!fromCli("injMode") && given("inj_mode")) o.injMode = v.inj_mode as string;
+  if (!fromCli("sigmaASource") && given("inj_sigma_a_source")) o.sigmaASource = v.inj_sigma_a_source as string;
+  if (!fromCli("shapeMode") && given("inj_shape_mode")) o.shapeMode = v.inj_shape_mode as string;
+  if (!fromCli("refitRestarts") && given("inj_refit_gp_restarts")) o.refitRestarts = String(v.inj_refit_gp_restarts);
+  if (!fromCli("refitOptimize") && given("inj_refit_gp_optimize")) o.refitOptimize = v.inj_refit_gp_optimize as boolean;
+  if (!fromCli("trainNsigma") && given("inj_train_exclude_nsigma") && v.inj_train_exclude_nsigma !== null) o.trainNsigma = String(v.inj_train_exclude_nsigma);
+  if (!fromCli("aggregateEvery") && given("inj_aggregate_every")) o.aggregateEvery = String(v.inj_aggregate_every);
+  if (!fromCli("writeToyCsv") && given("inj_write_toy_csv")) o.writeToyCsv = v.inj_write_toy_csv as boolean;
+  // Toy mode: functional-form closure (refit or fixed background), else GP-mean refit, else conditional.
+  if (!fromCli("toyMode") && (given("funcform_closure_enable") || given("inj_refit_gp_on_toy"))) {
+    const refit = v.inj_refit_gp_on_toy === true;
+    o.toyMode = v.funcform_closure_enable === true ? (refit ? "funcform" : "funcform_fixed_bg") : refit ? "full_refit" : "conditional";
+  }
+  const d = o.dataset;
+  const byDs = (k: string) => (v[k] as Record<string, string>)[d];
+  if (!fromCli("toyRoot") && byDs("funcform_closure_root_by_dataset")) o.toyRoot = resolve(cfg.dir, byDs("funcform_closure_root_by_dataset"));
+  if (!fromCli("container") && byDs("funcform_closure_container_by_dataset")) o.container = byDs("funcform_closure_container_by_dataset");
+  o.combinedPolicy = { policy: v.inj_combined_mass_policy as "intersection" | "union_min_n", minContrib: v.inj_combined_min_n_contrib as number };
 }
 

@@ -148,7 +148,7 @@ describe("config: bad input is one line naming the file and the key", () => {
 
   test("features Searchlight does not have yet are rejected unless at their default; no-effect keys are accepted", () => {
     fails({ ul_bands_cls_mode: "toys" }, /^c\.yaml: ul_bands_cls_mode: not supported yet: toy-calibrated CLs in the bands .* \(remove the key or set it to null\)$/);
-    fails({ inj_mode: "multinomial" }, /inj_mode: not supported yet: injection settings are not read from the configuration yet: give them as `searchlight bump inject` options/);
+    fails({ inj_write_qmu: true }, /inj_write_qmu: not supported yet: this injection setting is not implemented/);
     fails({ ul_bands_refit_gp_on_toy: true }, /ul_bands_refit_gp_on_toy: not supported yet/);
     fails({ pre_log: false }, /pre_log: not supported yet/);
     fails({ scan_diagnostic_plot_every_n: 5 }, /scan_diagnostic_plot_every_n: not supported yet/);

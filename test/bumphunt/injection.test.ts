@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { injectSignal, pointSeed, quantile, runConditionalToys, sigmaARef, summarise } from "../../src/bumphunt/injection.ts";
 import { normalCdf } from "../../src/math/special.ts";
 import { Rng } from "../../src/math/rng.ts";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -141,6 +141,31 @@ describe("ACCEPTANCE: statistical closure on the real 2015 spectrum", needsShare
       assert.match(bad.stderr.trim(), /^searchlight: --toy-mode: "gp": expected conditional, full_refit, funcform or funcform_fixed_bg$/);
     } finally {
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  test("bump inject --config reads the inj_* keys as option defaults; command-line options win", () => {
+    const d = mkdtempSync(join(tmpdir(), "sl-injcfg-"));
+    try {
+      const cfg = join(d, "c.yaml");
+      writeFileSync(cfg, [`path_2015: ${SHARED}/hps/funcform_2015_toys.root`, "hist_2015: input_hist", "enable_2015: true", "n_restarts: 0",
+        "inj_masses_gev: [0.06]", "inj_strength_mode: sigmaA", "inj_sigma_multipliers: [0, 3]", "inj_mode: multinomial", "inj_aggregate_every: 3", ""].join("\n"));
+      const go = (extra: string[]) => {
+        const r = spawnSync(process.execPath, [BIN, "bump", "inject", "--config", cfg, "--n-toys", "4", "--output-dir", join(d, extra.length ? "b" : "a"), "--no-plots", "--json", ...extra], { encoding: "utf8" });
+        assert.equal(r.status, 0, r.stderr);
+        return JSON.parse(r.stdout);
+      };
+      const a = go([]);
+      assert.deepEqual(a.summaries.map((x: { mass_GeV: number; inj_nsigma: number }) => [x.mass_GeV, Math.round(x.inj_nsigma)]), [[0.06, 0], [0.06, 3]]);
+      const toys = readFileSync(join(d, "a", "injection_extraction", "inj_extract_toys_2015.csv"), "utf8");
+      assert.match(toys, /conditional_gp/);
+      const b = go(["-s", "s1"]);
+      assert.deepEqual(b.summaries.map((x: { inj_nsigma: number }) => Math.round(x.inj_nsigma)), [1]);
+      const bad = spawnSync(process.execPath, [BIN, "bump", "inject", "--shared", SHARED], { encoding: "utf8" });
+      assert.equal(bad.status, 1);
+      assert.match(bad.stderr.trim(), /^searchlight: --masses: required \(or inj_masses_gev in --config\)$/);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
     }
   });
 
