@@ -10,6 +10,7 @@ import { writeFileSync, chmodSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../io/errors.ts";
+import { intOr as int } from "./options.ts";
 import { Progress } from "../batch/progress.ts";
 import { accountTasks, describeReport, mergeCsv } from "../batch/merge.ts";
 import { defineJob, jobDigest, readJob, runTask, writeJob, RESULTS_FILE, type PatchsetJob } from "../batch/patchset-batch.ts";
@@ -20,12 +21,6 @@ import { printJson } from "./format.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/searchlight.mjs", import.meta.url));
 
-const int = (flag: string, v: string | undefined, dflt: number, min = 0): number => {
-  if (v === undefined) return dflt;
-  const x = Number(v);
-  if (!Number.isInteger(x) || x < min) throw new InputError("", flag, `"${v}" is not an integer ≥ ${min}`);
-  return x;
-};
 
 interface JobCli { patchset: string; output: string; poi: string; upperLimit?: boolean; cl: string; nTasks?: string }
 

@@ -13,6 +13,7 @@ import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../io/errors.ts";
+import { intOr as int } from "./options.ts";
 import { Progress } from "../batch/progress.ts";
 import { describeReport } from "../batch/merge.ts";
 import { sbatchArrayScript, shellQuote, submitScript } from "../batch/slurm.ts";
@@ -30,12 +31,6 @@ const BIN = fileURLToPath(new URL("../../bin/searchlight.mjs", import.meta.url))
 export const SCRIPT = "submit.slurm";
 export const SUBMIT = "submit_all.sh";
 
-const int = (flag: string, v: string | undefined, dflt: number, min = 0): number => {
-  if (v === undefined) return dflt;
-  const x = Number(v);
-  if (!Number.isInteger(x) || x < min) throw new InputError("", flag, `"${v}" is not an integer ≥ ${min}`);
-  return x;
-};
 
 interface SlurmCli {
   partition?: string; account?: string; qos?: string; time: string; memory: string; cpusPerTask: string; jobName: string;

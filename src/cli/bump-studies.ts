@@ -5,6 +5,7 @@ import { loadConfig } from "../bumphunt/config.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { InputError } from "../io/errors.ts";
+import { int } from "./options.ts";
 import { Progress } from "../batch/progress.ts";
 import { defaultWorkers, runPool } from "../batch/pool.ts";
 import { defaultModel, sigmaFunction } from "../bumphunt/dataset.ts";
@@ -29,12 +30,7 @@ import { common, job, num, scanPlan, type BumpCli } from "./bump.ts";
 const readFileSyncText = (p: string) => readFileSync(p, "utf8");
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-export const int = (flag: string, v: string | undefined, min = 0): number | undefined => {
-  const x = num(flag, v);
-  if (x === undefined) return undefined;
-  if (!Number.isInteger(x) || x < min) throw new InputError("", flag, `"${v}" is not an integer ≥ ${min}`);
-  return x;
-};
+export { int };
 
 const workersOf = (o: { workers?: string }) => (o.workers ? int("--workers", o.workers, 1)! : defaultWorkers());
 

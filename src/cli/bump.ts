@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../io/errors.ts";
+import { num } from "./options.ts";
 import { Progress } from "../batch/progress.ts";
 import { defaultWorkers, runPool } from "../batch/pool.ts";
 import { bandsCsv, hpsScanJob, type BandRow, type ScanJob } from "../bumphunt/scan.ts";
@@ -35,12 +36,7 @@ export interface BumpCli {
   datasetFromDefault?: boolean;
 }
 
-export const num = (flag: string, v: string | undefined): number | undefined => {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!Number.isFinite(x)) throw new InputError("", flag, `"${v}" is not a number`);
-  return x;
-};
+export { num };
 
 const configCache = new Map<string, HpsConfig>();
 function configOf(path: string): HpsConfig {
