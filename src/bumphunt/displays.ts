@@ -89,7 +89,7 @@ export async function observedDisplay(p: PreparedDataset, m: number, outDir: str
   return (await observedDisplayWithInputs(p, m, outDir)).display;
 }
 
-async function observedDisplayWithInputs(p: PreparedDataset, m: number, outDir: string): Promise<{ display: ObservedDisplay; inputs?: MassPointInputs }> {
+async function observedDisplayWithInputs(p: PreparedDataset, m: number, outDir: string): Promise<{ display: ObservedDisplay; inputs?: MassPointInputs; blinded: boolean }> {
   const d = p.job.dataset;
   const { row, inputs } = evaluateMassPointDetailed(d, p.spectrum, m, p.sigma(m), p.optionsAt(m));
   const dir = join(outDir, massTag(m));
@@ -107,7 +107,7 @@ async function observedDisplayWithInputs(p: PreparedDataset, m: number, outDir: 
   const json = join(dir, `observed_display_${d}.json`);
   writeFileSync(json, JSON.stringify({ ...res, files: undefined }, null, 2) + "\n");
   res.files.push(json);
-  return { display: res, inputs: inputs && row.ok && row.visibility !== "error" ? inputs : undefined };
+  return { display: res, inputs: inputs && row.ok && row.visibility !== "error" ? inputs : undefined, blinded: row.visibility === "expected_only" };
 }
 
 /**
@@ -119,8 +119,10 @@ export async function observedDisplays(ps: PreparedDataset[], m: number, outDir:
   const single: ObservedDisplay[] = [];
   const windows: DatasetWindow[] = [];
   const parts: { aHat: number; sigmaA: number; K: number }[] = [];
+  let blinded = false;
   for (const p of ps) {
-    const { display, inputs } = await observedDisplayWithInputs(p, m, outDir);
+    const { display, inputs, blinded: b } = await observedDisplayWithInputs(p, m, outDir);
+    blinded ||= b;
     single.push(display);
     if (inputs) {
       windows.push({ name: display.dataset, n: inputs.n, b: inputs.b, C: inputs.C, sUnit: inputs.w.map((w) => w * inputs.aPerEps2), x: inputs.blind.map((i) => p.spectrum.centres[i]) });
@@ -129,9 +131,10 @@ export async function observedDisplays(ps: PreparedDataset[], m: number, outDir:
   }
   if (ps.length < 2) return { single };
   const failed = single.filter((d) => !windows.some((w) => w.name === d.dataset)).map((d) => `${d.dataset}: ${d.error || "no fit"}`);
-  const row = combineMass({ mass: m, active: ps.map((p) => p.job.dataset), windows, failed, expectedOnly: false, parts }, alpha);
+  // A blinded (expected_only) dataset blinds the combination too, as in the scan (spec §3).
+  const row = combineMass({ mass: m, active: ps.map((p) => p.job.dataset), windows, failed, expectedOnly: blinded, parts }, alpha);
   const dir = join(outDir, massTag(m));
-  const files = windows.length >= 2 ? await writeCombinedSummary(dir, row, windows, `${Math.round((1 - alpha) * 100)}% CL`, "observed_display_combined") : [];
+  const files = windows.length >= 2 && !blinded ? await writeCombinedSummary(dir, row, windows, `${Math.round((1 - alpha) * 100)}% CL`, "observed_display_combined") : [];
   const json = join(dir, "observed_display_combined.json");
   writeFileSync(json, JSON.stringify(row, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2) + "\n");
   files.push(json);
@@ -177,7 +180,8 @@ export async function extractDisplay(p: PreparedDataset, m: number, o: ExtractDi
   const d = p.job.dataset, sigma = p.sigma(m);
   const x = massPointInputs(p.spectrum, m, sigma, p.optionsAt(m, o.trainNSigma));
   const sRef = sigmaARef(x.b, x.C, x.w);
-  const aObs = windowLimit(new WindowLikelihood({ n: x.n, b: x.b, C: x.C, w: x.w }), { maxIter: 60, tolCls: 1e-8 }).aUp;
+  // A blinded dataset (data_visibility expected_only) shows no observed limit.
+  const aObs = p.job.options.visibility === "expected_only" ? NaN : windowLimit(new WindowLikelihood({ n: x.n, b: x.b, C: x.C, w: x.w }), { maxIter: 60, tolCls: 1e-8 }).aUp;
   const aInj = o.aInj ?? o.z * sRef;
   const seed = pointSeed(o.seed, d, m, aInj);
   const rng = new Rng(seed);
@@ -225,6 +229,8 @@ export interface CombinedExtractDisplay {
   Zhat: number;
   eps2_obs_up: number;
   per_dataset: ExtractDisplay[];
+  /** Datasets left out because their nominal prediction failed, with the error. */
+  failed: string[];
   files: string[];
 }
 
@@ -235,11 +241,18 @@ export interface CombinedExtractDisplay {
  * and the combined observed ε² upper limit of the shared-ε² likelihood.
  */
 export async function extractDisplayCombined(ps: PreparedDataset[], m: number, o: ExtractDisplayOptions, outDir: string, alpha = 0.05): Promise<CombinedExtractDisplay> {
-  const ctx = ps.map((p) => {
-    const sigma = p.sigma(m);
-    const x = massPointInputs(p.spectrum, m, sigma, p.optionsAt(m, o.trainNSigma));
-    return { p, x, sRef: sigmaARef(x.b, x.C, x.w), K: x.aPerEps2 };
+  // A dataset whose nominal GP prediction fails at m is left out (and named in `failed`).
+  const failed: string[] = [];
+  const ctx = ps.flatMap((p) => {
+    try {
+      const x = massPointInputs(p.spectrum, m, p.sigma(m), p.optionsAt(m, o.trainNSigma));
+      return [{ p, x, sRef: sigmaARef(x.b, x.C, x.w), K: x.aPerEps2 }];
+    } catch (e) {
+      failed.push(`${p.job.dataset}: ${(e as Error).message}`);
+      return [];
+    }
   });
+  if (ctx.length === 0) throw new Error(`no dataset has a GP prediction at ${m} GeV: ${failed.join("; ")}`);
   let info = 0;
   for (const c of ctx) info += (c.K * c.K) / (c.sRef * c.sRef);
   const sigmaEps2 = 1 / Math.sqrt(info), eps2Inj = o.z * sigmaEps2;
@@ -250,14 +263,14 @@ export async function extractDisplayCombined(ps: PreparedDataset[], m: number, o
   const windows: DatasetWindow[] = ctx.map((c) => ({ name: c.p.job.dataset, n: c.x.n, b: c.x.b, C: c.x.C, sUnit: c.x.w.map((w) => w * c.K) }));
   let obsUp = NaN;
   try {
-    obsUp = combinedLimit(windows, alpha).eps2Up;
+    if (ctx.every((c) => c.p.job.options.visibility !== "expected_only")) obsUp = combinedLimit(windows, alpha).eps2Up;
   } catch {
     obsUp = NaN;
   }
   const res: CombinedExtractDisplay = {
     mass_GeV: m, z_inj: o.z, datasets: ctx.map((c) => c.p.job.dataset).join("+"), sigma_eps2: sigmaEps2, eps2_inj: eps2Inj,
     eps2_hat: est.eps2Hat, sigma_eps2_hat: est.sigma, pull: (est.eps2Hat - eps2Inj) / est.sigma, Zhat: est.eps2Hat / est.sigma, eps2_obs_up: obsUp,
-    per_dataset: per, files: per.flatMap((r) => r.files),
+    per_dataset: per, failed, files: per.flatMap((r) => r.files),
   };
   const tag = `combined_${massTag(m)}_z${String(o.z).replace(".", "p")}`;
   const fig = await writeFigure(errorBarPlotCombined(res), join(outDir, `extract_display_${tag}`));
