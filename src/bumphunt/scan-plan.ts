@@ -183,6 +183,45 @@ export function combineMass(t: CombineTask, alpha: number): CombinedRow {
   return row;
 }
 
+/**
+ * The combination tasks of a grid (spec §8): at every mass where ≥ 2 datasets are active, the
+ * windows of those whose single evaluation succeeded. `lookup(dataset, m)` gives that
+ * dataset's result at m (row, and window when it succeeded). Shared by the scan and the SLURM merge.
+ */
+export function combineTasks(jobs: ScanJob[], grid: number[], lookup: (dataset: string, m: number) => { row: MassPointRow; window?: DatasetWindow | null } | undefined): CombineTask[] {
+  const out: CombineTask[] = [];
+  for (const m of grid) {
+    const active = jobs.filter((j) => j.masses.includes(m));
+    if (active.length < 2) continue;
+    const t: CombineTask = { mass: m, active: active.map((j) => j.dataset), windows: [], failed: [], expectedOnly: false, parts: [] };
+    for (const j of active) {
+      const r = lookup(j.dataset, m);
+      if (!r) { t.failed.push(`${j.dataset}: no result (missing)`); continue; }
+      if (r.row.visibility === "expected_only") t.expectedOnly = true;
+      if (r.window) {
+        t.windows.push(r.window);
+        t.parts.push({ aHat: r.row.A_hat, sigmaA: r.row.sigma_A, K: r.row.A_per_eps2 });
+      } else t.failed.push(`${j.dataset}: ${r.row.error || r.row.visibility}`);
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+/** Look-elsewhere for the combination (spec §9): N_eff over the combined masses with σ = min over the active datasets; in place. */
+export function combinedLookElsewhere(jobs: ScanJob[], combined: CombinedRow[], blindNSigma: number): void {
+  const sigs = jobs.map((j) => ({ j, s: sigmaFunction(j.model ?? defaultModel(j.dataset)) }));
+  const sigmaAt = (m: number) => Math.min(...sigs.filter(({ j }) => m >= j.masses[0] - 1e-9 && m <= j.masses[j.masses.length - 1] + 1e-9).map(({ s }) => s(m)).concat(sigs.length ? [] : [NaN]));
+  const nEff = effectiveTrials(combined.map((r) => r.mass_GeV), (m) => { const v = sigmaAt(m); return Number.isFinite(v) ? v : Math.min(...sigs.map(({ s }) => s(m))); }, blindNSigma);
+  for (const r of combined) {
+    r.n_eff = nEff;
+    if (Number.isFinite(r.p0_analytic)) {
+      r.p0_global = sidakGlobalP(r.p0_analytic, nEff);
+      r.Z_global = zFromP(r.p0_global, true);
+    }
+  }
+}
+
 export interface ScanOutcome {
   single: Map<string, ScanRow[]>;
   combined: CombinedRow[];
@@ -229,34 +268,10 @@ export async function runScanPlan(plan: ScanPlan, o: { workers: number; onProgre
   let combined: CombinedRow[] = [];
   const windows = new Map<number, DatasetWindow[]>();
   if (combine) {
-    const ctasks: CombineTask[] = [];
-    for (const m of plan.grid) {
-      const active = plan.jobs.filter((j) => j.masses.includes(m));
-      if (active.length < 2) continue;
-      const t: CombineTask = { mass: m, active: active.map((j) => j.dataset), windows: [], failed: [], expectedOnly: false, parts: [] };
-      for (const j of active) {
-        const r = byDataset.get(j.dataset)!.find((x) => x.row.mass_GeV === m)!;
-        if (r.row.visibility === "expected_only") t.expectedOnly = true;
-        if (r.window) {
-          t.windows.push(r.window);
-          t.parts.push({ aHat: r.row.A_hat, sigmaA: r.row.sigma_A, K: r.row.A_per_eps2 });
-        } else t.failed.push(`${j.dataset}: ${r.row.error || r.row.visibility}`);
-      }
-      ctasks.push(t);
-      windows.set(m, t.windows);
-    }
+    const ctasks = combineTasks(plan.jobs, plan.grid, (d, m) => byDataset.get(d)?.find((x) => x.row.mass_GeV === m));
+    for (const t of ctasks) windows.set(t.mass, t.windows);
     combined = await runPool<CombineTask, CombinedRow>({ module: new URL("./scan-plan.ts", import.meta.url).href, factory: "combineRunner", args: { alpha: plan.alpha } }, ctasks, o.workers);
-    // Look-elsewhere for the combination: σ at each mass = min over the active datasets (spec §9).
-    const sigs = plan.jobs.map((j) => ({ j, s: sigmaFunction(j.model ?? defaultModel(j.dataset)) }));
-    const sigmaAt = (m: number) => Math.min(...sigs.filter(({ j }) => m >= j.masses[0] - 1e-9 && m <= j.masses[j.masses.length - 1] + 1e-9).map(({ s }) => s(m)).concat(sigs.length ? [] : [NaN]));
-    const nEff = effectiveTrials(combined.map((r) => r.mass_GeV), (m) => { const v = sigmaAt(m); return Number.isFinite(v) ? v : Math.min(...sigs.map(({ s }) => s(m))); }, plan.blindNSigma);
-    for (const r of combined) {
-      r.n_eff = nEff;
-      if (Number.isFinite(r.p0_analytic)) {
-        r.p0_global = sidakGlobalP(r.p0_analytic, nEff);
-        r.Z_global = zFromP(r.p0_global, true);
-      }
-    }
+    combinedLookElsewhere(plan.jobs, combined, plan.blindNSigma);
   }
   let combinedBands: CombinedBandRow[] = [];
   if (plan.combinedBands) {

@@ -19,13 +19,13 @@ import { describeReport } from "../batch/merge.ts";
 import { sbatchArrayScript, shellQuote, submitScript } from "../batch/slurm.ts";
 import { taskSlice } from "../batch/split.ts";
 import {
-  BUMP_JOB_FILE, bumpJobDigest, defineBumpJob, mergeBumpJob, mergedFiles, readBumpJob, runBumpTask, tasksForMasses, writeBumpJob, type BumpMerge,
+  BUMP_JOB_FILE, bumpJobDigest, defineBumpJob, defineCombinedBumpJob, mergeBumpJob, mergedFiles, readBumpJob, runBumpTask, tasksForMasses, writeBumpJob, type BumpMerge,
 } from "../batch/bump-batch.ts";
 import { HPS_DATASETS } from "../bumphunt/spectrum.ts";
 import { linePlot } from "../plot/charts.ts";
 import { writeFigure } from "../plot/render.ts";
 import { fmtNum, printJson } from "./format.ts";
-import { common, job, num, type BumpCli } from "./bump.ts";
+import { common, job, num, scanPlan, type BumpCli } from "./bump.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/searchlight.mjs", import.meta.url));
 export const SCRIPT = "submit.slurm";
@@ -73,15 +73,14 @@ async function writeMerged(dir: string, m: BumpMerge, prefix: string, plots: boo
   const files = mergedFiles(m, prefix);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const names = Object.keys(files);
-  if (plots && m.rows.length) {
-    const d = m.job.scan.dataset;
-    const ok = m.rows.filter((r) => r.ok);
+  for (const d of plots ? [...new Set(m.rows.map((r) => r.dataset))] : []) {
+    const ok = m.rows.filter((r) => r.ok && r.dataset === d);
     const mev = (r: { mass_GeV: number }) => 1000 * r.mass_GeV;
     const sp = join(dir, "summary_plots");
     await writeFigure(linePlot({ series: [{ name: `HPS ${d} observed 95% CL`, x: ok.map(mev), y: ok.map((r) => r.eps2_up) }], x: { title: "m(A') [MeV]" }, y: { title: "ε² upper limit (95% CL)", log: true } }), join(sp, `eps2_ul_${d}`));
     await writeFigure(linePlot({ series: [{ name: "A_up (95% CL)", x: ok.map(mev), y: ok.map((r) => r.A_up) }, { name: "Â", x: ok.map(mev), y: ok.map((r) => r.A_hat), dashed: true }], x: { title: "m(A') [MeV]" }, y: { title: "signal yield A [events]" } }), join(sp, `A_${d}`));
-    await writeFigure(linePlot({ series: [{ name: "local", x: ok.map(mev), y: ok.map((r) => r.p0_analytic) }, { name: `global (Šidák, N_eff = ${m.rows[0]?.n_eff.toFixed(1)})`, x: ok.map(mev), y: ok.map((r) => r.p0_global), dashed: true }], x: { title: "m(A') [MeV]" }, y: { title: "p0", log: true } }), join(sp, `p0_${d}`));
-    names.push("summary_plots/");
+    await writeFigure(linePlot({ series: [{ name: "local", x: ok.map(mev), y: ok.map((r) => r.p0_analytic) }, { name: `global (Šidák, N_eff = ${ok[0]?.n_eff.toFixed(1)})`, x: ok.map(mev), y: ok.map((r) => r.p0_global), dashed: true }], x: { title: "m(A') [MeV]" }, y: { title: "p0", log: true } }), join(sp, `p0_${d}`));
+    if (!names.includes("summary_plots/")) names.push("summary_plots/");
   }
   return names;
 }
@@ -130,11 +129,19 @@ export function registerSlurm(bump: Command): void {
     .action((o: BumpCli & SlurmCli & { massMin?: string; massMax?: string; step: string; nTasks?: string; nJobs?: string; outputDir: string; bandsToys?: string; seed: string; force?: boolean }) => {
       const nRaw = o.nTasks ?? o.nJobs;
       if (nRaw === undefined) throw new InputError("", "--n-tasks", "required: the number of SLURM array tasks (e.g. -n 8; one mass per task: the number of grid masses)");
-      if (o.config && o.datasetFromDefault !== false)
-        throw new InputError(o.config, "--dataset", "slurm-gen batches one dataset per job: name it with --dataset (one slurm-gen per enabled dataset; the combination is not batched yet)");
-      const scan = job(o, { massMin: num("--mass-min", o.massMin), massMax: num("--mass-max", o.massMax), step: num("--step", o.step) });
+      const range = { massMin: num("--mass-min", o.massMin), massMax: num("--mass-max", o.massMax), step: num("--step", o.step) };
+      // A config with several enabled datasets (and no --dataset): all of them and, with
+      // do_combined, their combination in one job, as `hps-gpr scan --config` per array task.
+      const plan = o.config && o.datasetFromDefault !== false ? scanPlan(o, range) : null;
+      const multi = plan && plan.jobs.length >= 2 ? plan : null;
+      if (plan && !multi && o.datasetFromDefault !== false) o.datasetFromDefault = false;
+      if (multi && !multi.doCombined) throw new InputError(o.config!, "do_combined", "several datasets are enabled but do_combined is false: name one with --dataset, or set do_combined: true to batch them with their combination");
+      if (multi && o.bandsToys !== undefined) throw new InputError("", "--bands-toys", "bands are batched per dataset: run slurm-gen with --dataset for them");
+      const scan = multi ? multi.jobs[0] : job(o, range);
       const bands = o.bandsToys !== undefined ? { nToys: int("--bands-toys", o.bandsToys, 0, 1), seed: num("--seed", o.seed)! } : null;
-      const bj = defineBumpJob(scan, int("--n-tasks", nRaw, 1, 1), { bands });
+      const bj = multi
+        ? defineCombinedBumpJob(multi.jobs, multi.grid, int("--n-tasks", nRaw, 1, 1), { alpha: multi.alpha, blindNSigma: multi.blindNSigma })
+        : defineBumpJob(scan, int("--n-tasks", nRaw, 1, 1), { bands });
       const out = resolve(o.outputDir);
       if (existsSync(join(out, BUMP_JOB_FILE)) && !o.force) {
         const old = readBumpJob(out);
@@ -147,7 +154,9 @@ export function registerSlurm(bump: Command): void {
       mkdirSync(join(out, "logs"), { recursive: true });
       writeScripts(out, o, sbatchArrayScript(slurmScriptOptions(o, bj.nTasks, command, join(out, "logs"))), SUBMIT);
       const sizes = Array.from({ length: bj.nTasks }, (_, t) => { const [a, b] = taskSlice(bj.units.length, bj.nTasks, t); return b - a; });
-      process.stdout.write(`${scan.dataset}: ${bj.units.length} masses (${fmtNum(scan.masses[0] * 1000)}–${fmtNum(scan.masses[scan.masses.length - 1] * 1000)} MeV) in ${bj.nTasks} array tasks of ${Math.min(...sizes)}–${Math.max(...sizes)} masses${bands ? ` (+ bands, ${bands.nToys} toys)` : ""}\n` +
+      const what = multi ? `${multi.jobs.map((j) => j.dataset).join("+")} (and their combination)` : scan.dataset;
+      const grid = multi ? multi.grid : scan.masses;
+      process.stdout.write(`${what}: ${bj.units.length} ${multi ? "(dataset, mass) points" : "masses"} (${fmtNum(grid[0] * 1000)}–${fmtNum(grid[grid.length - 1] * 1000)} MeV) in ${bj.nTasks} array tasks of ${Math.min(...sizes)}–${Math.max(...sizes)}${bands ? ` (+ bands, ${bands.nToys} toys)` : ""}\n` +
         `wrote ${join(out, o.script)}, ${join(out, SUBMIT)} and ${join(out, BUMP_JOB_FILE)}\n` +
         `submit: bash ${join(out, SUBMIT)}   then: searchlight bump slurm-combine ${out}\n`);
     });

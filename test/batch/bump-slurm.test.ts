@@ -6,11 +6,11 @@
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
-import { needsShared } from "../shared.ts";
+import { needsShared, sharedPath } from "../shared.ts";
 import { registerSlurm, workflowMissing, tag } from "../../src/cli/bump-slurm.ts";
 
 const BIN = new URL("../../bin/searchlight.mjs", import.meta.url).pathname;
@@ -79,6 +79,34 @@ describe("bump scan as batch tasks (local)", needsShared(), () => {
     const clash = run(["bump", "slurm-gen", ...RANGE, "-n", "3", "--output-dir", out]);
     assert.equal(clash.code, 1);
     assert.match(clash.err, /already holds a different job/);
+  });
+
+  test("a two-dataset config with do_combined: (dataset, mass) tasks merge byte-identically to `bump scan --config`, combination included; a lost task is recovered by re-run -m", () => {
+    const cfg = join(dir, "two.yaml");
+    writeFileSync(cfg, [`path_2015: ${sharedPath("hps/funcform_2015_toys.root")}`, `path_2016: ${sharedPath("hps/funcform_2016_toys.root")}`, "hist_2015: input_hist", "hist_2016: input_hist",
+      "enable_2015: true", "enable_2016: true", "enable_2021: false", "do_combined: true", "neighborhood_rebin: 10", "n_restarts: 0", "make_ul_bands: false", "save_plots: false",
+      "save_per_mass_folders: false", "output_dir: two-ref", ""].join("\n"));
+    const R = ["--mass-min", "0.034", "--mass-max", "0.038"]; // 5 masses of 2015, 4 of 2016 (from 35 MeV)
+    const s = run(["bump", "scan", "--config", cfg, ...R, "--workers", "1"]);
+    assert.equal(s.code, 0, s.err);
+    const out = join(dir, "two-job");
+    const g = run(["bump", "slurm-gen", "--config", cfg, ...R, "-n", "3", "--output-dir", out]);
+    assert.equal(g.code, 0, g.err);
+    assert.match(g.out, /^2015\+2016 \(and their combination\): 9 \(dataset, mass\) points/m);
+    for (const t of ["0", "2"]) assert.equal(run(["bump", "run-task", "--task-dir", out, "--task-id", t, "--quiet"]).code, 0);
+    const m = run(["bump", "slurm-combine", out, "--no-plots"]);
+    assert.equal(m.code, 1);
+    assert.match(m.err, /INCOMPLETE MERGE: 3 missing, 0 failed of 9 masses; re-run tasks 1 /);
+    const rr = run(["bump", "re-run", out, "-m", "36", "--no-plots"]);
+    assert.equal(rr.code, 0, rr.err);
+    assert.match(rr.out, /units expected 9, done 9, failed 0, missing 0/);
+    const ref = join(dir, "two-ref");
+    for (const f of ["results_single.csv", "results_combined.csv", "combined.csv"]) assert.equal(readFileSync(join(out, f), "utf8"), readFileSync(join(ref, f), "utf8"), f);
+    assert.equal(csvRows(join(out, "results_combined.csv")).length, 1 + 4);
+    writeFileSync(join(dir, "nocomb.yaml"), readFileSync(cfg, "utf8").replace("do_combined: true", "do_combined: false"));
+    const refused = run(["bump", "slurm-gen", "--config", join(dir, "nocomb.yaml"), ...R, "-n", "2", "--output-dir", join(dir, "x")]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /do_combined: several datasets are enabled but do_combined is false/);
   });
 
   test("bands per task (--bands-toys) merge byte-identically to `bump bands`", () => {
