@@ -18,7 +18,7 @@
 
 import { ConstantKernel, Product, StationaryKernel, type Kernel } from "./kernels.ts";
 import { noiseVector, prepareTargets, type LmlOptions } from "./lml.ts";
-import { lowRankApplicable } from "./lowrank.ts";
+import { lowRankApplicable, splitConstantStationary } from "./lowrank.ts";
 import { toPoints, type PointsLike } from "./points.ts";
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -60,9 +60,7 @@ export class EnvelopeMarginalLikelihood {
     const pts = toPoints(X);
     if (!envelopeApplicable(kernel, pts)) throw new Error(`envelope LML needs a Constant × stationary kernel on 1-D inputs, got ${kernel.toString()} on ${pts.d}-D inputs`);
     this.kernel = kernel.clone() as Product;
-    this.constFirst = this.kernel.k1 instanceof ConstantKernel;
-    this.constant = (this.constFirst ? this.kernel.k1 : this.kernel.k2) as ConstantKernel;
-    this.rho = (this.constFirst ? this.kernel.k2 : this.kernel.k1) as StationaryKernel;
+    ({ constant: this.constant, rho: this.rho, constFirst: this.constFirst } = splitConstantStationary(this.kernel));
     this.q = this.rho.nTheta;
     const n = (this.n = pts.n);
     if (y.length !== n) throw new Error(`y has ${y.length} entries but X has ${n} points`);

@@ -28,6 +28,16 @@ export function lowRankApplicable(kernel: Kernel): boolean {
     (kernel.k2 instanceof ConstantKernel && kernel.k1 instanceof StationaryKernel);
 }
 
+/** The two factors of a Constant × stationary product (either order), and which comes first. */
+export function splitConstantStationary(kernel: Product): { constant: ConstantKernel; rho: StationaryKernel; constFirst: boolean } {
+  const constFirst = kernel.k1 instanceof ConstantKernel;
+  return {
+    constant: (constFirst ? kernel.k1 : kernel.k2) as ConstantKernel,
+    rho: (constFirst ? kernel.k2 : kernel.k1) as StationaryKernel,
+    constFirst,
+  };
+}
+
 export interface LowRankOptions extends LmlOptions {
   /** Pivoted-Cholesky stopping tolerance on the residual diagonal of R (default 1e-14). */
   tol?: number;
@@ -92,9 +102,7 @@ export class LowRankMarginalLikelihood {
   constructor(kernel: Kernel, X: PointsLike, y: ArrayLike<number>, opts: LowRankOptions = {}) {
     if (!lowRankApplicable(kernel)) throw new Error(`low-rank LML needs a Constant × stationary kernel, got ${kernel.toString()}`);
     this.kernel = kernel.clone() as Product;
-    this.constFirst = this.kernel.k1 instanceof ConstantKernel;
-    this.constant = (this.constFirst ? this.kernel.k1 : this.kernel.k2) as ConstantKernel;
-    this.rho = (this.constFirst ? this.kernel.k2 : this.kernel.k1) as StationaryKernel;
+    ({ constant: this.constant, rho: this.rho, constFirst: this.constFirst } = splitConstantStationary(this.kernel));
     this.q = this.rho.nTheta;
     this.X = toPoints(X);
     const n = (this.n = this.X.n);

@@ -62,7 +62,6 @@ test("JSON histograms: bad input names the file and field", async () => {
     const h = await readHistogram(f, "h");
     assert.deepEqual(Array.from(h.counts), [3, 4]);
     assert.equal(h.entries, 7);
-    assert.match(readFileSync(f, "utf8"), /histograms/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
