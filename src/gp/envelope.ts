@@ -158,21 +158,20 @@ export class EnvelopeMarginalLikelihood {
     this.ensure(entries, grad !== null);
     const { x, y, first, rowStart, L, R } = this;
 
-    // R: unit correlations on the envelope (and ∂ρ/∂θ); L ← K = cR + diag(alpha).
+    // Envelope Cholesky, row by row, building row i of R (unit correlations, and ∂ρ/∂θ) and of
+    // K = cR + diag(alpha) just before it is factored: a factorisation that fails (large c) stops
+    // after the rows it has read. first[] is non-decreasing, so rows i and j < i overlap from first[i].
+    const dRows = grad ? this.dR : null, noise = this.noise;
     for (let i = 0; i < n; i++) {
-      const o = rowStart[i] - first[i], xi = x[i];
-      for (let j = first[i]; j <= i; j++) {
+      const fi = first[i], oi = rowStart[i] - fi, xi = x[i];
+      const s0 = rowStart[i], s1 = rowStart[i + 1];
+      for (let j = fi; j <= i; j++) {
         const d = xi - x[j];
-        R[o + j] = d * d;
+        R[oi + j] = d * d;
       }
-    }
-    this.rho.mapSquaredDistances(R, 0, entries, grad ? this.dR : null, 0);
-    for (let k = 0; k < entries; k++) L[k] = c * R[k];
-    for (let i = 0; i < n; i++) L[rowStart[i + 1] - 1] += this.noise[i];
-
-    // Envelope Cholesky, row by row. first[] is non-decreasing, so rows i and j < i overlap from first[i].
-    for (let i = 0; i < n; i++) {
-      const fi = first[i], oi = rowStart[i] - fi;
+      this.rho.mapSquaredDistances(R, s0, s1, dRows, 0);
+      for (let k = s0; k < s1; k++) L[k] = c * R[k];
+      L[s1 - 1] += noise[i];
       for (let j = fi; j < i; j++) {
         const oj = rowStart[j] - first[j];
         let s = L[oi + j];

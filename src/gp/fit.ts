@@ -32,14 +32,16 @@ export interface FitOptions extends LmlOptions {
   /**
    * "dense": every evaluation is exact dense (O(n³)). "lowrank": search on the low-rank
    * surrogate (dense where its rank would be too high). "hybrid": per evaluation the cheapest of
-   * low-rank surrogate, exact envelope and exact dense (hybrid.ts). After "lowrank" or "hybrid"
-   * the winner is re-evaluated exactly (and polished if asked); below 600 points "hybrid" searches
-   * on the exact evaluators only (envelope or dense). "auto" (default): "hybrid" for a
-   * Constant × stationary kernel on 1-D inputs with n ≥ 150, else "dense".
+   * low-rank surrogate (where its truncation bound is small), exact envelope and exact dense
+   * (hybrid.ts). After "lowrank" or "hybrid" the winner is re-evaluated exactly (and polished if
+   * asked). "auto" (default): "hybrid" for a Constant × stationary kernel on 1-D inputs with
+   * n ≥ 150, else "dense".
    */
   method?: "auto" | "dense" | "lowrank" | "hybrid";
   /** After a low-rank search, polish the winner with exact dense steps (default false: one exact evaluation). */
   polish?: boolean;
+  /** Also evaluate the exact gradient at the optimum (FitResult.grad). Default false. */
+  finalGradient?: boolean;
 }
 
 export interface StartLog {
@@ -59,8 +61,11 @@ export interface FitResult {
   theta: Float64Array;
   /** Exact LML at theta. */
   lml: number;
-  /** Exact ∂LML/∂θ at theta. */
-  grad: Float64Array;
+  /**
+   * Exact ∂LML/∂θ at theta when `finalGradient` was asked for, else null (at n ≈ 1600 the exact
+   * gradient triples the cost of the final evaluation: it needs all of K⁻¹).
+   */
+  grad: Float64Array | null;
   starts: StartLog[];
   bestStart: number;
   /** Per free hyperparameter: "lower"/"upper" when θ is within 1e-5 of that bound (log space). */
@@ -73,6 +78,8 @@ export interface FitResult {
 
 type Evaluator = { evaluate(theta: ArrayLike<number>, grad: Float64Array | null): number; evaluations: number };
 
+const unitCurvature = (p: number): Float64Array => new Float64Array(p).fill(1);
+
 function runStart(ev: Evaluator, x0: ArrayLike<number>, lower: Float64Array, upper: Float64Array, opts: FitOptions): StartLog {
   const p = lower.length;
   const before = ev.evaluations;
@@ -83,7 +90,10 @@ function runStart(ev: Evaluator, x0: ArrayLike<number>, lower: Float64Array, upp
       return -v;
     },
     x0,
-    { lower, upper, gtol: opts.gtol ?? 1e-4, ftol: opts.ftol ?? 1e-10, maxIter: opts.maxIter ?? 500 },
+    // Identity seed of the quasi-Newton matrix, as L-BFGS-B (sklearn's optimiser) starts: the
+    // default finite-difference curvature would cost one more evaluation per hyperparameter
+    // and start, each at a new length scale (a new factorisation).
+    { lower, upper, gtol: opts.gtol ?? 1e-4, ftol: opts.ftol ?? 1e-10, maxIter: opts.maxIter ?? 500, curvature: unitCurvature(p) },
   );
   return {
     thetaInit: Float64Array.from(x0),
@@ -133,7 +143,7 @@ export function fitHyperparameters(kernel: Kernel, X: PointsLike, y: ArrayLike<n
   const useLowRank = chosen !== "dense";
   const search: Evaluator =
     chosen === "lowrank" ? new LowRankMarginalLikelihood(kernel, pts, y, opts)
-    : chosen === "hybrid" && pts.n >= 600 ? new SearchMarginalLikelihood(kernel, pts, y, opts)
+    : chosen === "hybrid" ? new SearchMarginalLikelihood(kernel, pts, y, opts)
     : exact;
   const logs: StartLog[] = [];
   let best = -1;
@@ -143,19 +153,20 @@ export function fitHyperparameters(kernel: Kernel, X: PointsLike, y: ArrayLike<n
     if (best < 0 || log.lml > logs[best].lml) best = logs.length - 1;
   }
   let theta = logs[best].theta;
-  let lml = exact.evaluate(theta, grad);
+  const finalGrad = opts.finalGradient ? grad : null;
+  let lml = exact.evaluate(theta, finalGrad);
   if (useLowRank && opts.polish) {
     // Exact polish from the surrogate's optimum with dense quasi-Newton steps, kept only if better.
     const pol = runStart(exact, theta, lower, upper, { ...opts, maxIter: opts.maxIter ?? 20 });
     if (pol.lml > lml) {
       theta = pol.theta;
-      lml = exact.evaluate(theta, grad);
+      lml = exact.evaluate(theta, finalGrad);
     }
   }
   const fitted = kernel.withTheta(theta);
   const atBound = Array.from(theta, (t, j) => (t - lower[j] <= 1e-5 ? "lower" : upper[j] - t <= 1e-5 ? "upper" : null));
   return {
-    kernel: fitted, theta: Float64Array.from(theta), lml, grad: Float64Array.from(grad), starts: logs, bestStart: best, atBound,
+    kernel: fitted, theta: Float64Array.from(theta), lml, grad: finalGrad && Float64Array.from(finalGrad), starts: logs, bestStart: best, atBound,
     method: chosen,
     denseEvaluations: exact.evaluations,
     surrogateEvaluations: useLowRank ? search.evaluations : 0,

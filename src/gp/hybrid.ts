@@ -4,11 +4,13 @@
 //   long ℓ:  the unit Gram matrix has low numerical rank r → lowrank.ts, surrogate, O(n·r²);
 //   neither: dense (lml.ts), exact, O(n³) — the blocked dense code is faster per entry than the
 //            envelope code once the envelope holds more than about half the triangle.
-// `SearchMarginalLikelihood` takes the low-rank surrogate while its rank stays below the
-// envelope's RMS row width (equal work), else the exact envelope or dense evaluation, with
-// hysteresis: the surrogate differs from the exact LML by ~1e-9 relative, and a quasi-Newton
-// search that flips between them near its optimum sees a noisy objective and stalls. So the
-// current mode is kept until the other is clearly cheaper (rank above 2× or below ½× the width).
+// `SearchMarginalLikelihood` takes the low-rank surrogate while its rank stays below about the
+// envelope's RMS row width (measured at n = 1590: equal cost at r ≈ 0.8·w_rms), else the exact
+// envelope or dense evaluation, with hysteresis (the limit is 1.2·w_rms while the surrogate is in
+// use, 0.6·w_rms otherwise) so that a quasi-Newton search near its optimum does not flip between
+// two slightly different objectives. The surrogate is also refused where its truncation bound
+// is large (large c, see MAX_SURROGATE_ERROR): the exact envelope takes over there, and its
+// Cholesky fails (−∞, as sklearn's) where K is not numerically positive definite.
 // `ExactMarginalLikelihood` never uses the surrogate.
 
 import type { Kernel } from "./kernels.ts";
@@ -23,6 +25,19 @@ import { toPoints, type PointsLike } from "./points.ts";
  */
 const DENSE_FILL = 0.45;
 const ALWAYS_ENVELOPE_N = 400;
+/**
+ * The surrogate stands in for the exact LML only where its first-order truncation bound
+ * (lowrank.ts) is at most this. The bound is pessimistic and grows like c: on the HPS spectra
+ * it reaches 1e4 near log c ≈ 22 at the longest ℓ, where the surrogate still agrees with the
+ * dense LML within ~1 and the dense and envelope evaluations (both exact in exact arithmetic)
+ * already differ by ~5 in float64; past log c ≈ 25 their Cholesky fails. Beyond the bound the
+ * exact envelope is used, so such starts end at −∞ as in sklearn instead of on a finite but
+ * meaningless surrogate value.
+ */
+const MAX_SURROGATE_ERROR = 1e4;
+/** Rank limits of the surrogate relative to the envelope's RMS row width (see above). */
+const RANK_LIMIT_IN_USE = 1.2;
+const RANK_LIMIT_NOT_IN_USE = 0.6;
 
 export class ExactMarginalLikelihood {
   readonly nTheta: number;
@@ -71,13 +86,15 @@ export class SearchMarginalLikelihood {
   evaluate(theta: ArrayLike<number>, grad: Float64Array | null = null): number {
     this.evaluations++;
     const plan = this.envelope.plan(theta);
-    const v = this.lowRank.evaluateWithin(theta, grad, plan.rmsWidth * (this.surrogateMode ? 2 : 0.5));
+    const v = this.lowRank.evaluateWithin(theta, grad, plan.rmsWidth * (this.surrogateMode ? RANK_LIMIT_IN_USE : RANK_LIMIT_NOT_IN_USE));
     this.surrogateMode = v !== null;
-    if (v !== null) {
+    if (v !== null && this.lowRank.lastTruncationBound <= MAX_SURROGATE_ERROR) {
       this.counts.surrogate++;
       return v;
     }
-    if (plan.fill <= DENSE_FILL) {
+    // Uncertified surrogate (large c) → the envelope, whatever its fill: where K is not
+    // numerically positive definite its Cholesky fails within the first rows it builds.
+    if (v !== null || plan.fill <= DENSE_FILL) {
       this.counts.envelope++;
       return this.envelope.evaluate(theta, grad);
     }
