@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { fitHyperparameters, startingPoints } from "../../src/gp/fit.ts";
 import { fitGaussianProcess } from "../../src/gp/predict.ts";
 import { ConstantKernel, RBF } from "../../src/gp/kernels.ts";
+import { MarginalLikelihood } from "../../src/gp/lml.ts";
 import { Rng } from "../../src/math/rng.ts";
 import { needsShared } from "../shared.ts";
 import { caseAlpha, caseKernel, gpReference, type RefCase } from "./reference.ts";
@@ -28,12 +29,33 @@ describe("optimised LML is never worse than scikit-learn's by more than 1e-6", n
       }
     });
   }
+  test("hps2021_m100 (n = 1590) with 10 restarts: hybrid search, exact final LML, bound-corner starts −∞", () => {
+    const c = byId("hps2021_m100");
+    const res = fitHyperparameters(caseKernel(c), c.X_train, c.y_train, { alpha: caseAlpha(c), nRestarts: 10, seed: 0 });
+    assert.equal(res.method, "hybrid");
+    assert.ok(res.lml >= c.opt_n10!.lml - 1e-6, `LML ${res.lml} < sklearn ${c.opt_n10!.lml} − 1e-6`);
+    for (let i = 0; i < 2; i++) assert.ok(Math.abs(res.theta[i] - c.opt_n10!.theta[i]) <= 1e-3, `theta[${i}] ${res.theta[i]}`);
+    assert.equal(res.grad, null); // the exact gradient only on request
+    // starts at log c ≳ 25 fail their (exact) Cholesky, as sklearn's; the surrogate is not used there
+    const failed = res.starts.filter((s) => s.lml === -Infinity);
+    assert.ok(failed.length > 0 && failed.every((s) => s.thetaInit[0] > 20), `−∞ starts at ${failed.map((s) => s.thetaInit[0])}`);
+  });
   test("hps2021_m100 (n = 1590, hybrid low-rank / envelope search + exact final evaluation) from theta0", () => {
     const c = byId("hps2021_m100");
     const res = fitHyperparameters(caseKernel(c), c.X_train, c.y_train, { alpha: caseAlpha(c), nRestarts: 0 });
     assert.equal(res.method, "hybrid");
     assert.ok(res.lml >= c.opt_n10!.lml - 1e-6, `LML ${res.lml} < sklearn ${c.opt_n10!.lml} − 1e-6`);
     assert.deepEqual(res.atBound, [null, "upper"]); // as sklearn: the length scale sits at l_hi
+  });
+  test("finalGradient: the exact gradient at the optimum, equal to a dense evaluation there", () => {
+    const c = byId("hps2015_m050");
+    const opts = { alpha: caseAlpha(c), finalGradient: true };
+    const res = fitHyperparameters(caseKernel(c), c.X_train, c.y_train, opts);
+    const g = new Float64Array(2);
+    const lml = new MarginalLikelihood(caseKernel(c), c.X_train, c.y_train, opts).evaluate(res.theta, g);
+    assert.ok(res.grad !== null);
+    assert.ok(Math.abs(res.lml - lml) <= 1e-9 * Math.abs(lml));
+    for (let i = 0; i < 2; i++) assert.ok(Math.abs(res.grad[i] - g[i]) <= 1e-6 * Math.max(1, Math.abs(g[i])), `grad ${res.grad[i]} vs ${g[i]}`);
   });
 });
 

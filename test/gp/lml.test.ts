@@ -101,7 +101,7 @@ test("normalize_y: LML equals the plain LML of the standardised targets (populat
 describe("low-rank surrogate against the dense LML", needsShared(), () => {
   // The surrogate's gradient is exact for fixed pivots; pivots change with θ, so it is compared
   // with the dense analytic gradient (itself checked against central differences above).
-  test("HPS 2015 m = 50 MeV: LML ≤ 1e-8 rel, gradient ≤ 1e-4·max(1,|∂|) from the dense one", () => {
+  test("HPS 2015 m = 50 MeV: LML ≤ 1e-9 rel, gradient ≤ 1e-4·max(1,|∂|) from the dense one", () => {
     const c = gpReference().cases.find((x) => x.id === "hps2015_m050")!;
     const ev = evaluator(c);
     const lr = new LowRankMarginalLikelihood(caseKernel(c), c.X_train, c.y_train, { alpha: caseAlpha(c) });
@@ -110,9 +110,39 @@ describe("low-rank surrogate against the dense LML", needsShared(), () => {
       const gd = new Float64Array(2), gl = new Float64Array(2);
       const d = ev.evaluate(theta, gd), l = lr.evaluate(theta, gl);
       assert.ok(lr.lastRank > 0 && lr.lastRank < c.n_train / 4, `rank ${lr.lastRank}`);
-      assert.ok(relErr(l, d) <= 1e-8, `surrogate ${l} vs dense ${d} at ${theta}`);
+      assert.ok(relErr(l, d) <= 1e-9, `surrogate ${l} vs dense ${d} at ${theta}`);
       for (let i = 0; i < 2; i++) assert.ok(Math.abs(gl[i] - gd[i]) <= 1e-4 * Math.max(1, Math.abs(gd[i])), `grad ${gl[i]} vs ${gd[i]}`);
     }
+  });
+  test("the truncation bound covers the distance to the dense LML and grows with c", () => {
+    const c = gpReference().cases.find((x) => x.id === "hps2015_m050")!;
+    const ev = evaluator(c);
+    const lr = new LowRankMarginalLikelihood(caseKernel(c), c.X_train, c.y_train, { alpha: caseAlpha(c) });
+    const opt = c.opt_n10!.theta;
+    let previous = 0;
+    for (const dc of [-2, 0, 4, 8, 12, 16]) {
+      const theta = [opt[0] + dc, opt[1]];
+      const d = ev.evaluate(theta), l = lr.evaluate(theta);
+      const bound = lr.lastTruncationBound;
+      assert.ok(Number.isFinite(d) && Math.abs(l - d) <= bound, `log c ${theta[0]}: |${l} − ${d}| > bound ${bound}`);
+      assert.ok(bound > previous, `bound ${bound} does not grow with c`);
+      previous = bound;
+    }
+    assert.ok(previous > 1, "at log c ≈ 19 the bound no longer certifies the surrogate");
+  });
+  test("cached factors: revisiting a length scale reuses its factor and gives the same bits", () => {
+    const c = gpReference().cases.find((x) => x.id === "hps2015_m050")!;
+    const kw = { alpha: caseAlpha(c) };
+    const lr = new LowRankMarginalLikelihood(caseKernel(c), c.X_train, c.y_train, kw);
+    const opt = c.opt_n10!.theta;
+    const path = [opt, [opt[0] + 1, opt[1]], [opt[0], opt[1] - 0.3], [opt[0] - 1, opt[1] - 0.6], [opt[0] + 0.5, opt[1]]];
+    const g = new Float64Array(2);
+    const values = path.map((t) => [lr.evaluate(t, g), ...g]);
+    assert.equal(lr.cacheHits, 2); // steps 2 and 5 keep the length scale of step 1
+    path.forEach((t, k) => {
+      const fresh = new LowRankMarginalLikelihood(caseKernel(c), c.X_train, c.y_train, kw);
+      assert.deepEqual([fresh.evaluate(t, g), ...g], values[k], `step ${k}`);
+    });
   });
   test("falls back to the dense LML when the rank would exceed maxRank", () => {
     const c = gpReference().cases.find((x) => x.id === "hps2015_m030")!;
