@@ -71,9 +71,10 @@ export interface FitResult {
   /** Per free hyperparameter: "lower"/"upper" when θ is within 1e-5 of that bound (log space). */
   atBound: ("lower" | "upper" | null)[];
   method: "dense" | "lowrank" | "hybrid" | "none";
-  /** LML(+gradient) evaluations: exact dense ones and surrogate ones. */
-  denseEvaluations: number;
-  surrogateEvaluations: number;
+  /** Evaluations by the exact evaluator (dense or envelope: the final one, a polish, or a "dense" search). */
+  exactEvaluations: number;
+  /** Evaluations of a "lowrank" or "hybrid" search, by the method that served them. */
+  searchEvaluations: { surrogate: number; envelope: number; dense: number };
 }
 
 type Evaluator = { evaluate(theta: ArrayLike<number>, grad: Float64Array | null): number; evaluations: number };
@@ -106,6 +107,12 @@ function runStart(ev: Evaluator, x0: ArrayLike<number>, lower: Float64Array, upp
   };
 }
 
+function searchCounts(search: Evaluator, exact: Evaluator): FitResult["searchEvaluations"] {
+  if (search === exact) return { surrogate: 0, envelope: 0, dense: 0 };
+  if (search instanceof SearchMarginalLikelihood) return { ...search.counts };
+  return { surrogate: search.evaluations, envelope: 0, dense: 0 }; // "lowrank" (its dense fallbacks included)
+}
+
 /** Starting points: the kernel's θ, then nRestarts log-uniform draws inside the bounds. */
 export function startingPoints(kernel: Kernel, nRestarts: number, seed: number): Float64Array[] {
   const theta0 = kernel.theta;
@@ -133,7 +140,7 @@ export function fitHyperparameters(kernel: Kernel, X: PointsLike, y: ArrayLike<n
   const grad = new Float64Array(p);
   if (p === 0) {
     const lml = exact.evaluate([], grad);
-    return { kernel: kernel.clone(), theta: new Float64Array(0), lml, grad, starts: [], bestStart: -1, atBound: [], method: "none", denseEvaluations: 1, surrogateEvaluations: 0 };
+    return { kernel: kernel.clone(), theta: new Float64Array(0), lml, grad, starts: [], bestStart: -1, atBound: [], method: "none", exactEvaluations: 1, searchEvaluations: { surrogate: 0, envelope: 0, dense: 0 } };
   }
   const starts = startingPoints(kernel, opts.nRestarts ?? 0, opts.seed ?? 0);
   const method = opts.method ?? "auto";
@@ -168,7 +175,7 @@ export function fitHyperparameters(kernel: Kernel, X: PointsLike, y: ArrayLike<n
   return {
     kernel: fitted, theta: Float64Array.from(theta), lml, grad: finalGrad && Float64Array.from(finalGrad), starts: logs, bestStart: best, atBound,
     method: chosen,
-    denseEvaluations: exact.evaluations,
-    surrogateEvaluations: useLowRank ? search.evaluations : 0,
+    exactEvaluations: exact.evaluations,
+    searchEvaluations: searchCounts(search, exact),
   };
 }
