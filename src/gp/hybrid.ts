@@ -17,7 +17,7 @@ import type { Kernel } from "./kernels.ts";
 import { EnvelopeMarginalLikelihood, envelopeApplicable } from "./envelope.ts";
 import { MarginalLikelihood, type LmlOptions } from "./lml.ts";
 import { LowRankMarginalLikelihood } from "./lowrank.ts";
-import { toPoints, type PointsLike } from "./points.ts";
+import { toPoints, type Points, type PointsLike } from "./points.ts";
 
 /**
  * Above this share of the lower triangle the dense (blocked, cache-friendly) evaluation is the
@@ -71,14 +71,16 @@ export class SearchMarginalLikelihood {
   readonly counts = { surrogate: 0, envelope: 0, dense: 0 };
   private readonly lowRank: LowRankMarginalLikelihood;
   private readonly envelope: EnvelopeMarginalLikelihood;
-  private readonly dense: MarginalLikelihood;
+  /** Dense evaluator, built on first need (its n×n workspaces are rarely used by a search). */
+  private dense: MarginalLikelihood | null = null;
+  private readonly denseArgs: { kernel: Kernel; pts: Points; y: ArrayLike<number>; opts: LmlOptions };
 
   constructor(kernel: Kernel, X: PointsLike, y: ArrayLike<number>, opts: LmlOptions = {}) {
     const pts = toPoints(X);
     this.envelope = new EnvelopeMarginalLikelihood(kernel, pts, y, opts);
     this.lowRank = new LowRankMarginalLikelihood(kernel, pts, y, opts);
-    this.dense = new MarginalLikelihood(kernel, pts, y, opts);
-    this.nTheta = this.dense.nTheta;
+    this.denseArgs = { kernel, pts, y, opts };
+    this.nTheta = this.lowRank.nTheta;
   }
 
   private surrogateMode = true;
@@ -99,6 +101,8 @@ export class SearchMarginalLikelihood {
       return this.envelope.evaluate(theta, grad);
     }
     this.counts.dense++;
+    const { kernel, pts, y, opts } = this.denseArgs;
+    this.dense ??= new MarginalLikelihood(kernel, pts, y, opts);
     return this.dense.evaluate(theta, grad);
   }
 }
