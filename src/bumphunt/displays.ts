@@ -40,22 +40,36 @@ interface FigureInput {
   C: ArrayLike<number>;
   curves: { name: string; A: number; dashed?: boolean }[];
   title: string;
+  /** Blinded dataset (data_visibility expected_only): no data in the blind window, no window figure. */
+  blinded?: boolean;
+}
+
+/**
+ * Spectrum bins drawn as data in the context figure: those within ±10σ of m, without the blind
+ * window's bins when the dataset is blinded.
+ */
+export function contextBins(centres: ArrayLike<number>, m: number, sigma: number, blind: readonly number[] | null): number[] {
+  const hidden = new Set(blind ?? []);
+  const out: number[] = [];
+  for (let i = 0; i < centres.length; i++) if (centres[i] >= m - 10 * sigma && centres[i] <= m + 10 * sigma && !hidden.has(i)) out.push(i);
+  return out;
 }
 
 /** Context (counts around the mass, log scale) and zoom (window residuals n − b) figures. */
 async function displayFigures(f: FigureInput, stem: (what: string) => string): Promise<string[]> {
   const { sp, x, m, sigma } = f;
-  const lo = m - 10 * sigma, hi = m + 10 * sigma;
-  const idx = Array.from(sp.centres.keys()).filter((i) => sp.centres[i] >= lo && sp.centres[i] <= hi);
+  const idx = contextBins(sp.centres, m, sigma, null);
+  const dataIdx = contextBins(sp.centres, m, sigma, f.blinded ? x.blind : null);
   const mev = (v: number) => 1000 * v;
   const shade = { lo: mev(m - f.kB * sigma), hi: mev(m + f.kB * sigma), label: `blind window ±${f.kB}σ` };
   const out: string[] = [];
   out.push(...await writeFigure(spectrumDisplayPlot({
     title: f.title, xTitle: "m(e⁺e⁻) [MeV]", yTitle: "events / bin", log: true, shade,
-    points: { name: "data", x: idx.map((i) => mev(sp.centres[i])), y: idx.map((i) => f.y[i]), err: idx.map((i) => Math.sqrt(Math.max(f.y[i], 1))) },
+    points: { name: f.blinded ? "data (blind window withheld)" : "data", x: dataIdx.map((i) => mev(sp.centres[i])), y: dataIdx.map((i) => f.y[i]), err: dataIdx.map((i) => Math.sqrt(Math.max(f.y[i], 1))) },
     lines: [{ name: "GP background", x: idx.map((i) => mev(sp.centres[i])), y: idx.map((i) => f.muFull[i]) },
       ...f.curves.map((c) => ({ name: `GP + ${c.name}`, x: idx.map((i) => mev(sp.centres[i])), y: idx.map((i) => f.muFull[i] + c.A * x.wFull[i]), dashed: c.dashed }))],
   }), stem("context")));
+  if (f.blinded) return out;
   const wx = x.blind.map((i) => mev(sp.centres[i]));
   out.push(...await writeFigure(spectrumDisplayPlot({
     title: `${f.title}: window residuals`, xTitle: "m(e⁺e⁻) [MeV]", yTitle: "data − GP background [events / bin]", hlines: [0],
@@ -81,6 +95,8 @@ export interface ObservedDisplay {
   gp_kernel: string;
   ok: boolean;
   error: string;
+  /** True for a blinded dataset (data_visibility expected_only): observed numbers and window data withheld. */
+  blinded: boolean;
   files: string[];
 }
 
@@ -96,13 +112,17 @@ async function observedDisplayWithInputs(p: PreparedDataset, m: number, outDir: 
   mkdirSync(dir, { recursive: true });
   const res: ObservedDisplay = {
     dataset: d, mass_GeV: m, sigma_val: row.sigma_mass_res_GeV, A_hat: row.A_hat, sigma_A: row.sigma_A, A_up: row.A_up, eps2_up: row.eps2_up, p0_analytic: row.p0_analytic,
-    Z_analytic: row.Z_analytic, integral_density: row.integral_density, A_per_eps2: row.A_per_eps2, n_blind_bins: row.n_blind_bins, gp_kernel: row.gp_kernel, ok: row.ok, error: row.error, files: [],
+    Z_analytic: row.Z_analytic, integral_density: row.integral_density, A_per_eps2: row.A_per_eps2, n_blind_bins: row.n_blind_bins, gp_kernel: row.gp_kernel, ok: row.ok, error: row.error,
+    blinded: row.visibility === "expected_only", files: [],
   };
   if (inputs) {
     const kB = p.job.options.blindNSigma ?? 1.64;
-    const title = `HPS ${d} observed, m = ${(1000 * m).toFixed(1)} MeV: Â = ${row.A_hat.toFixed(0)} ± ${row.sigma_A.toFixed(0)}, A_up = ${row.A_up.toFixed(0)}, Z = ${row.Z_analytic.toFixed(2)}`;
+    const title = res.blinded
+      ? `HPS ${d} (blinded: data_visibility expected_only), m = ${(1000 * m).toFixed(1)} MeV: sidebands and GP background`
+      : `HPS ${d} observed, m = ${(1000 * m).toFixed(1)} MeV: Â = ${row.A_hat.toFixed(0)} ± ${row.sigma_A.toFixed(0)}, A_up = ${row.A_up.toFixed(0)}, Z = ${row.Z_analytic.toFixed(2)}`;
+    const curves = res.blinded ? [] : [{ name: "Â·template", A: row.A_hat }, { name: "A_up·template (95% CL)", A: row.A_up, dashed: true }];
     res.files = await displayFigures({ dataset: d, m, sigma: p.sigma(m), kB, sp: p.spectrum, x: inputs, y: p.spectrum.counts, muFull: inputs.muFull, b: inputs.b, C: inputs.C,
-      curves: [{ name: "Â·template", A: row.A_hat }, { name: "A_up·template (95% CL)", A: row.A_up, dashed: true }], title }, (w) => join(dir, `observed_${w}_${d}`));
+      curves, title, blinded: res.blinded }, (w) => join(dir, `observed_${w}_${d}`));
   }
   const json = join(dir, `observed_display_${d}.json`);
   writeFileSync(json, JSON.stringify({ ...res, files: undefined }, null, 2) + "\n");

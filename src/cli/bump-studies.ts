@@ -23,7 +23,7 @@ import { COMBINED_TOY_COLUMNS } from "../bumphunt/inject-combined.ts";
 import { COMBINED_BAND_COLUMNS, combinedRefitRows, type CombinedRefitChunk, type CombinedRefitJob } from "../bumphunt/combined-bands.ts";
 import { injectionPlots, loadInjection } from "../bumphunt/inject-plots.ts";
 import type { InjectMode } from "../bumphunt/injection.ts";
-import { extractDisplay, extractDisplayCombined, observedDisplay, observedDisplays, projectReach, reachFigure } from "../bumphunt/displays.ts";
+import { extractDisplay, extractDisplayCombined, observedDisplay, observedDisplays, projectReach, reachFigure, type ObservedDisplay } from "../bumphunt/displays.ts";
 import { fmtNum, printJson, table } from "./format.ts";
 import { common, job, num, scanPlan, type BumpCli } from "./bump.ts";
 
@@ -105,6 +105,12 @@ function injectionTable(summaries: Record<string, string | number>[]): string {
     ...summaries.map((s) => [String(s.mass_GeV), String(s.strength_tag), Number(s.strength), Number(s.n_toys), Number(s.n_failed), Number(s.pull_mean), Number(s.pull_std), Number(s.cov_1sigma), Number(s.cov_2sigma), Number(s.Zhat_mean) - Number(s.inj_nsigma)])]);
 }
 
+/** One line of observed-display output; a blinded dataset shows no observed number. */
+function observedLine(r: ObservedDisplay, m: number): string {
+  if (r.blinded) return `${r.dataset} m = ${m} GeV: blinded (data_visibility expected_only): observed numbers and window data withheld\n`;
+  return `${r.dataset} m = ${m} GeV: ${r.ok ? "ok" : `FAILED: ${r.error}`}; Â = ${fmtNum(r.A_hat)} ± ${fmtNum(r.sigma_A)}, A_up = ${fmtNum(r.A_up)}, ε²_up = ${fmtNum(r.eps2_up)}, Z = ${fmtNum(r.Z_analytic)}\n`;
+}
+
 export function registerStudies(bump: Command): void {
   common(bump.command("observed-display").description("the per-mass fit on the observed spectrum at one mass: context and window-residual figures, numbers JSON (with --config and no --dataset: every enabled dataset active there and their combination)"))
     .requiredOption("--mass <GeV>", "mass hypothesis in GeV")
@@ -117,7 +123,7 @@ export function registerStudies(bump: Command): void {
         const active = plan.jobs.filter((j) => j.masses.length > 0);
         const { single, combined } = await observedDisplays(await Promise.all(active.map((j) => prepareDataset({ ...j, masses: [m] }))), m, o.outputDir, plan.alpha);
         if (o.json) return printJson({ single, combined });
-        for (const r of single) process.stdout.write(`${r.dataset} m = ${m} GeV: ${r.ok ? "ok" : `FAILED: ${r.error}`}; Â = ${fmtNum(r.A_hat)} ± ${fmtNum(r.sigma_A)}, A_up = ${fmtNum(r.A_up)}, ε²_up = ${fmtNum(r.eps2_up)}, Z = ${fmtNum(r.Z_analytic)}\n`);
+        for (const r of single) process.stdout.write(observedLine(r, m));
         if (combined) process.stdout.write(`combined ${combined.datasets}: ${combined.error ? `FAILED: ${combined.error}` : "ok"}; ε²_up = ${fmtNum(combined.eps2_up)}, ε̂² = ${fmtNum(combined.eps2_hat)} ± ${fmtNum(combined.sigma_eps2)}, Z = ${fmtNum(combined.Z_analytic)}\n`);
         process.stdout.write(`wrote ${[...single.flatMap((r) => r.files), ...(combined?.files ?? [])].join(", ")}\n`);
         return;
@@ -125,7 +131,7 @@ export function registerStudies(bump: Command): void {
       const j = job(o, { massMin: m, massMax: m });
       const r = await observedDisplay(await prepareDataset(j), m, o.outputDir);
       if (o.json) return printJson(r);
-      process.stdout.write(`${r.dataset} m = ${m} GeV: ${r.ok ? "ok" : `FAILED: ${r.error}`}; Â = ${fmtNum(r.A_hat)} ± ${fmtNum(r.sigma_A)}, A_up = ${fmtNum(r.A_up)}, ε²_up = ${fmtNum(r.eps2_up)}, Z = ${fmtNum(r.Z_analytic)}\nwrote ${r.files.join(", ")}\n`);
+      process.stdout.write(`${observedLine(r, m)}wrote ${r.files.join(", ")}\n`);
     });
 
   common(bump.command("extract-display").description("one injected pseudo-experiment per (mass, z·σ_A,ref), extracted with the profiled fit; figures and JSON"))

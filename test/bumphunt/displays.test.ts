@@ -3,16 +3,22 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { needsShared, SHARED } from "../shared.ts";
-import { projectReach } from "../../src/bumphunt/displays.ts";
+import { contextBins, projectReach } from "../../src/bumphunt/displays.ts";
 import { parseCsv } from "../../src/bumphunt/study-io.ts";
 import { InputError } from "../../src/io/errors.ts";
 
 const BIN = new URL("../../bin/searchlight.mjs", import.meta.url).pathname;
 const run = (args: string[]) => spawnSync(process.execPath, [BIN, "bump", ...args], { encoding: "utf8" });
+
+test("context figure bins: ±10σ around m, without the blind window when the dataset is blinded", () => {
+  const centres = Array.from({ length: 100 }, (_, i) => 0.0005 + 0.001 * i);
+  assert.deepEqual(contextBins(centres, 0.05, 0.001, null), Array.from({ length: 20 }, (_, k) => 40 + k));
+  assert.deepEqual(contextBins(centres, 0.05, 0.001, [48, 49, 50, 51]), [40, 41, 42, 43, 44, 45, 46, 47, 52, 53, 54, 55, 56, 57, 58, 59]);
+});
 
 test("project-eps2-reach: current = (Σ v⁻²)^−½, projected = (Σ S v⁻²)^−½, MeV masses and toy_eps2 aliases", () => {
   const t = parseCsv("dataset,mass,toy_eps2_uls_q50\n2015,50,2e-6\n2016,50,3e-6\n2021,50,1e-5\n2015,60,2e-6\n");
@@ -50,6 +56,25 @@ describe("displays on the 2015 spectrum", needsShared(), () => {
       assert.ok(Math.abs(ex[0].A_inj / ex[0].sigmaA_ref - 5) < 1e-12);
       assert.ok(ex[0].success && Number.isFinite(ex[0].pull));
       assert.equal(JSON.parse(readFileSync(join(dir, "ex", "2015", "extract_display_2015_m070MeV_z5.json"), "utf8")).A_hat, ex[0].A_hat);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("observed-display of a blinded dataset (data_visibility expected_only): no observed numbers, no window data or figure", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sl-disp-b-"));
+    try {
+      const example = readFileSync(new URL("../../examples/bump/hps2015.yaml", import.meta.url), "utf8");
+      const cfg = join(dir, "blinded.yaml");
+      writeFileSync(cfg, example.replace(/^path_2015: .*$/m, `path_2015: ${join(SHARED, "hps", "funcform_2015_toys.root")}`) + '\ndata_visibility: {"2015": expected_only}\n');
+      const o = run(["observed-display", "--config", cfg, "--mass", "0.07", "-o", dir, "--json"]);
+      assert.equal(o.status, 0, o.stderr);
+      const [d] = JSON.parse(o.stdout).single;
+      assert.equal(d.blinded, true);
+      assert.equal(d.A_up, null); // NaN in JSON: the observed limit is not computed
+      assert.deepEqual(d.files.map((f: string) => f.split("/").pop()), ["observed_context_2015.png", "observed_context_2015.pdf", "observed_display_2015.json"]);
+      const text = run(["observed-display", "--config", cfg, "--mass", "0.07", "-o", dir]);
+      assert.match(text.stdout, /2015 m = 0\.07 GeV: blinded/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
