@@ -78,9 +78,9 @@ export interface MassPointInputs {
   rho: number;
   aPerEps2: number;
   gp: { kernel: string; constant: number; lengthScale: number; lml: number; lsBounds: [number, number, number] };
-  /** Full-range template and count-space GP mean (for figures). */
+  /** Full-range template and count-space GP mean (for figures and toys; the mean is computed on first access). */
   wFull: Float64Array;
-  muFull: Float64Array;
+  readonly muFull: Float64Array;
 }
 
 /** Everything the statistics of one mass need (spec §1): windows, GP (b, C), template, ρ, K. */
@@ -97,7 +97,10 @@ export function massPointInputs(sp: Spectrum, m0: number, sigma: number, o: Mass
     blind, train, b: pred.b, C: pred.C, w: blind.map((i) => wFull[i]), n: blind.map((i) => Math.round(sp.counts[i])),
     rho, aPerEps2: yieldPerEps2(m0, o.fRad, rho),
     gp: { kernel: pred.kernel, constant: pred.constant, lengthScale: pred.lengthScale, lml: pred.lml, lsBounds: pred.lsBounds },
-    wFull, muFull: pred.muFull,
+    wFull,
+    get muFull(): Float64Array {
+      return pred.muFull;
+    },
   };
 }
 

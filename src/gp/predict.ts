@@ -5,8 +5,8 @@
 
 import { choleskyBlockedInfo, choleskyWithJitter, choleskySolveVector, forwardSubstituteRows } from "../math/linalg-blocked.ts";
 import type { Kernel } from "./kernels.ts";
-import { fitHyperparameters, type FitOptions, type FitResult } from "./fit.ts";
-import { noiseVector, prepareTargets, type LmlOptions, type Targets } from "./lml.ts";
+import { fitHyperparameters, searchHyperparameters, type FitOptions, type FitResult } from "./fit.ts";
+import { logMarginalLikelihood, noiseVector, prepareTargets, type LmlOptions, type Targets } from "./lml.ts";
 import { toPoints, type Points, type PointsLike } from "./points.ts";
 
 export interface PredictOptions {
@@ -69,6 +69,18 @@ export class GaussianProcess {
     choleskySolveVector(L, n, this.weights);
   }
 
+  /** LML of the training data under this GP (from its factor; with jitter, of the jittered K). */
+  logMarginalLikelihood(): number {
+    const n = this.X.n, L = this.L, a = this.weights, y = this.targets.y;
+    let yta = 0, logDet = 0;
+    for (let i = 0; i < n; i++) {
+      yta += y[i] * a[i];
+      logDet += Math.log(L[i * n + i]);
+    }
+    const lml = -0.5 * yta - logDet - 0.5 * n * Math.log(2 * Math.PI);
+    return Number.isFinite(lml) ? lml : -Infinity;
+  }
+
   /** Posterior mean (and std / covariance) of the latent function at Xt. */
   predict(Xt: PointsLike, opts: PredictOptions = {}): Prediction {
     const T = toPoints(Xt);
@@ -123,8 +135,17 @@ export class GaussianProcess {
  * sklearn's GaussianProcessRegressor(kernel, alpha, normalize_y, n_restarts_optimizer).fit(X, y).
  */
 export function fitGaussianProcess(kernel: Kernel, X: PointsLike, y: ArrayLike<number>, opts: FitOptions & ConditionOptions = {}): GaussianProcess {
-  const res = fitHyperparameters(kernel, X, y, opts);
+  if (opts.polish || opts.finalGradient || kernel.nTheta === 0) {
+    const res = fitHyperparameters(kernel, X, y, opts);
+    const gp = new GaussianProcess(res.kernel, X, y, opts);
+    gp.fit = res;
+    return gp;
+  }
+  // The exact LML at the optimum from the factor the GP conditions on (one Cholesky, not two).
+  const res = searchHyperparameters(kernel, X, y, opts);
   const gp = new GaussianProcess(res.kernel, X, y, opts);
+  res.lml = gp.jitter === 0 ? gp.logMarginalLikelihood() : logMarginalLikelihood(kernel, X, y, { ...opts, theta: res.theta }).lml;
+  res.exactEvaluations++;
   gp.fit = res;
   return gp;
 }

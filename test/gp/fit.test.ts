@@ -94,6 +94,21 @@ test("starting points: theta0 first, then log-uniform draws inside the bounds fr
   }
 });
 
+describe("fitGaussianProcess takes the exact LML from the factor it conditions on", needsShared(), () => {
+  // Two exact evaluations of one ill-conditioned K (envelope in the fit at n < 400, dense in the
+  // GP; c ≈ 25, alpha ≈ 2e-6) agree to rounding, ~1e-10 relative here.
+  test("hps2015_m050, 10 restarts: same θ and starts as fitHyperparameters, LML equal to 1e-9 relative", () => {
+    const c = byId("hps2015_m050");
+    const opts = { alpha: caseAlpha(c), nRestarts: 10, seed: 0 };
+    const fit = fitHyperparameters(caseKernel(c), c.X_train, c.y_train, opts);
+    const gp = fitGaussianProcess(caseKernel(c), c.X_train, c.y_train, opts);
+    assert.deepEqual(Array.from(gp.fit!.theta), Array.from(fit.theta));
+    assert.deepEqual(gp.fit!.starts.map((s) => s.lml), fit.starts.map((s) => s.lml));
+    assert.ok(Math.abs(gp.fit!.lml - fit.lml) <= 1e-9 * Math.abs(fit.lml), `${gp.fit!.lml} vs ${fit.lml}`);
+    assert.equal(gp.fit!.exactEvaluations, 1);
+  });
+});
+
 test("fitGaussianProcess conditions on the fitted kernel and keeps the fit log", () => {
   const X = [0, 0.4, 0.8, 1.2, 1.6, 2.0, 2.4, 2.8];
   const y = X.map((x) => Math.cos(2 * x));
