@@ -66,7 +66,8 @@ export class MarginalLikelihood {
   readonly noise: Float64Array;
   /** Number of evaluate() calls so far. */
   evaluations = 0;
-  private readonly K: Float64Array;
+  /** n×n workspace, allocated by the first evaluation (an evaluator may be built and never used). */
+  private K: Float64Array | null = null;
   private inv: Float64Array | null = null;
   private grads: Float64Array[] | null = null;
   private readonly a: Float64Array;
@@ -79,7 +80,6 @@ export class MarginalLikelihood {
     this.nTheta = this.kernel.nTheta;
     this.targets = prepareTargets(y, opts.normalizeY ?? false);
     this.noise = noiseVector(opts.alpha, this.n);
-    this.K = new Float64Array(this.n * this.n);
     this.a = new Float64Array(this.n);
   }
 
@@ -94,7 +94,8 @@ export class MarginalLikelihood {
    */
   evaluate(theta: ArrayLike<number>, grad: Float64Array | null = null): number {
     this.evaluations++;
-    const n = this.n, K = this.K, p = this.nTheta;
+    const n = this.n, p = this.nTheta;
+    const K = (this.K ??= new Float64Array(n * n));
     if (theta.length !== p) throw new Error(`theta has ${theta.length} entries, kernel has ${p} free hyperparameters`);
     this.kernel.setTheta(theta, 0);
     let grads: Float64Array[] | null = null;
