@@ -30,6 +30,38 @@ export function envelopeApplicable(kernel: Kernel, X: PointsLike): boolean {
   return lowRankApplicable(kernel) && toPoints(X).d === 1;
 }
 
+/** Squared cutoff distance r*² with ρ(r*) = EPS (Infinity if ρ stays above EPS over `span`). */
+function cutoffSquared(rho: StationaryKernel, span: number, probe: Float64Array): number {
+  let hi = span * span;
+  probe[0] = hi;
+  rho.mapSquaredDistances(probe, 0, 1, null, 0);
+  if (probe[0] > EPS) return Infinity;
+  let lo = 0;
+  for (let it = 0; it < 60; it++) {
+    const mid = 0.5 * (lo + hi);
+    probe[0] = mid;
+    rho.mapSquaredDistances(probe, 0, 1, null, 0);
+    if (probe[0] > EPS) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/**
+ * For sorted 1-D points x and a stationary correlation ρ at its current θ: first[i] = the first
+ * column of row i's envelope (ρ(x_i − x_j) < 2⁻⁶⁰ for every j < first[i]); non-decreasing.
+ */
+export function envelopeFirst(rho: StationaryKernel, x: ArrayLike<number>, first: Int32Array, probe = new Float64Array(1)): Int32Array {
+  const n = x.length;
+  const r2 = cutoffSquared(rho, n > 0 ? x[n - 1] - x[0] : 0, probe);
+  let f = 0;
+  for (let i = 0; i < n; i++) {
+    while ((x[i] - x[f]) * (x[i] - x[f]) > r2) f++;
+    first[i] = f;
+  }
+  return first;
+}
+
 export class EnvelopeMarginalLikelihood {
   readonly n: number;
   readonly nTheta: number;
@@ -80,36 +112,12 @@ export class EnvelopeMarginalLikelihood {
     this.lcol = new Float64Array(n);
   }
 
-  /** Squared cutoff distance r*² with ρ(r*) = EPS (Infinity if ρ stays above EPS over the data range). */
-  private cutoffSquared(): number {
-    const n = this.n, p = this.probe;
-    const span = n > 0 ? this.x[n - 1] - this.x[0] : 0;
-    let hi = span * span;
-    p[0] = hi;
-    this.rho.mapSquaredDistances(p, 0, 1, null, 0);
-    if (p[0] > EPS) return Infinity;
-    let lo = 0;
-    for (let it = 0; it < 60; it++) {
-      const mid = 0.5 * (lo + hi);
-      p[0] = mid;
-      this.rho.mapSquaredDistances(p, 0, 1, null, 0);
-      if (p[0] > EPS) lo = mid;
-      else hi = mid;
-    }
-    return hi;
-  }
-
   /** Row extents (first column, last row reaching each column) and storage offsets for this θ. */
   private envelope(): number {
     const n = this.n, x = this.x, first = this.first, start = this.rowStart;
-    const r2 = this.cutoffSquared();
-    let f = 0;
+    envelopeFirst(this.rho, x, first, this.probe);
     start[0] = 0;
-    for (let i = 0; i < n; i++) {
-      while ((x[i] - x[f]) * (x[i] - x[f]) > r2) f++;
-      first[i] = f;
-      start[i + 1] = start[i] + (i - f + 1);
-    }
+    for (let i = 0; i < n; i++) start[i + 1] = start[i] + (i - first[i] + 1);
     let i = 0;
     for (let j = 0; j < n; j++) {
       while (i + 1 < n && first[i + 1] <= j) i++;

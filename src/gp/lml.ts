@@ -10,8 +10,10 @@
 // every hyperparameter then costs one O(n²) contraction over the lower triangle. Workspaces are
 // allocated once per evaluator and reused.
 
-import { backSubstitute, choleskyBlockedInfo, forwardSubstitute, lowerInverseTransposed, upperTimesTransposeLower } from "../math/linalg-blocked.ts";
-import type { Kernel } from "./kernels.ts";
+import { backSubstitute, choleskyBlockedInfo, choleskyEnvelopeBlockedInfo, forwardSubstitute, lowerInverseTransposed, upperTimesTransposeLower } from "../math/linalg-blocked.ts";
+import type { Kernel, Product, StationaryKernel } from "./kernels.ts";
+import { envelopeApplicable, envelopeFirst } from "./envelope.ts";
+import { splitConstantStationary } from "./lowrank.ts";
 import { toPoints, type Points, type PointsLike } from "./points.ts";
 
 export interface LmlOptions {
@@ -71,19 +73,29 @@ export class MarginalLikelihood {
   private inv: Float64Array | null = null;
   private grads: Float64Array[] | null = null;
   private readonly a: Float64Array;
+  /**
+   * Constant × stationary kernel on 1-D inputs: the points are kept in sorted order, K is an
+   * envelope matrix (entries below 2⁻⁶⁰ of the diagonal dropped, envelope.ts) and its Cholesky
+   * skips what lies left of the envelope. The LML and its gradient do not depend on the order.
+   */
+  private readonly envelope: { rho: StationaryKernel; first: Int32Array } | null;
 
   constructor(kernel: Kernel, X: PointsLike, y: ArrayLike<number>, opts: LmlOptions = {}) {
     this.kernel = kernel.clone();
-    this.X = toPoints(X);
-    this.n = this.X.n;
-    if (y.length !== this.n) throw new Error(`y has ${y.length} entries but X has ${this.n} points`);
+    const pts = toPoints(X);
+    const n = (this.n = pts.n);
+    if (y.length !== n) throw new Error(`y has ${y.length} entries but X has ${n} points`);
     this.nTheta = this.kernel.nTheta;
-    this.targets = prepareTargets(y, opts.normalizeY ?? false);
-    this.noise = noiseVector(opts.alpha, this.n);
-    this.a = new Float64Array(this.n);
+    const order = envelopeApplicable(this.kernel, pts) ? Array.from({ length: n }, (_, i) => i).sort((i, j) => pts.x[i] - pts.x[j]) : null;
+    const inOrder = (v: ArrayLike<number>): Float64Array => (order ? Float64Array.from(order, (i) => v[i]) : Float64Array.from(v));
+    this.X = order ? { x: inOrder(pts.x), n, d: 1 } : pts;
+    this.targets = prepareTargets(inOrder(y), opts.normalizeY ?? false);
+    this.noise = inOrder(noiseVector(opts.alpha, n));
+    this.envelope = order ? { rho: splitConstantStationary(this.kernel as Product).rho, first: new Int32Array(n) } : null;
+    this.a = new Float64Array(n);
   }
 
-  /** a = K⁻¹y from the last successful evaluation (a view; overwritten by the next call). */
+  /** a = K⁻¹y from the last successful evaluation, in the order of `X` (a view; overwritten by the next call). */
   get weights(): Float64Array {
     return this.a;
   }
@@ -105,7 +117,12 @@ export class MarginalLikelihood {
     }
     this.kernel.gramLower(this.X, K, grads, 0);
     for (let i = 0; i < n; i++) K[i * n + i] += this.noise[i];
-    if (choleskyBlockedInfo(K, n) >= 0) {
+    const env = this.envelope;
+    if (env) {
+      envelopeFirst(env.rho, this.X.x, env.first);
+      for (let i = 0; i < n; i++) K.fill(0, i * n, i * n + env.first[i]);
+    }
+    if ((env ? choleskyEnvelopeBlockedInfo(K, n, env.first) : choleskyBlockedInfo(K, n)) >= 0) {
       if (grad) grad.fill(0);
       return -Infinity;
     }

@@ -108,6 +108,49 @@ export function choleskyBlockedInfo(a: Float64Array, n: number, block = BLOCK): 
   return -1;
 }
 
+/**
+ * choleskyBlockedInfo for an envelope ("profile") matrix: row i has no entries left of column
+ * first[i] (first non-decreasing, first[i] ≤ i), and those entries of `a` must be zero. The factor
+ * keeps the envelope (George & Liu 1981, ch. 4), so the updates skip what lies left of it: for a
+ * block of rows only the columns from the block's first envelope column on, and rows whose
+ * envelope starts right of a column block take no part in it. Same result as the dense routine.
+ */
+export function choleskyEnvelopeBlockedInfo(a: Float64Array, n: number, first: Int32Array, block = BLOCK): number {
+  let pEnd = 0;
+  for (let j0 = 0; j0 < n; j0 += block) {
+    const j1 = Math.min(n, j0 + block);
+    // Rows [j0, pEnd) reach into the column block J = [j0, j1); the rows below it are zero there.
+    pEnd = Math.max(pEnd, j1);
+    while (pEnd < n && first[pEnd] < j1) pEnd++;
+    // (1) A[p, J] −= L[p, k0:j0] · L[J, k0:j0]ᵀ, k0 = where the envelopes of p and J both start.
+    if (j0 > 0) {
+      for (let p0 = j0; p0 < pEnd; p0 += block) {
+        const p1 = Math.min(pEnd, p0 + block);
+        const k0 = Math.max(first[p0], first[j0]);
+        if (k0 < j0) subDots(a, 0, n, 1, a, n, p0, p1, a, n, j0, j1, k0, j0, 0);
+      }
+    }
+    // (2) Unblocked factorisation of the diagonal block, (3) then the rows below it that reach it.
+    for (let j = j0; j < j1; j++) {
+      const rj = j * n;
+      let d = a[rj + j];
+      for (let k = j0; k < j; k++) d -= a[rj + k] * a[rj + k];
+      if (!(d > 0) || !Number.isFinite(d)) return j;
+      const ljj = Math.sqrt(d);
+      a[rj + j] = ljj;
+      const inv = 1 / ljj;
+      for (let i = j + 1; i < pEnd; i++) {
+        const ri = i * n;
+        let s = a[ri + j];
+        for (let k = j0; k < j; k++) s -= a[ri + k] * a[rj + k];
+        a[ri + j] = s * inv;
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) a.fill(0, i * n + i + 1, (i + 1) * n);
+  return -1;
+}
+
 /** Blocked Cholesky in place (see choleskyBlockedInfo); true on success. */
 export function choleskyBlocked(a: Float64Array, n: number, block = BLOCK): boolean {
   return choleskyBlockedInfo(a, n, block) < 0;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { choleskyInPlace, solveLower } from "../../src/math/linalg.ts";
 import {
   backSubstitute, choleskyBlocked, choleskyBlockedInfo, choleskyInverseLower, choleskyLogDet, choleskySolveVector,
-  choleskyWithJitter, forwardSubstitute, forwardSubstituteRows, lowerInverseTransposed, rowDots, symmetrizeFromLower,
+  choleskyEnvelopeBlockedInfo, choleskyWithJitter, forwardSubstitute, forwardSubstituteRows, lowerInverseTransposed, rowDots, symmetrizeFromLower,
 } from "../../src/math/linalg-blocked.ts";
 import { Rng } from "../../src/math/rng.ts";
 
@@ -87,6 +87,32 @@ describe("blocked Cholesky and solves agree with the unblocked reference kernels
       for (let i = 0; i < n; i++) ld += 2 * Math.log(l1[i * n + i]);
       assert.ok(Math.abs(choleskyLogDet(l2, n) - ld) <= 1e-10 * Math.max(1, Math.abs(ld)));
     });
+  }
+});
+
+test("envelope Cholesky: same factor as the dense blocked one, and the same failing pivot", () => {
+  // Gaussian correlations of sorted points with a density that varies along the axis, cut to
+  // zero below 1e-18 (first[] is then non-decreasing): rows narrow at the start, wide at the end
+  // (the HPS shape); n spans several blocks.
+  const rng = new Rng(7);
+  for (const n of [5, 64, 130, 300]) {
+    const x = Float64Array.from({ length: n }, (_, i) => Math.log((i + 0.5) / n)).sort();
+    const corr = (i: number, j: number) => Math.exp(-((x[i] - x[j]) ** 2) / (2 * 0.05 ** 2));
+    const first = new Int32Array(n);
+    for (let i = 0; i < n; i++) while (corr(i, first[i]) < 1e-18) first[i]++;
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = first[i]; j <= i; j++) a[i * n + j] = corr(i, j) + (i === j ? 1e-3 * (1 + rng.uniform()) : 0);
+    }
+    const dense = Float64Array.from(a), env = Float64Array.from(a);
+    assert.equal(choleskyBlockedInfo(dense, n), -1);
+    assert.equal(choleskyEnvelopeBlockedInfo(env, n, first), -1);
+    assert.ok(maxAbsDiff(dense, env) <= 1e-12, `n = ${n}: ${maxAbsDiff(dense, env)}`);
+    if (n > 64) assert.ok(first[n - 1] > 0 && first[Math.floor(n / 4)] < Math.floor(n / 4), "the test matrix has an envelope");
+    // an indefinite entry far down the diagonal fails at the same pivot in both
+    const bad = Float64Array.from(a);
+    bad[(n - 2) * n + (n - 2)] = -1;
+    assert.equal(choleskyEnvelopeBlockedInfo(Float64Array.from(bad), n, first), choleskyBlockedInfo(Float64Array.from(bad), n));
   }
 });
 
