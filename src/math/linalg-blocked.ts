@@ -83,29 +83,7 @@ function subDots(
  * then not numerically positive definite and `a` is left partly overwritten).
  */
 export function choleskyBlockedInfo(a: Float64Array, n: number, block = BLOCK): number {
-  for (let j0 = 0; j0 < n; j0 += block) {
-    const j1 = Math.min(n, j0 + block);
-    // (1) A[i, J] −= L[i, 0:j0] · L[J, 0:j0]ᵀ for i ≥ j0 (only q ≤ p + 1 pairs matter).
-    if (j0 > 0) subDots(a, 0, n, 1, a, n, j0, n, a, n, j0, j1, 0, j0, 0);
-    // (2) Unblocked factorisation of the diagonal block, (3) then the rows below it.
-    for (let j = j0; j < j1; j++) {
-      const rj = j * n;
-      let d = a[rj + j];
-      for (let k = j0; k < j; k++) d -= a[rj + k] * a[rj + k];
-      if (!(d > 0) || !Number.isFinite(d)) return j;
-      const ljj = Math.sqrt(d);
-      a[rj + j] = ljj;
-      const inv = 1 / ljj;
-      for (let i = j + 1; i < n; i++) {
-        const ri = i * n;
-        let s = a[ri + j];
-        for (let k = j0; k < j; k++) s -= a[ri + k] * a[rj + k];
-        a[ri + j] = s * inv;
-      }
-    }
-  }
-  for (let i = 0; i < n; i++) a.fill(0, i * n + i + 1, (i + 1) * n);
-  return -1;
+  return factorBlocked(a, n, block, null);
 }
 
 /**
@@ -116,17 +94,24 @@ export function choleskyBlockedInfo(a: Float64Array, n: number, block = BLOCK): 
  * envelope starts right of a column block take no part in it. Same result as the dense routine.
  */
 export function choleskyEnvelopeBlockedInfo(a: Float64Array, n: number, first: Int32Array, block = BLOCK): number {
+  return factorBlocked(a, n, block, first);
+}
+
+/** The left-looking blocked Cholesky behind both: dense when `first` is null. */
+function factorBlocked(a: Float64Array, n: number, block: number, first: Int32Array | null): number {
   let pEnd = 0;
   for (let j0 = 0; j0 < n; j0 += block) {
     const j1 = Math.min(n, j0 + block);
-    // Rows [j0, pEnd) reach into the column block J = [j0, j1); the rows below it are zero there.
-    pEnd = Math.max(pEnd, j1);
-    while (pEnd < n && first[pEnd] < j1) pEnd++;
-    // (1) A[p, J] −= L[p, k0:j0] · L[J, k0:j0]ᵀ, k0 = where the envelopes of p and J both start.
+    // Rows [j0, pEnd) reach into the column block J = [j0, j1); below them the block is zero.
+    pEnd = first ? Math.max(pEnd, j1) : n;
+    while (first && pEnd < n && first[pEnd] < j1) pEnd++;
+    // (1) A[p, J] −= L[p, k0:j0] · L[J, k0:j0]ᵀ for p ≥ j0 (only q ≤ p pairs matter), k0 where
+    // the envelopes of the rows p and J both start (0 when dense; one call for all rows then).
     if (j0 > 0) {
-      for (let p0 = j0; p0 < pEnd; p0 += block) {
-        const p1 = Math.min(pEnd, p0 + block);
-        const k0 = Math.max(first[p0], first[j0]);
+      const step = first ? block : n;
+      for (let p0 = j0; p0 < pEnd; p0 += step) {
+        const p1 = Math.min(pEnd, p0 + step);
+        const k0 = first ? Math.max(first[p0], first[j0]) : 0;
         if (k0 < j0) subDots(a, 0, n, 1, a, n, p0, p1, a, n, j0, j1, k0, j0, 0);
       }
     }
