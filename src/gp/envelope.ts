@@ -17,9 +17,9 @@
 // surrogate (lowrank.ts) is the cheap evaluator and fit.ts chooses between them.
 
 import { ConstantKernel, Product, StationaryKernel, type Kernel } from "./kernels.ts";
-import { noiseVector, prepareTargets, type LmlOptions } from "./lml.ts";
+import { noiseVector, prepareTargets, type LmlOptions, type Targets } from "./lml.ts";
 import { lowRankApplicable, splitConstantStationary } from "./lowrank.ts";
-import { toPoints, type PointsLike } from "./points.ts";
+import { toPoints, type Points, type PointsLike } from "./points.ts";
 
 const LOG_2PI = Math.log(2 * Math.PI);
 /** Correlations below this (relative to ρ(0) = 1) are left out of the envelope. */
@@ -59,6 +59,40 @@ export function envelopeFirst(rho: StationaryKernel, x: ArrayLike<number>, first
     while ((x[i] - x[f]) * (x[i] - x[f]) > r2) f++;
     first[i] = f;
   }
+  return first;
+}
+
+/**
+ * Training data for an evaluator that factorises K densely (lml.ts, predict.ts). For a
+ * Constant × stationary kernel on 1-D inputs the points go in sorted order, which makes K an
+ * envelope matrix: `cutToEnvelope` then zeroes what lies left of each row's envelope and the
+ * blocked Cholesky skips it (choleskyEnvelopeBlockedInfo). Neither the LML nor predictions
+ * depend on the order. `kernel` must be the evaluator's own copy (its θ drives the envelope).
+ */
+export interface OrderedData {
+  X: Points;
+  targets: Targets;
+  noise: Float64Array;
+  envelope: { rho: StationaryKernel; first: Int32Array } | null;
+}
+
+export function orderForEnvelope(kernel: Kernel, pts: Points, y: ArrayLike<number>, opts: LmlOptions): OrderedData {
+  const n = pts.n;
+  const order = envelopeApplicable(kernel, pts) ? Array.from({ length: n }, (_, i) => i).sort((i, j) => pts.x[i] - pts.x[j]) : null;
+  const inOrder = (v: ArrayLike<number>): Float64Array => (order ? Float64Array.from(order, (i) => v[i]) : Float64Array.from(v));
+  return {
+    X: order ? { x: inOrder(pts.x), n, d: 1 } : pts,
+    targets: prepareTargets(inOrder(y), opts.normalizeY ?? false),
+    noise: inOrder(noiseVector(opts.alpha, n)),
+    envelope: order ? { rho: splitConstantStationary(kernel as Product).rho, first: new Int32Array(n) } : null,
+  };
+}
+
+/** Zero the entries of the n×n lower triangle K left of each row's envelope at the kernel's current θ; returns first[] (null without an envelope). */
+export function cutToEnvelope(d: OrderedData, K: Float64Array): Int32Array | null {
+  if (!d.envelope) return null;
+  const n = d.X.n, first = envelopeFirst(d.envelope.rho, d.X.x, d.envelope.first);
+  for (let i = 0; i < n; i++) K.fill(0, i * n, i * n + first[i]);
   return first;
 }
 

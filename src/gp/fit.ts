@@ -13,8 +13,8 @@
 //
 // The quasi-Newton matrix starts as the identity, as in L-BFGS-B (sklearn's optimiser), not from
 // finite-difference curvatures: those would cost one more evaluation per hyperparameter and
-// start, each at a new length scale. At n = 1590 (HPS 2021) the 10-restart fit takes ~1.5 s
-// warm, 1.7–2.0 s in a fresh process (BENCHMARKS.md; scikit-learn 42 s).
+// start, each at a new length scale. At n = 1590 (HPS 2021) the 10-restart fit takes ~1.4 s
+// warm, ~1.7 s (1.7–2.1 s) in a fresh process (BENCHMARKS.md; scikit-learn 42 s).
 
 import { Rng } from "../math/rng.ts";
 import { minimize } from "../optimize/minimize.ts";

@@ -11,9 +11,8 @@
 // allocated once per evaluator and reused.
 
 import { backSubstitute, choleskyBlockedInfo, choleskyEnvelopeBlockedInfo, forwardSubstitute, lowerInverseTransposed, upperTimesTransposeLower } from "../math/linalg-blocked.ts";
-import type { Kernel, Product, StationaryKernel } from "./kernels.ts";
-import { envelopeApplicable, envelopeFirst } from "./envelope.ts";
-import { splitConstantStationary } from "./lowrank.ts";
+import type { Kernel } from "./kernels.ts";
+import { cutToEnvelope, orderForEnvelope, type OrderedData } from "./envelope.ts";
 import { toPoints, type Points, type PointsLike } from "./points.ts";
 
 export interface LmlOptions {
@@ -73,12 +72,8 @@ export class MarginalLikelihood {
   private inv: Float64Array | null = null;
   private grads: Float64Array[] | null = null;
   private readonly a: Float64Array;
-  /**
-   * Constant × stationary kernel on 1-D inputs: the points are kept in sorted order, K is an
-   * envelope matrix (entries below 2⁻⁶⁰ of the diagonal dropped, envelope.ts) and its Cholesky
-   * skips what lies left of the envelope. The LML and its gradient do not depend on the order.
-   */
-  private readonly envelope: { rho: StationaryKernel; first: Int32Array } | null;
+  /** Points in sorted order with K's envelope for a Constant × stationary kernel on 1-D inputs (envelope.ts). */
+  private readonly data: OrderedData;
 
   constructor(kernel: Kernel, X: PointsLike, y: ArrayLike<number>, opts: LmlOptions = {}) {
     this.kernel = kernel.clone();
@@ -86,12 +81,8 @@ export class MarginalLikelihood {
     const n = (this.n = pts.n);
     if (y.length !== n) throw new Error(`y has ${y.length} entries but X has ${n} points`);
     this.nTheta = this.kernel.nTheta;
-    const order = envelopeApplicable(this.kernel, pts) ? Array.from({ length: n }, (_, i) => i).sort((i, j) => pts.x[i] - pts.x[j]) : null;
-    const inOrder = (v: ArrayLike<number>): Float64Array => (order ? Float64Array.from(order, (i) => v[i]) : Float64Array.from(v));
-    this.X = order ? { x: inOrder(pts.x), n, d: 1 } : pts;
-    this.targets = prepareTargets(inOrder(y), opts.normalizeY ?? false);
-    this.noise = inOrder(noiseVector(opts.alpha, n));
-    this.envelope = order ? { rho: splitConstantStationary(this.kernel as Product).rho, first: new Int32Array(n) } : null;
+    this.data = orderForEnvelope(this.kernel, pts, y, opts);
+    ({ X: this.X, targets: this.targets, noise: this.noise } = this.data);
     this.a = new Float64Array(n);
   }
 
@@ -117,12 +108,8 @@ export class MarginalLikelihood {
     }
     this.kernel.gramLower(this.X, K, grads, 0);
     for (let i = 0; i < n; i++) K[i * n + i] += this.noise[i];
-    const env = this.envelope;
-    if (env) {
-      envelopeFirst(env.rho, this.X.x, env.first);
-      for (let i = 0; i < n; i++) K.fill(0, i * n, i * n + env.first[i]);
-    }
-    if ((env ? choleskyEnvelopeBlockedInfo(K, n, env.first) : choleskyBlockedInfo(K, n)) >= 0) {
+    const first = cutToEnvelope(this.data, K);
+    if ((first ? choleskyEnvelopeBlockedInfo(K, n, first) : choleskyBlockedInfo(K, n)) >= 0) {
       if (grad) grad.fill(0);
       return -Infinity;
     }

@@ -4,11 +4,10 @@
 // normalize_y scaling. Also the log-space → count-space moment transform of the bump hunt.
 
 import { choleskyBlockedInfo, choleskyEnvelopeBlockedInfo, choleskyWithJitter, choleskySolveVector, forwardSubstituteRows } from "../math/linalg-blocked.ts";
-import type { Kernel, Product } from "./kernels.ts";
-import { envelopeApplicable, envelopeFirst } from "./envelope.ts";
-import { splitConstantStationary } from "./lowrank.ts";
+import type { Kernel } from "./kernels.ts";
+import { cutToEnvelope, orderForEnvelope } from "./envelope.ts";
 import { fitHyperparameters, searchHyperparameters, type FitOptions, type FitResult } from "./fit.ts";
-import { logMarginalLikelihood, noiseVector, prepareTargets, type LmlOptions, type Targets } from "./lml.ts";
+import { logMarginalLikelihood, type LmlOptions, type Targets } from "./lml.ts";
 import { toPoints, type Points, type PointsLike } from "./points.ts";
 
 export interface PredictOptions {
@@ -56,22 +55,15 @@ export class GaussianProcess {
     const pts = toPoints(X);
     const n = pts.n;
     if (y.length !== n) throw new Error(`y has ${y.length} entries but X has ${n} points`);
-    // A Constant × stationary kernel on 1-D inputs: points in sorted order make K an envelope
-    // matrix (envelope.ts), whose Cholesky skips what lies left of the envelope — about a third
-    // of the work on the HPS spectra. Predictions do not depend on the order of the points.
-    const order = envelopeApplicable(this.kernel, pts) ? Array.from({ length: n }, (_, i) => i).sort((i, j) => pts.x[i] - pts.x[j]) : null;
-    const inOrder = (v: ArrayLike<number>): Float64Array => (order ? Float64Array.from(order, (i) => v[i]) : Float64Array.from(v));
-    this.X = order ? { x: inOrder(pts.x), n, d: 1 } : pts;
-    this.targets = prepareTargets(inOrder(y), opts.normalizeY ?? false);
-    const noise = inOrder(noiseVector(opts.alpha, n));
+    // Sorted points make K an envelope matrix for a Constant × stationary kernel on 1-D inputs,
+    // whose Cholesky skips what lies left of the envelope (envelope.ts; a third of the work on
+    // the HPS spectra). Predictions do not depend on the order of the points.
+    const data = orderForEnvelope(this.kernel, pts, y, opts);
+    ({ X: this.X, targets: this.targets } = data);
     const L = new Float64Array(n * n);
     this.kernel.gramLower(this.X, L, null, 0);
-    for (let i = 0; i < n; i++) L[i * n + i] += noise[i];
-    let first: Int32Array | null = null;
-    if (order) {
-      first = envelopeFirst(splitConstantStationary(this.kernel as Product).rho, this.X.x, new Int32Array(n));
-      for (let i = 0; i < n; i++) L.fill(0, i * n, i * n + first[i]);
-    }
+    for (let i = 0; i < n; i++) L[i * n + i] += data.noise[i];
+    const first = cutToEnvelope(data, L);
     let jitter = 0;
     if (opts.jitter === "auto") {
       jitter = choleskyWithJitter(L, n, new Float64Array(n * n));
