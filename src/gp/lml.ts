@@ -12,47 +12,14 @@
 
 import { backSubstitute, choleskyBlockedInfo, choleskyEnvelopeBlockedInfo, forwardSubstitute, lowerInverseTransposed, upperTimesTransposeLower } from "../math/linalg-blocked.ts";
 import type { Kernel } from "./kernels.ts";
-import { cutToEnvelope, orderForEnvelope, type OrderedData } from "./envelope.ts";
+import { cutToEnvelope, orderForEnvelope, type OrderedData } from "./structure.ts";
+import { noiseVector, prepareTargets, type LmlOptions, type Targets } from "./targets.ts";
 import { toPoints, type Points, type PointsLike } from "./points.ts";
 
-export interface LmlOptions {
-  /** Noise added to the diagonal: a scalar or one value per training point (sklearn's alpha). Default 1e-10. */
-  alpha?: number | ArrayLike<number>;
-  /** sklearn normalize_y: standardise y before fitting, undo it in predictions. Default false. */
-  normalizeY?: boolean;
-}
+// the data preparation lives in targets.ts; re-exported here, where users of the LML look for it
+export { noiseVector, prepareTargets, type LmlOptions, type Targets };
 
 const LOG_2PI = Math.log(2 * Math.PI);
-
-/** Targets after optional normalisation, with the statistics needed to undo it. */
-export interface Targets {
-  y: Float64Array;
-  mean: number;
-  std: number;
-}
-
-export function prepareTargets(y: ArrayLike<number>, normalizeY: boolean): Targets {
-  const n = y.length;
-  const out = Float64Array.from(y);
-  for (let i = 0; i < n; i++) if (!Number.isFinite(out[i])) throw new Error(`GP target ${i} is not finite`);
-  if (!normalizeY || n === 0) return { y: out, mean: 0, std: 1 };
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += out[i];
-  mean /= n;
-  let v = 0;
-  for (let i = 0; i < n; i++) v += (out[i] - mean) ** 2;
-  let std = Math.sqrt(v / n);
-  if (std < 10 * Number.EPSILON) std = 1; // sklearn _handle_zeros_in_scale
-  for (let i = 0; i < n; i++) out[i] = (out[i] - mean) / std;
-  return { y: out, mean, std };
-}
-
-export function noiseVector(alpha: number | ArrayLike<number> | undefined, n: number): Float64Array {
-  const a = alpha ?? 1e-10;
-  if (typeof a === "number") return new Float64Array(n).fill(a);
-  if (a.length !== n) throw new Error(`alpha has ${a.length} entries but there are ${n} training points`);
-  return Float64Array.from(a);
-}
 
 /**
  * Reusable evaluator of LML(θ) and ∇LML(θ) for one training set. Not re-entrant: one

@@ -18,27 +18,15 @@
 
 import { choleskyBlockedInfo, choleskyInverseLower, choleskySolveVector, rowDots } from "../math/linalg-blocked.ts";
 import { ConstantKernel, Product, StationaryKernel, type Kernel } from "./kernels.ts";
-import { MarginalLikelihood, noiseVector, prepareTargets, type LmlOptions, type Targets } from "./lml.ts";
+import { MarginalLikelihood } from "./lml.ts";
+import { lowRankApplicable, splitConstantStationary } from "./structure.ts";
+import { noiseVector, prepareTargets, type LmlOptions, type Targets } from "./targets.ts";
 import { toPoints, type Points, type PointsLike } from "./points.ts";
 
+// re-exported: their home is structure.ts, shared with envelope.ts and lml.ts
+export { lowRankApplicable, splitConstantStationary } from "./structure.ts";
+
 const LOG_2PI = Math.log(2 * Math.PI);
-
-/** True for Constant × stationary (either order): the form the low-rank surrogate handles. */
-export function lowRankApplicable(kernel: Kernel): boolean {
-  if (!(kernel instanceof Product)) return false;
-  return (kernel.k1 instanceof ConstantKernel && kernel.k2 instanceof StationaryKernel) ||
-    (kernel.k2 instanceof ConstantKernel && kernel.k1 instanceof StationaryKernel);
-}
-
-/** The two factors of a Constant × stationary product (either order), and which comes first. */
-export function splitConstantStationary(kernel: Product): { constant: ConstantKernel; rho: StationaryKernel; constFirst: boolean } {
-  const constFirst = kernel.k1 instanceof ConstantKernel;
-  return {
-    constant: (constFirst ? kernel.k1 : kernel.k2) as ConstantKernel,
-    rho: (constFirst ? kernel.k2 : kernel.k1) as StationaryKernel,
-    constFirst,
-  };
-}
 
 export interface LowRankOptions extends LmlOptions {
   /** Pivoted-Cholesky stopping tolerance on the residual diagonal of R (default 1e-14). */

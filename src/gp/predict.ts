@@ -5,7 +5,7 @@
 
 import { choleskyBlockedInfo, choleskyEnvelopeBlockedInfo, choleskyWithJitter, choleskySolveVector, forwardSubstituteRows } from "../math/linalg-blocked.ts";
 import type { Kernel } from "./kernels.ts";
-import { cutToEnvelope, orderForEnvelope } from "./envelope.ts";
+import { cutToEnvelope, orderForEnvelope } from "./structure.ts";
 import { fitHyperparameters, searchHyperparameters, type FitOptions, type FitResult } from "./fit.ts";
 import { logMarginalLikelihood, type LmlOptions, type Targets } from "./lml.ts";
 import { toPoints, type Points, type PointsLike } from "./points.ts";
