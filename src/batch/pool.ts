@@ -19,13 +19,26 @@ interface Runner {
   run(task: unknown): unknown | Promise<unknown>;
 }
 
+// From the sources (.ts under tsx) a worker starts with worker.mjs, which registers tsx; from
+// the compiled package (dist/*.js) it starts the compiled loop directly, with no tsx.
+const FROM_SOURCE = import.meta.url.endsWith(".ts");
+const WORKER_URL = new URL(FROM_SOURCE ? "./worker.mjs" : "./worker-loop.js", import.meta.url);
+
+/**
+ * The module to import for a recipe. Sources name modules by their .ts files
+ * (`new URL("./x.ts", import.meta.url)`); in the compiled package that file is x.js.
+ */
+export function runtimeModule(url: string): string {
+  return !FROM_SOURCE && url.endsWith(".ts") ? url.slice(0, -3) + ".js" : url;
+}
+
 /** Default worker count: every core. */
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
 }
 
 async function buildRunner(recipe: Recipe): Promise<Runner> {
-  const mod = await import(recipe.module);
+  const mod = await import(runtimeModule(recipe.module));
   const factory = mod[recipe.factory];
   if (typeof factory !== "function") throw new Error(`${recipe.module} has no export "${recipe.factory}"`);
   return await factory(recipe.args);
@@ -87,7 +100,7 @@ export class WorkerPool<T, R> {
 
   private start(n: number): void {
     while (this.slots.length < n) {
-      const slot: Slot = { worker: new Worker(new URL("./worker.mjs", import.meta.url), { workerData: this.recipe }), ready: false, busy: false };
+      const slot: Slot = { worker: new Worker(WORKER_URL, { workerData: this.recipe }), ready: false, busy: false };
       this.slots.push(slot);
       slot.worker.on("message", (msg: { ready?: boolean; id?: number; ok?: boolean; result?: R; error?: string }) => {
         if (msg.ready) {

@@ -1,14 +1,14 @@
 // The worker side of the thread pool: build the job's object once from its recipe, then answer
 // task messages with its `run` method's results.
 import { parentPort, workerData } from "node:worker_threads";
-import type { Recipe } from "./pool.ts";
+import { runtimeModule, type Recipe } from "./pool.ts";
 
 interface Runner {
   run(task: unknown): unknown | Promise<unknown>;
 }
 
 const recipe = workerData as Recipe;
-const mod = await import(recipe.module);
+const mod = await import(runtimeModule(recipe.module));
 const runner: Runner = await mod[recipe.factory](recipe.args);
 parentPort!.on("message", async (msg: { id: number; task: unknown }) => {
   try {

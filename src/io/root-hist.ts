@@ -1,8 +1,9 @@
 // One-dimensional ROOT histograms (TH1F/TH1D …) read with jsroot: bin edges and contents.
-// jsroot is loaded lazily (dynamic import) and only here; its objects are untyped, so this
+// jsroot is loaded lazily (through jsroot.ts) on the first read; its objects are untyped, so this
 // module is the typed boundary.
 import { existsSync } from "node:fs";
 import { InputError } from "./errors.ts";
+import { jsrootIo } from "./jsroot.ts";
 
 export interface Histogram1D {
   /** nbins + 1 bin edges. */
@@ -21,7 +22,7 @@ interface JsrootKey { fName: string; fClassName: string }
 /** Read histogram `name` ("dir/sub/name" allowed) from a ROOT file. */
 export async function readTH1(path: string, name: string): Promise<Histogram1D> {
   if (!existsSync(path)) throw new InputError(path, "", "ROOT file not found");
-  const io = (await import("jsroot/io")) as unknown as { openFile(p: string): Promise<{ fKeys: JsrootKey[]; readObject(n: string): Promise<unknown> }> };
+  const io = await jsrootIo<{ openFile(p: string): Promise<{ fKeys: JsrootKey[]; readObject(n: string): Promise<unknown> }> }>();
   let file;
   try {
     file = await io.openFile(path);

@@ -3,6 +3,7 @@
 // root-hist.ts; jsroot objects are untyped, so this module is a typed boundary too.
 import { existsSync } from "node:fs";
 import { InputError } from "./errors.ts";
+import { jsrootIo } from "./jsroot.ts";
 
 interface JsrootKey { fName: string; fClassName: string; fCycle: number }
 interface JsrootDir { fKeys: JsrootKey[] }
@@ -13,7 +14,7 @@ interface JsrootFile extends JsrootDir {
 
 async function open(path: string): Promise<JsrootFile> {
   if (!existsSync(path)) throw new InputError(path, "", "ROOT file not found");
-  const io = (await import("jsroot/io")) as unknown as { openFile(p: string): Promise<JsrootFile> };
+  const io = await jsrootIo<{ openFile(p: string): Promise<JsrootFile> }>();
   try {
     return await io.openFile(path);
   } catch (e) {

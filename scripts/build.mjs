@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// `npm run build` (also run by `prepare`, so `npm ci` and `npm pack` build; and by `npm test`
+// first, so tests never spawn a stale CLI):
+//   1. tsc -b tsconfig.build.json: src/ → dist/ (.js with .ts imports rewritten, .d.ts, maps,
+//      and the imported JSON schemas). Incremental: ≈ 0.5 s when nothing changed.
+//   2. dist/vendor/jsroot-io.mjs: jsroot's I/O module bundled with esbuild. jsroot itself is a
+//      dev dependency because its npm dependencies include canvas (a native build that fails
+//      offline) and jsdom/three/mathjax, none of which ROOT file reading needs. Rebuilt only
+//      when missing or older than node_modules/jsroot.
+// Options: --force (rebuild everything), --quiet.
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const DIST = join(ROOT, "dist");
+const force = process.argv.includes("--force");
+const quiet = process.argv.includes("--quiet");
+const log = (s) => quiet || process.stderr.write(`build: ${s}\n`);
+const require = createRequire(import.meta.url);
+
+if (force) rmSync(DIST, { recursive: true, force: true });
+
+// 1. TypeScript. tsc emits even when it reports type errors (TS ≥ 5.6 in build mode), so dist/
+// is never stale; the status is passed on and `npm run typecheck` is the gate for types.
+const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-b", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+let status = tsc.status ?? 1;
+if (status !== 0) process.stderr.write("build: tsc reported errors (dist/ was still written)\n");
+
+// 2. jsroot's I/O module, vendored.
+const JSROOT_IO = fileURLToPath(import.meta.resolve("jsroot/io")); // <jsroot>/modules/io.mjs
+const JSROOT_PKG = join(dirname(JSROOT_IO), "..", "package.json");
+const VENDOR = join(DIST, "vendor", "jsroot-io.mjs");
+if (force || !existsSync(VENDOR) || statSync(VENDOR).mtimeMs < statSync(JSROOT_PKG).mtimeMs) {
+  const { build } = await import("esbuild");
+  const jsrootDir = dirname(JSROOT_PKG);
+  const version = JSON.parse(readFileSync(JSROOT_PKG, "utf8")).version;
+  const licence = readFileSync(join(jsrootDir, "LICENSE"), "utf8").replace(/\uFFFD|\u00A9/g, "(c)").replace(/\*\//g, "* /");
+  const stubs = {
+    name: "searchlight-jsroot",
+    setup(b) {
+      // Used by jsroot only for http(s) URLs (xhr2) and for injecting scripts (tmp): not for
+      // local files. They are left out, with a clear error if ever reached.
+      b.onResolve({ filter: /^(xhr2|tmp)$/ }, (a) => ({ path: a.path, namespace: "stub" }));
+      b.onLoad({ filter: /.*/, namespace: "stub" }, (a) => ({
+        contents: `throw new Error("jsroot: ${a.path} is not part of Searchlight's bundled jsroot (remote URLs and script injection are not supported)");`,
+        loader: "js",
+      }));
+      // ZSTD: on Node jsroot imports @oneidentity/zstd-js (≈ 40 MB installed); its own browser
+      // build of the same Emscripten decompressor (base/zstd.mjs) works on Node too, given the
+      // CommonJS globals the banner below defines.
+      b.onResolve({ filter: /^@oneidentity\/zstd-js$/ }, () => ({ path: join(jsrootDir, "modules", "base", "zstd.mjs") }));
+    },
+  };
+  const banner = [
+    `/*! jsroot ${version} (https://github.com/root-project/jsroot): modules/io.mjs and what it loads`,
+    `    (core.mjs, base/lzma.mjs, base/zstd.mjs), bundled for Searchlight by scripts/build.mjs.`,
+    "",
+    licence.trim(),
+    "*/",
+    `import { createRequire as __slRequire } from "node:module";`,
+    `import { fileURLToPath as __slPath } from "node:url";`,
+    `import { dirname as __slDir } from "node:path";`,
+    `const require = __slRequire(import.meta.url), __filename = __slPath(import.meta.url), __dirname = __slDir(__filename);`,
+  ].join("\n");
+  mkdirSync(dirname(VENDOR), { recursive: true });
+  await build({
+    entryPoints: [JSROOT_IO],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outfile: VENDOR,
+    plugins: [stubs],
+    banner: { js: banner },
+    legalComments: "inline",
+    logLevel: "warning",
+  });
+  writeFileSync(join(DIST, "vendor", "README.md"), `jsroot ${version} I/O, bundled by scripts/build.mjs (MIT licence, header of jsroot-io.mjs).\n`);
+  log(`bundled jsroot ${version} I/O into dist/vendor/jsroot-io.mjs`);
+}
+process.exitCode = status;
