@@ -1,0 +1,4 @@
+// Bounded quasi-Newton minimisation with an analytic gradient, and the Hessian covariance at a
+// minimum (Minuit HESSE style).
+export { minimize, type ObjectiveWithGradient, type MinimizeOptions, type MinimizeResult } from "./minimize.ts";
+export { hessianFromGradient, covarianceFromHessian, type Covariance } from "./hessian.ts";
