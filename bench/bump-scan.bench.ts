@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { loadConfig, planFromConfig } from "../src/bumphunt/config.ts";
+import { poolTaskExecutor } from "../src/batch/pool.ts";
 import { runScanPlan } from "../src/bumphunt/scan-plan.ts";
 import { CONFIG_FIELDS, validatePlan } from "../src/bumphunt/validation.ts";
 import type { BenchRow, BenchSection } from "./types.ts";
@@ -44,7 +45,7 @@ export async function run(): Promise<BenchSection> {
       const load0 = loadavg()[0];
       const t0 = performance.now();
       await validatePlan(plan, CONFIG_FIELDS(cfg.file));
-      const out = await runScanPlan(plan, { workers: 2 });
+      const out = await runScanPlan(plan, { executor: poolTaskExecutor(2) });
       const wall = (performance.now() - t0) / 1000;
       const load1 = loadavg()[0];
       const single = [...out.single.values()].flat();

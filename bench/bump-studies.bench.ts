@@ -9,7 +9,7 @@
 import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { runPool } from "../src/batch/pool.ts";
+import { poolTaskExecutor, runPool } from "../src/batch/pool.ts";
 import { FastWindowLimit, expectedBandsParallel, limitForCounts } from "../src/bumphunt/bands.ts";
 import { massPointInputs } from "../src/bumphunt/mass-point.ts";
 import { hpsScanJob, prepareDataset } from "../src/bumphunt/scan.ts";
@@ -51,7 +51,7 @@ export async function run(): Promise<BenchSection> {
   // The 10k-toy band at one mass on 2 workers (toy chunks on the pool; same band for any worker count).
   for (const workers of [2]) {
     t0 = performance.now();
-    const r = await expectedBandsParallel({ b: x.b, C: x.C, w: x.w, nToys: 10000, seed: 12345, aPerEps2: x.aPerEps2 }, workers);
+    const r = await expectedBandsParallel({ b: x.b, C: x.C, w: x.w, nToys: 10000, seed: 12345, aPerEps2: x.aPerEps2 }, poolTaskExecutor(workers));
     const s = (performance.now() - t0) / 1000;
     rows.push({ case: "HPS 2015, m = 50 MeV", what: `10k-toy expected band (conditional GP toys), ${workers} workers`, ours: s, peer: 7200, note: `median A ${r.A.med.toFixed(0)}, ${r.n_failed} failed toys; goal < 60 s; peer ≈ 2 h (spec §20); ${load()}` });
   }

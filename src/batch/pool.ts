@@ -5,15 +5,12 @@
 // number of workers. Workers ≤ 1 runs everything in this thread (no worker start-up cost).
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
+import { buildFromRecipe, runInThread, type TaskExecutor, type TaskRecipe, type TaskSession } from "../infer/executor.ts";
 
-export interface Recipe {
-  /** file:// URL of the module exporting the factory. */
-  module: string;
-  /** Name of the export: (args) => { run(task) } (may be async). */
-  factory: string;
-  /** Structured-clonable arguments for the factory. */
-  args: unknown;
-}
+/** A serialisable runner recipe (module URL, factory export, arguments): see src/infer/executor.ts. */
+export type Recipe = TaskRecipe;
+// the recipe's module URL as the runtime loads it (x.ts → x.js in the compiled package)
+export { runtimeModule } from "../infer/executor.ts";
 
 interface Runner {
   run(task: unknown): unknown | Promise<unknown>;
@@ -24,24 +21,9 @@ interface Runner {
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
 const WORKER_URL = new URL(FROM_SOURCE ? "./worker.mjs" : "./worker-loop.js", import.meta.url);
 
-/**
- * The module to import for a recipe. Sources name modules by their .ts files
- * (`new URL("./x.ts", import.meta.url)`); in the compiled package that file is x.js.
- */
-export function runtimeModule(url: string): string {
-  return !FROM_SOURCE && url.endsWith(".ts") ? url.slice(0, -3) + ".js" : url;
-}
-
 /** Default worker count: every core. */
 export function defaultWorkers(): number {
   return Math.max(1, availableParallelism());
-}
-
-async function buildRunner(recipe: Recipe): Promise<Runner> {
-  const mod = await import(runtimeModule(recipe.module));
-  const factory = mod[recipe.factory];
-  if (typeof factory !== "function") throw new Error(`${recipe.module} has no export "${recipe.factory}"`);
-  return await factory(recipe.args);
 }
 
 interface Slot {
@@ -51,7 +33,7 @@ interface Slot {
 }
 
 /** Persistent workers for many runs of the same recipe; `close()` when done. */
-export class WorkerPool<T, R> {
+export class WorkerPool<T, R> implements TaskSession<T, R> {
   private local?: Promise<Runner>;
   private readonly slots: Slot[] = [];
   private current?: {
@@ -76,13 +58,7 @@ export class WorkerPool<T, R> {
     if (this.current) throw new Error("WorkerPool.run: a run is already in progress");
     if (this.failure) throw this.failure;
     if (this.workers <= 1 && !this.alwaysThreads) {
-      const runner = await (this.local ??= buildRunner(this.recipe));
-      const results: R[] = new Array(tasks.length);
-      for (let i = 0; i < tasks.length; i++) {
-        results[i] = (await runner.run(tasks[i])) as R;
-        onDone?.(i);
-      }
-      return results;
+      return runInThread<T, R>(await (this.local ??= buildFromRecipe<Runner>(this.recipe)), tasks, onDone);
     }
     if (tasks.length === 0) return [];
     this.start(Math.max(1, Math.min(this.workers, tasks.length)));
@@ -154,4 +130,16 @@ export async function runPool<T, R>(recipe: Recipe, tasks: T[], workers = defaul
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * The TaskExecutor on worker threads that a workflow receives from its caller (src/cli,
+ * src/batch): each `run` is a `runPool`, each `open` a persistent WorkerPool. `workers` ≤ 1 runs
+ * in this thread; results are the same for any `workers`.
+ */
+export function poolTaskExecutor(workers = defaultWorkers()): TaskExecutor {
+  return {
+    run: <T, R>(recipe: Recipe, tasks: T[], onDone?: (index: number) => void) => runPool<T, R>(recipe, tasks, workers, onDone),
+    open: <T, R>(recipe: Recipe) => new WorkerPool<T, R>(recipe, workers),
+  };
 }

@@ -1,15 +1,13 @@
 // The worker side of the thread pool: build the job's object once from its recipe, then answer
 // task messages with its `run` method's results.
 import { parentPort, workerData } from "node:worker_threads";
-import { runtimeModule, type Recipe } from "./pool.ts";
+import { buildFromRecipe, type TaskRecipe } from "../infer/executor.ts";
 
 interface Runner {
   run(task: unknown): unknown | Promise<unknown>;
 }
 
-const recipe = workerData as Recipe;
-const mod = await import(runtimeModule(recipe.module));
-const runner: Runner = await mod[recipe.factory](recipe.args);
+const runner = await buildFromRecipe<Runner>(workerData as TaskRecipe);
 parentPort!.on("message", async (msg: { id: number; task: unknown }) => {
   try {
     parentPort!.postMessage({ id: msg.id, ok: true, result: await runner.run(msg.task) });

@@ -13,15 +13,16 @@
 // the summary needs are kept.
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { WorkerPool, defaultWorkers } from "../batch/pool.ts";
+import { inThread, type TaskExecutor } from "../infer/executor.ts";
 import { nonNegativeMvn, samplingFactor } from "../math/mvn.ts";
 import { Rng } from "../math/rng.ts";
 import { fullRangeToyCounts, refitInputs, withCounts } from "./full-toys.ts";
-import { extract, injectSignal, pointSeed, quantile, runConditionalToys, sigmaARef, type InjectMode } from "./injection.ts";
+import { extract, injectSignal, pointSeed, runConditionalToys, sigmaARef, type InjectMode } from "./injection.ts";
 import { massPointInputs } from "./mass-point.ts";
 import { fullTemplate } from "./spectrum.ts";
-import { csvCell, prepareDataset, type PreparedDataset, type ScanJob } from "./scan.ts";
-import { mean, std } from "./study-io.ts";
+import { prepareDataset, type PreparedDataset, type ScanJob } from "./scan.ts";
+import { csvLine, csvText } from "../io/csv.ts";
+import { mean, quantile, std } from "../math/stats.ts";
 import type { ToySpec } from "./toy-scan.ts";
 import { WindowLikelihood } from "./window-likelihood.ts";
 
@@ -320,14 +321,16 @@ export interface InjectResult {
   n_failed: number;
 }
 
-const line = (cols: readonly string[], r: Record<string, unknown>) => cols.map((c) => csvCell(typeof r[c] === "boolean" ? (r[c] ? "True" : "False") : r[c])).join(",") + "\n";
+const line = (cols: readonly string[], r: Record<string, unknown>) => csvLine(cols.map((c) => r[c]));
 
 /**
- * Run an injection study on `workers` threads, streaming toy rows mass by mass to
- * `<outDir>/inj_extract_toys_<d>.csv` (if writeToys) and writing the summary CSV.
+ * Run an injection study on `executor` (default: this thread; the CLI passes src/batch's worker
+ * pool, whose threads keep their runner from the context tasks to the toy tasks), streaming toy
+ * rows mass by mass to `<outDir>/inj_extract_toys_<d>.csv` (if writeToys) and writing the
+ * summary CSV. The files are the same whatever runs the tasks.
  */
-export async function runInjection(job: InjectJob, o: { outDir: string; workers?: number; writeToys?: boolean; onToys?: (n: number) => void; onContext?: () => void }): Promise<InjectResult> {
-  const pool = new WorkerPool<CtxTask | ToyTask, InjContext | ToyRow[]>({ module: new URL("./inject-study.ts", import.meta.url).href, factory: "injectRunner", args: job }, o.workers ?? defaultWorkers());
+export async function runInjection(job: InjectJob, o: { outDir: string; executor?: TaskExecutor; writeToys?: boolean; onToys?: (n: number) => void; onContext?: () => void }): Promise<InjectResult> {
+  const pool = (o.executor ?? inThread).open<CtxTask | ToyTask, InjContext | ToyRow[]>({ module: new URL("./inject-study.ts", import.meta.url).href, factory: "injectRunner", args: job });
   mkdirSync(o.outDir, { recursive: true });
   const d = job.base.dataset;
   const toyCsv = join(o.outDir, `inj_extract_toys_${d}.csv`);
@@ -335,7 +338,7 @@ export async function runInjection(job: InjectJob, o: { outDir: string; workers?
   const summaries: SummaryRecord[] = [];
   let nToys = 0, nFailed = 0;
   try {
-    if (fd >= 0) writeSync(fd, TOY_COLUMNS.join(",") + "\n");
+    if (fd >= 0) writeSync(fd, csvLine(TOY_COLUMNS));
     const contexts = (await pool.run(job.masses.map((_, i) => ({ kind: "context" as const, massIndex: i })), () => o.onContext?.())) as InjContext[];
     for (const ctx of contexts) {
       const tasks: ToyTask[] = [];
@@ -359,7 +362,7 @@ export async function runInjection(job: InjectJob, o: { outDir: string; workers?
     }
     const { writeFileSync } = await import("node:fs");
     const summaryCsv = join(o.outDir, `inj_extract_summary_${d}.csv`);
-    writeFileSync(summaryCsv, SUMMARY_COLUMNS.join(",") + "\n" + summaries.map((s) => line(SUMMARY_COLUMNS, s)).join(""));
+    writeFileSync(summaryCsv, csvText(SUMMARY_COLUMNS, summaries));
     return { contexts, summaries, toyCsv: fd >= 0 ? toyCsv : undefined, summaryCsv, n_toys: nToys, n_failed: nFailed };
   } finally {
     if (fd >= 0) closeSync(fd);

@@ -6,36 +6,17 @@
 // combined) is a row with its error, never a crash or a gap.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runPool } from "../batch/pool.ts";
 import { effectiveTrials, sidakGlobalP, zFromP } from "../infer/look-elsewhere.ts";
 import { combinedLimit, inverseVarianceEps2, type DatasetWindow } from "./combine.ts";
 import { COMBINED_BAND_COLUMNS, combinedBandRecord, type CombinedBandRow, type CombinedBandTask } from "./combined-bands.ts";
-import type { TruncMethod } from "../math/mvn.ts";
 import { defaultModel, sigmaFunction } from "./dataset.ts";
 import { evaluateMassPointDetailed, massPointInputs, type MassPointInputs, type MassPointRow } from "./mass-point.ts";
-import { bandRow, bandsCsv, csvText, prepareDataset, toCsv, withGlobal, type BandRow, type PreparedDataset, type ScanJob, type ScanRow } from "./scan.ts";
+import { csvText } from "../io/csv.ts";
+import { bandRow, bandsCsv, prepareDataset, toCsv, withGlobal, type BandRow, type PreparedDataset, type ScanJob, type ScanRow } from "./scan.ts";
+import { COMBINED_COLUMNS, type CombinedRow, type ScanPlan } from "./scan-types.ts";
+import { inThread, type TaskExecutor } from "../infer/executor.ts";
 
-export interface ScanPlan {
-  /** One job per enabled dataset, each with the grid masses where it is active. */
-  jobs: ScanJob[];
-  /** The union grid (spec §3). */
-  grid: number[];
-  /** Combine datasets with a shared ε² where ≥ 2 are active (config do_combined). */
-  doCombined: boolean;
-  alpha: number;
-  blindNSigma: number;
-  outputDir: string;
-  /** Per-mass folders mXXXMeV/<d>/ with numbers.json and, if `plots`, the fit figures. */
-  perMass: { folders: boolean; json: boolean; plots: boolean };
-  /** Summary figures in summary_plots/ (config save_plots). */
-  savePlots: boolean;
-  /** ε² band figure with the bands (config make_eps2_bands). */
-  makeEps2Bands: boolean;
-  /** Print up to this many failed rows at the end (config debug_print / debug_max_errors). */
-  maxErrorsShown: number;
-  /** Expected ε² bands of the combination (config do_combined_bands, spec §11.2). */
-  combinedBands?: { nToys: number; seed: number; truncMethod?: TruncMethod };
-}
+export { COMBINED_COLUMNS, type CombinedRow, type ScanPlan } from "./scan-types.ts";
 
 export interface PlanTask {
   d: number;
@@ -113,31 +94,6 @@ async function writePerMass(o: { dir: string; json: boolean; plots: boolean }, p
     await writeMassPointFigures(dir, p, row, inputs);
   }
 }
-
-export interface CombinedRow {
-  mass_GeV: number;
-  datasets: string;
-  n_datasets: number;
-  eps2_up: number;
-  p0_analytic: number;
-  Z_analytic: number;
-  cls_statistic: string;
-  cls_calibration: string;
-  global_method: string;
-  p0_global: number;
-  Z_global: number;
-  n_eff: number;
-  /** Display-level inverse-variance estimate (spec §8), not a likelihood fit. */
-  eps2_hat: number;
-  sigma_eps2: number;
-  visibility: string;
-  error: string;
-}
-
-export const COMBINED_COLUMNS = [
-  "mass_GeV", "datasets", "n_datasets", "eps2_up", "p0_analytic", "Z_analytic", "cls_statistic", "cls_calibration", "global_method",
-  "p0_global", "Z_global", "n_eff", "eps2_hat", "sigma_eps2", "visibility", "error",
-] as const;
 
 export interface CombineTask {
   mass: number;
@@ -234,9 +190,14 @@ export interface ScanOutcome {
   files: string[];
 }
 
-/** Run the plan: single scans, combination, look-elsewhere, files. */
-export async function runScanPlan(plan: ScanPlan, o: { workers: number; onProgress?: (done: number, total: number) => void; write?: boolean }): Promise<ScanOutcome> {
+/**
+ * Run the plan: single scans, combination, look-elsewhere, files. The mass points, the
+ * combination and the combined bands run on `executor` (default: this thread; the CLI passes
+ * src/batch's worker pool); the outcome is the same whatever runs them.
+ */
+export async function runScanPlan(plan: ScanPlan, o: { executor?: TaskExecutor; onProgress?: (done: number, total: number) => void; write?: boolean } = {}): Promise<ScanOutcome> {
   const t0 = performance.now();
+  const exec = o.executor ?? inThread;
   const tasks: PlanTask[] = [];
   // Interleave datasets by mass so every worker sees a mix of cheap and expensive fits.
   const maxN = Math.max(0, ...plan.jobs.map((j) => j.masses.length));
@@ -246,9 +207,9 @@ export async function runScanPlan(plan: ScanPlan, o: { workers: number; onProgre
   const keepWindows = combine || !!plan.combinedBands;
   let done = 0;
   const total = tasks.length;
-  const results = await runPool<PlanTask, PlanResult>(
+  const results = await exec.run<PlanTask, PlanResult>(
     { module: new URL("./scan-plan.ts", import.meta.url).href, factory: "planRunner", args: { jobs: plan.jobs, combine: keepWindows, perMass: plan.perMass.folders && o.write !== false ? { dir: plan.outputDir, json: plan.perMass.json, plots: plan.perMass.plots } : undefined } },
-    tasks, o.workers, () => o.onProgress?.(++done, total));
+    tasks, () => o.onProgress?.(++done, total));
   const byDataset = new Map<string, { row: MassPointRow; window?: DatasetWindow; band?: BandRow }[]>();
   tasks.forEach((t, k) => {
     const key = plan.jobs[t.d].dataset;
@@ -270,7 +231,7 @@ export async function runScanPlan(plan: ScanPlan, o: { workers: number; onProgre
   if (combine) {
     const ctasks = combineTasks(plan.jobs, plan.grid, (d, m) => byDataset.get(d)?.find((x) => x.row.mass_GeV === m));
     for (const t of ctasks) windows.set(t.mass, t.windows);
-    combined = await runPool<CombineTask, CombinedRow>({ module: new URL("./scan-plan.ts", import.meta.url).href, factory: "combineRunner", args: { alpha: plan.alpha } }, ctasks, o.workers);
+    combined = await exec.run<CombineTask, CombinedRow>({ module: new URL("./scan-plan.ts", import.meta.url).href, factory: "combineRunner", args: { alpha: plan.alpha } }, ctasks);
     combinedLookElsewhere(plan.jobs, combined, plan.blindNSigma);
   }
   let combinedBands: CombinedBandRow[] = [];
@@ -287,9 +248,9 @@ export async function runScanPlan(plan: ScanPlan, o: { workers: number; onProgre
       });
     });
     const cb = plan.combinedBands;
-    combinedBands = await runPool<CombinedBandTask, CombinedBandRow>(
+    combinedBands = await exec.run<CombinedBandTask, CombinedBandRow>(
       { module: new URL("./combined-bands.ts", import.meta.url).href, factory: "combinedBandsRunner", args: { nToys: cb.nToys, seed: cb.seed, alpha: plan.alpha, truncMethod: cb.truncMethod } },
-      btasks, o.workers);
+      btasks);
   }
   const seconds = (performance.now() - t0) / 1000;
   if (o.write === false) return { single, combined, bands, combinedBands, windows, seconds, files: [] };

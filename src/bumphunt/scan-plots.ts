@@ -13,7 +13,7 @@ import { COLORS } from "../plot/style.ts";
 import { normalSf } from "../math/special.ts";
 import type { MassPointInputs, MassPointRow } from "./mass-point.ts";
 import { toCsv, type BandRow, type PreparedDataset, type ScanRow } from "./scan.ts";
-import type { CombinedRow, ScanPlan } from "./scan-plan.ts";
+import type { CombinedRow, ScanPlan } from "./scan-types.ts";
 import type { DatasetWindow } from "./combine.ts";
 import type { CombinedBandRow } from "./combined-bands.ts";
 

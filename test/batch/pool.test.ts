@@ -3,7 +3,8 @@
 // unless enabled.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runPool } from "../../src/batch/pool.ts";
+import { poolTaskExecutor, runPool } from "../../src/batch/pool.ts";
+import { inThread, type TaskExecutor } from "../../src/infer/executor.ts";
 import { toyHypotestOnPool } from "../../src/batch/toys.ts";
 import { Progress } from "../../src/batch/progress.ts";
 import { countingModel, type CountingSpec } from "../../src/likelihood/counting.ts";
@@ -25,6 +26,25 @@ test("runPool: results by task index for 1, 2 and 3 workers; onDone once per tas
 test("runPool: a failing task rejects with its index and message; a bad factory name is reported", async () => {
   await assert.rejects(runPool(SQUARE, [1, 2, -3, 4], 2), /task 2: negative input -3/);
   await assert.rejects(runPool({ ...SQUARE, factory: "nope" }, [1, 2, 3], 2));
+});
+
+test("TaskExecutor: in this thread and on 1–3 worker threads, one-shot runs and sessions give the same results by task index", async () => {
+  const tasks = Array.from({ length: 17 }, (_, i) => i);
+  const want = tasks.map((x) => x * x + 0.5);
+  const executors: [string, TaskExecutor][] = [["inThread", inThread], ...[1, 2, 3].map((w): [string, TaskExecutor] => [`pool ${w}`, poolTaskExecutor(w)])];
+  for (const [name, ex] of executors) {
+    const done: number[] = [];
+    assert.deepEqual(await ex.run<number, number>(SQUARE, tasks, (i) => done.push(i)), want, name);
+    assert.deepEqual(done.sort((a, b) => a - b), tasks, name);
+    const session = ex.open<number, number>(SQUARE);
+    try {
+      assert.deepEqual(await session.run(tasks), want, `${name} session, run 1`);
+      assert.deepEqual(await session.run(tasks.slice(3, 9)), want.slice(3, 9), `${name} session, run 2`);
+    } finally {
+      await session.close();
+    }
+    await assert.rejects(ex.run(SQUARE, [1, -2, 3]), /negative input -2/, name);
+  }
 });
 
 test("toys on the pool: bit-identical JSON for 1, 2 and 3 workers and any batch size, equal to the in-thread run", async () => {

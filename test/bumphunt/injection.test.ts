@@ -4,7 +4,8 @@
 // (it fails if σ_A, the profiling, or the toy generation is wrong).
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { injectSignal, pointSeed, quantile, runConditionalToys, sigmaARef, summarise } from "../../src/bumphunt/injection.ts";
+import { injectSignal, pointSeed, runConditionalToys, sigmaARef, summarise } from "../../src/bumphunt/injection.ts";
+import { quantile } from "../../src/math/stats.ts";
 import { normalCdf } from "../../src/math/special.ts";
 import { Rng } from "../../src/math/rng.ts";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -88,7 +89,7 @@ describe("ACCEPTANCE: statistical closure on the real 2015 spectrum", needsShare
         base: hpsScanJob("2015", SHARED, { massMin: 0.03, massMax: 0.1 }), masses: [0.03, 0.06, 0.1], strengths: [1, 2, 3, 5], strengthMode: "sigmaA", nToys: N,
         seed: 314159, injectMode: "poisson", toyMode: "conditional_gp", shapeMode: "full", refitRestarts: 0, refitOptimize: true, sigmaASource: "asimov", chunk: 100,
       };
-      const r = await runInjection(job, { outDir: dir, workers: 1, writeToys: false });
+      const r = await runInjection(job, { outDir: dir, writeToys: false });
       assert.equal(r.summaries.length, 12);
       assert.equal(r.n_failed, 0);
       for (const c of r.contexts) assert.ok(c.sRef > 0 && !c.error, `${c.mass}: ${c.error}`);

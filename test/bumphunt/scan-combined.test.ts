@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { needsShared, sharedPath } from "../shared.ts";
 import { configFromObject, planFromConfig } from "../../src/bumphunt/config.ts";
 import { combinedLimit } from "../../src/bumphunt/combine.ts";
+import { poolTaskExecutor } from "../../src/batch/pool.ts";
 import { runScanPlan } from "../../src/bumphunt/scan-plan.ts";
 import { SCAN_COLUMNS } from "../../src/bumphunt/scan.ts";
 import { CONFIG_FIELDS, validatePlan } from "../../src/bumphunt/validation.ts";
@@ -55,7 +56,7 @@ describe("scan from a configuration: bad inputs", needsShared(), () => {
     assert.equal(rep.ok, true);
     assert.deepEqual(rep.datasets[0].empty_window_masses, [0.03]);
     assert.match(rep.datasets[0].warnings[0], /1 mass \(0\.03 GeV\) have a blind window without bins/);
-    const out = await runScanPlan(plan, { workers: 1, write: false });
+    const out = await runScanPlan(plan, { write: false });
     const rows = out.single.get("2015")!;
     assert.equal(rows.length, 1);
     assert.equal(rows[0].visibility, "error");
@@ -72,7 +73,7 @@ describe("make_ul_bands within the scan (hps-gpr default true)", needsShared(), 
       const cfg = configFromObject({ ...BASE, neighborhood_rebin: 10, make_ul_bands: true, ul_bands_toys: 30, ul_bands_train_exclude_nsigma: 1.96, output_dir: dir }, join(dir, "c.yaml"), dir);
       const plan = planFromConfig(cfg, { massMin: 0.06, massMax: 0.06 });
       assert.equal(plan.jobs[0].bands!.trainNSigma, 1.96);
-      const out = await runScanPlan(plan, { workers: 1 });
+      const out = await runScanPlan(plan);
       const b = out.bands.get("2015")!;
       assert.equal(b.length, 1);
       const r = b[0];
@@ -98,7 +99,7 @@ describe("three-way combined scan (2015 + 2016 + 2021, rebin 5)", needsShared(),
       const cfg = configFromObject({ ...BASE, enable_2016: true, enable_2021: true, do_combined: true, output_dir: dir, save_per_mass_folders: true }, join(dir, "c.yaml"), dir);
       const plan = planFromConfig(cfg, { massMin: 0.05, massMax: 0.051 });
       await validatePlan(plan, CONFIG_FIELDS(cfg.file));
-      const out = await runScanPlan(plan, { workers: 2 });
+      const out = await runScanPlan(plan, { executor: poolTaskExecutor(2) });
       for (const d of ["2015", "2016", "2021"]) {
         const rows = out.single.get(d)!;
         assert.deepEqual(rows.map((r) => r.mass_GeV), [0.05, 0.051], d);
