@@ -2,9 +2,7 @@
 // HistFactory likelihood without the signal-region main Poisson term (its constraint terms
 // stay), and b(x) = expected SR yield with its gradient. All evaluations are allocation-free.
 import { InputError } from "../io/errors.ts";
-import { workspaceFromJson } from "../histfactory/load.ts";
-import { compileModel, type HistFactoryModel } from "../histfactory/model.ts";
-import type { WorkspaceSpec } from "../histfactory/spec.ts";
+import { compileModel, workspaceFromJson, type HistFactoryModel, type WorkspaceSpec } from "../histfactory/index.ts";
 import { lgamma } from "../math/special.ts";
 import type { Region } from "./region.ts";
 

@@ -3,7 +3,7 @@
 // the SR channel(s) merged into one bin (merge_bins / merge_channels), and every channel but
 // the SR and the control regions pruned. Output: {signal_region_name, workspace}.
 import { InputError } from "../io/errors.ts";
-import type { Channel, HistosysData, Modifier, NormsysData, Sample, WorkspaceSpec } from "../histfactory/spec.ts";
+import type { Channel, HistosysData, Modifier, NormsysData, Sample, WorkspaceSpec } from "../histfactory/index.ts";
 
 export interface RegionRecipe {
   /** Channels forming the discovery region: one channel (its bins are merged) or several (merged into one). */
