@@ -56,7 +56,12 @@ export function folderOf(file: string): string {
   return i < 0 ? "" : file.slice(0, i);
 }
 
-export interface Edge { from: string; to: string; kind: "static" | "type" | "export" | "dynamic" }
+/**
+ * One file's reference to another. "url" is `new URL("./x.ts", import.meta.url)`: a module loaded
+ * at run time by name (an executor recipe, a worker). It obeys the layer rules but is left out of
+ * cycle detection (a runner module naming itself for the worker threads is not a cycle).
+ */
+export interface Edge { from: string; to: string; kind: "static" | "type" | "export" | "dynamic" | "url" }
 export interface Violation { from: string; to: string; rule: "upward" | "workflow" | "cycle" | "unknown-folder"; detail: string }
 
 /** The layer rule for one edge (both ends src-relative with "/" separators), or null when it holds. */
@@ -150,7 +155,7 @@ export function checkGraph(files: string[], edges: Edge[], layers: Record<string
     const v = edgeViolation(e, layers);
     if (v) out.push(v);
   }
-  for (const { cycle, members } of findComponents(files, edges)) {
+  for (const { cycle, members } of findComponents(files, edges.filter((e) => e.kind !== "url"))) {
     const more = members.length > cycle.length - 1 ? ` (tangled files: ${members.join(", ")})` : "";
     out.push({ from: cycle[0], to: cycle[1], rule: "cycle", detail: `import cycle ${cycle.join(" → ")}${more}` });
   }
@@ -190,6 +195,9 @@ export function importsOf(text: string, fileName = "x.ts"): { spec: string; kind
       out.push({ spec: n.arguments[0].text, kind: "dynamic" });
     } else if (ts.isImportTypeNode(n) && ts.isLiteralTypeNode(n.argument) && ts.isStringLiteral(n.argument.literal)) {
       out.push({ spec: n.argument.literal.text, kind: "type" });
+    } else if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === "URL" && n.arguments?.length === 2 &&
+      ts.isStringLiteralLike(n.arguments[0]) && n.arguments[0].text.startsWith(".") && n.arguments[1].getText(sf) === "import.meta.url") {
+      out.push({ spec: n.arguments[0].text, kind: "url" });
     }
     ts.forEachChild(n, visit);
   };
@@ -212,6 +220,8 @@ export function srcGraph(srcDir = SRC): { files: string[]; edges: Edge[]; unreso
       if (!known.has(target) && known.has(`${target}/index.ts`)) target = `${target}/index.ts`;
       if (target.startsWith("..")) continue; // outside src/ (package.json): data, not a layer
       if (!SOURCE.test(target) && existsSync(join(srcDir, target))) continue; // JSON data (the pyhf schemas): not a module of a layer
+      // a URL may name a build artefact that only dist/ holds (dist/vendor/jsroot-io.mjs): not a source module
+      if (!known.has(target) && kind === "url") continue;
       if (!known.has(target)) { unresolved.push(`src/${rel(p)} → ${spec}`); continue; }
       edges.push({ from: rel(p), to: target, kind });
     }
@@ -233,9 +243,12 @@ describe("architecture checker (synthetic graphs)", () => {
       { from: "infer/b.ts", to: "infer/c.ts", kind: "static" },
       { from: "infer/c.ts", to: "infer/b.ts", kind: "export" }, // cycle inside a folder
       { from: "batch/f.ts", to: "bumphunt/d.ts", kind: "static" }, // down: fine
+      { from: "bumphunt/d.ts", to: "bumphunt/d.ts", kind: "url" }, // a runner naming its own module: no cycle
+      { from: "bumphunt/d.ts", to: "batch/f.ts", kind: "url" }, // a workflow naming a batch module: upward
     ];
     const v = checkGraph(files, edges);
     assert.deepEqual(v.map((x) => `${x.from}>${x.to}:${x.rule}`).sort(), [
+      "bumphunt/d.ts>batch/f.ts:upward",
       "bumphunt/d.ts>histfactory/e.ts:workflow",
       "infer/b.ts>infer/c.ts:cycle",
       "math/a.ts>batch/f.ts:upward",
@@ -283,11 +296,13 @@ describe("architecture checker (synthetic graphs)", () => {
       `// import { x } from "./comment.ts";`,
       `const s = 'import { y } from "./string.ts"';`,
       `const dyn = await import(someVariable);`,
+      `const w = new URL("./w.ts", import.meta.url).href;`,
+      `const notAModule = new URL("https://example.org/");`,
     ].join("\n");
     assert.deepEqual(importsOf(text), [
       { spec: "./a.ts", kind: "static" }, { spec: "./b.ts", kind: "type" }, { spec: "./c.ts", kind: "type" },
       { spec: "./d.ts", kind: "export" }, { spec: "./e.ts", kind: "export" }, { spec: "./f.ts", kind: "static" },
-      { spec: "./g.ts", kind: "dynamic" }, { spec: "./h.ts", kind: "type" },
+      { spec: "./g.ts", kind: "dynamic" }, { spec: "./h.ts", kind: "type" }, { spec: "./w.ts", kind: "url" },
     ]);
   });
 });
@@ -306,6 +321,7 @@ describe("src/ keeps its layers", () => {
     }
     assert.ok(edges.some((e) => e.kind === "dynamic"), "no dynamic import found");
     assert.ok(edges.some((e) => e.kind === "type"), "no type-only import found");
+    assert.ok(edges.some((e) => e.kind === "url" && folderOf(e.from) === "batch" && folderOf(e.to) === "bumphunt"), "no runner URL from batch to bumphunt found");
   });
 
   test("every relative import resolves to a file of src/", () => {
