@@ -6,9 +6,10 @@ export { hypotest, type HypotestResult, type HypotestOptions } from "./hypotest.
 export { significance, type SignificanceResult } from "./significance.ts";
 export { upperLimit, interpolateCrossing, type UpperLimitOptions, type UpperLimitResult } from "./upper-limit.ts";
 export {
-  toyHypotest, toyBatches, runToyBatch, inThreadExecutor, toyCls, tailFraction, percentile, EXPECTED_PERCENTILES,
+  toyHypotest, toyBatches, runToyBatch, inThreadExecutor, toyCls, tailFraction, EXPECTED_PERCENTILES,
   type ToyBatch, type ToyExecutor, type ToyOptions, type ToyResult,
 } from "./toys.ts";
+export { inThread, type TaskExecutor, type TaskRecipe, type TaskSession } from "./executor.ts";
 export { profileScan, LEVELS, type ProfileResult, type ScanPoint, type Interval } from "./profile.ts";
 export { ranking, type Impact, type RankingResult } from "./ranking.ts";
 export * from "./look-elsewhere.ts";
