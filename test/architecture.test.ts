@@ -328,6 +328,14 @@ describe("src/ keeps its layers", () => {
     assert.deepEqual(unresolved, [], `unresolved imports:\n  ${unresolved.join("\n  ")}`);
   });
 
+  test("faces: every folder but cli/ and types/ has an index.ts; no file imports its own folder's index.ts", () => {
+    const folders = [...new Set(files.map(folderOf))].filter((f) => f !== "" && f !== "cli" && f !== "types");
+    const missing = folders.filter((f) => !files.includes(`${f}/index.ts`));
+    assert.deepEqual(missing, [], `folders without an index.ts face: ${missing.join(", ")}`);
+    const own = edges.filter((e) => e.kind !== "url" && e.from !== e.to && folderOf(e.from) !== "" && e.to === `${folderOf(e.from)}/index.ts`);
+    assert.deepEqual(own.map((e) => `src/${e.from} → src/${e.to}`), []);
+  });
+
   test("no upward import, no reach into another workflow, no import cycle", () => {
     const v = checkGraph(files, edges);
     assert.equal(v.length, 0, `${v.length} violation(s) of ARCHITECTURE.md:\n  ${v.map(formatViolation).join("\n  ")}`);
