@@ -8,7 +8,7 @@
 //      offline) and jsdom/three/mathjax, none of which ROOT file reading needs. Rebuilt only
 //      when missing or older than node_modules/jsroot.
 // Options: --force (rebuild everything), --quiet.
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -29,6 +29,28 @@ if (force) rmSync(DIST, { recursive: true, force: true });
 const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-b", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
 let status = tsc.status === 1 && existsSync(join(DIST, "index.js")) && existsSync(join(DIST, "cli", "main.js")) ? 0 : tsc.status ?? 1;
 if (tsc.status === 1 && status === 0) process.stderr.write("build: tsc reported type errors; dist/ was written all the same (`npm run typecheck` is the gate)\n");
+
+// tsc never deletes what it emitted for a source that was since moved or deleted; such leftovers
+// would still be importable at run time (a stale dist/). Remove every output without a source.
+const SRC = join(ROOT, "src");
+function prune(dir) {
+  for (const name of readdirSync(join(DIST, dir))) {
+    const rel = join(dir, name);
+    if (rel === "vendor" || rel === ".tsbuildinfo") continue;
+    if (statSync(join(DIST, rel)).isDirectory()) {
+      if (!existsSync(join(SRC, rel))) rmSync(join(DIST, rel), { recursive: true });
+      else prune(rel);
+      continue;
+    }
+    const m = /^(.*)\.(js|d\.ts)(\.map)?$/.exec(rel);
+    const source = m ? `${m[1]}.ts` : rel; // JSON and other copied files keep their name
+    if (!existsSync(join(SRC, source)) && !(m && existsSync(join(SRC, `${m[1]}.mjs`)))) {
+      rmSync(join(DIST, rel));
+      log(`removed ${rel} (no source)`);
+    }
+  }
+}
+if (existsSync(DIST)) prune("");
 
 // 2. jsroot's I/O module, vendored.
 const JSROOT_IO = fileURLToPath(import.meta.resolve("jsroot/io")); // <jsroot>/modules/io.mjs
