@@ -5,8 +5,9 @@
 // grid and writes the same files a single-process `bump scan` / `bump bands` would.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { csvText } from "../io/csv.ts";
 import { InputError } from "../io/errors.ts";
-import { bandsCsv, csvText, toCsv, withGlobal, type BandRow, type ScanJob, type ScanRow } from "../bumphunt/scan.ts";
+import { bandsCsv, toCsv, withGlobal, type BandRow, type ScanJob, type ScanRow } from "../bumphunt/scan.ts";
 import { COMBINED_COLUMNS, combineMass, combineTasks, combinedLookElsewhere, type CombinedRow, type PlanResult, type PlanTask } from "../bumphunt/scan-plan.ts";
 import type { DatasetWindow } from "../bumphunt/combine.ts";
 import type { MassPointRow } from "../bumphunt/mass-point.ts";

@@ -8,6 +8,7 @@ import { readPatchSet, readWorkspace, checkWorkspace } from "../histfactory/load
 import { compileModel } from "../histfactory/model.ts";
 import { hypotest } from "../infer/hypotest.ts";
 import { upperLimit } from "../infer/upper-limit.ts";
+import { csvRows } from "../io/csv.ts";
 import { InputError } from "../io/errors.ts";
 import { configDigest, writeTaskOutput, type TaskManifest, type UnitRecord } from "./manifest.ts";
 import { taskSlice } from "./split.ts";
@@ -88,11 +89,6 @@ export function patchRunner(job: PatchsetJob): { run(index: number): UnitResult 
   };
 }
 
-function csvCell(v: string | number): string {
-  const s = typeof v === "number" ? (Number.isFinite(v) ? String(v) : "nan") : v;
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
 /** Run one task of the job (all units when nTasks = 1) on `workers` threads; write its folder. */
 export async function runTask(outDir: string, job: PatchsetJob, task: number, workers: number, onDone?: () => void): Promise<TaskManifest> {
   if (process.env.SEARCHLIGHT_FAIL_TASKS?.split(",").includes(String(task))) {
@@ -110,7 +106,7 @@ export async function runTask(outDir: string, job: PatchsetJob, task: number, wo
     task, n_tasks: job.nTasks, units: results.map((r) => r.record), seed: null, version: job.version,
     config_digest: jobDigest(job), started, finished: new Date().toISOString(),
   };
-  const csv = [COLUMNS.join(","), ...results.map((r) => r.row.map(csvCell).join(","))].join("\n") + "\n";
+  const csv = csvRows(COLUMNS, results.map((r) => r.row));
   writeTaskOutput(outDir, manifest, { [RESULTS_FILE]: csv });
   return manifest;
 }

@@ -20,7 +20,7 @@ import { pTwoSided } from "../infer/look-elsewhere.ts";
 import { WindowFits, clsAsymptotic } from "./limits.ts";
 import { choleskyInPlace, choleskySolve } from "../math/linalg.ts";
 import { normalCdf, normalSf } from "../math/special.ts";
-import { quantile } from "./injection.ts";
+import { quantile } from "../math/stats.ts";
 import { WindowLikelihood } from "./window-likelihood.ts";
 
 export const BAND_QUANTILES = [0.025, 0.16, 0.5, 0.84, 0.975];

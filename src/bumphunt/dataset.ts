@@ -1,6 +1,7 @@
 // A dataset of the HPS bump hunt as plain, structured-clonable data (so a scan job can be sent
 // to worker threads): resolution σ(m) and radiative-fraction polynomials (spec §2.2–2.3), the
 // f_rad penalty, scan and data ranges, and the GP length-scale bound policy (spec §4.3).
+import { linspace, mean, median } from "../math/stats.ts";
 import { sigmaX } from "./gp-background.ts";
 import { HPS_DATASETS, polynomial } from "./spectrum.ts";
 
@@ -75,12 +76,8 @@ export function sigmaXStat(m: DatasetModel, stat: LsPolicy["stat"], npts: number
   const sig = sigmaFunction(m);
   const n = Math.max(10, Math.floor(npts));
   const [lo, hi] = m.range;
-  const v = Array.from({ length: n }, (_, k) => lo + ((hi - lo) * k) / (n - 1)).map((x) => sigmaX(x, sig(x))).sort((a, b) => a - b);
-  let base: number;
-  if (stat === "mean") base = v.reduce((a, x) => a + x, 0) / n;
-  else if (stat === "min") base = v[0];
-  else if (stat === "max") base = v[n - 1];
-  else base = n % 2 ? v[(n - 1) / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  const v = linspace(lo, hi, n).map((x) => sigmaX(x, sig(x)));
+  const base = stat === "mean" ? mean(v) : stat === "min" ? v.reduce((a, x) => Math.min(a, x)) : stat === "max" ? v.reduce((a, x) => Math.max(a, x)) : median(v);
   return Math.max(base, 1e-12);
 }
 

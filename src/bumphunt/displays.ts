@@ -12,7 +12,8 @@ import { evaluateMassPointDetailed, massPointInputs, type MassPointInputs } from
 import { extract, injectSignal, pointSeed, sigmaARef, type InjectMode } from "./injection.ts";
 import type { PreparedDataset } from "./scan.ts";
 import type { Spectrum } from "./spectrum.ts";
-import { cellNum, naturalCompare, type CsvRow } from "./study-io.ts";
+import { cellNum, type CsvRow } from "../io/csv.ts";
+import { naturalCompare } from "./study-io.ts";
 import { spectrumDisplayPlot } from "./study-plots.ts";
 import { WindowLikelihood } from "./window-likelihood.ts";
 import { linePlot } from "../plot/charts.ts";

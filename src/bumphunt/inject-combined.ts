@@ -11,6 +11,7 @@
 // significances z_d combines to Z_comb = Σ_d z_d/σ_d / √(Σ 1/σ_d²); the requirement for a
 // combined Z_target splits it by information fraction, z_req,d = Z_target √(info_frac_d).
 import { normalSf } from "../math/special.ts";
+import { mean as meanOf } from "../math/stats.ts";
 
 /** The toy fields the combination reads and writes (inject-plots' toy record). */
 export interface InjToyRecord {
@@ -76,7 +77,7 @@ export function combineInjectionToys(recs: InjToyRecord[], o: { policy?: Combine
       }
       const aC = sa / sw, sC = 1 / Math.sqrt(sw), strengthC = ss / sw;
       const success = ok.length >= need && sw > 0;
-      const mean = (f: (r: InjToyRecord) => number) => g.reduce((a, r) => a + f(r), 0) / g.length;
+      const mean = (f: (r: InjToyRecord) => number) => meanOf(g.map(f));
       out.push({
         dataset: "combined", mass_GeV: m, strength: success ? strengthC : mean((r) => r.strength), strength_tag: g[0].strength_tag, toy_mode: g[0].toy_mode, toy: g[0].toy,
         sigmaA_ref: mean((r) => r.sigmaA_ref), integral_density: NaN, A_per_eps2_unit: NaN, f_win: NaN, f_train_frac: NaN,

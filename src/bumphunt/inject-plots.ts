@@ -10,7 +10,8 @@ import { normalCdf } from "../math/special.ts";
 import { writeFigure } from "../plot/render.ts";
 import { linePlot } from "../plot/charts.ts";
 import { PointAccumulator, SUMMARY_COLUMNS, type SummaryRecord } from "./inject-study.ts";
-import { cellBool, cellNum, naturalCompare, readCsv, requireColumns, type CsvRow } from "./study-io.ts";
+import { cellBool, cellNum, csvRows, readCsv, type CsvRow } from "../io/csv.ts";
+import { naturalCompare, requireColumns } from "./study-io.ts";
 import { errorBarPlot, heatmapPlot, histogramPlot } from "./study-plots.ts";
 import { combineInjectionToys, constituentRequirement, defaultScenarios, scenarioZ, type CombinedMassPolicy, type InjToyRecord } from "./inject-combined.ts";
 
@@ -173,25 +174,24 @@ async function searchPowerProducts(summaries: SummaryRecord[], outDir: string, f
   const scenarios = defaultScenarios(datasets);
   const out: string[] = [];
   mkdirSync(outDir, { recursive: true });
-  const put = (name: string, lines: string[]) => {
+  const put = (name: string, header: string[], rows: unknown[][]) => {
     const f = join(outDir, name);
-    writeFileSync(f, lines.join("\n") + "\n");
+    writeFileSync(f, csvRows(header, rows));
     out.push(f);
   };
-  const num = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? "nan" : String(v));
-  put("combined_search_power_scenarios.csv", [
-    ["mass_GeV", ...datasets.map((d) => `sigmaA_ref_${d}`), ...scenarios.map((c) => `Z_comb_${c.name}`)].join(","),
-    ...masses.map((m) => [m, ...datasets.map((d) => num(sig.get(m)![d])), ...scenarios.map((c) => num(scenarioZ(sig.get(m)!, c.z)))].join(",")),
-  ]);
+  put("combined_search_power_scenarios.csv",
+    ["mass_GeV", ...datasets.map((d) => `sigmaA_ref_${d}`), ...scenarios.map((c) => `Z_comb_${c.name}`)],
+    masses.map((m) => [m, ...datasets.map((d) => sig.get(m)![d] ?? NaN), ...scenarios.map((c) => scenarioZ(sig.get(m)!, c.z))]));
   out.push(...await writeFigure(linePlot({
     title: "Combined significance of per-dataset excesses (inverse-variance, σ_d = σ_A,ref)",
     series: scenarios.map((c) => ({ name: `${c.name.replaceAll("_", " ")} (${datasets.map((d) => `${d}: ${c.z[d]}σ`).join(", ")})`, x: masses.map((m) => 1000 * m), y: masses.map((m) => scenarioZ(sig.get(m)!, c.z)), points: masses.length < 3 })),
     x: { title: "m(A') [MeV]" }, y: { title: "Z_comb [σ]" }, legendOrient: "bottom",
   }), join(outDir, "combined_search_power_scenarios"), formats));
-  const req = (m: number, z: number) => constituentRequirement(sig.get(m)!, z).map((r) => [m, z, r.dataset, r.info_frac, r.z_req, r.p0_req].join(","));
-  put("combined_constituent_pvalues_target5sigma.csv", ["mass_GeV,Z_target,dataset,info_frac,z_req,p0_req", ...masses.flatMap((m) => req(m, 5))]);
+  const req = (m: number, z: number) => constituentRequirement(sig.get(m)!, z).map((r) => [m, z, r.dataset, r.info_frac, r.z_req, r.p0_req]);
+  const reqHeader = ["mass_GeV", "Z_target", "dataset", "info_frac", "z_req", "p0_req"];
+  put("combined_constituent_pvalues_target5sigma.csv", reqHeader, masses.flatMap((m) => req(m, 5)));
   const nearest = (t: number) => masses.reduce((a, m) => (Math.abs(m - t) < Math.abs(a - t) ? m : a));
   const at = [...new Set([0.04, 0.08, 0.12].map(nearest))];
-  put("combined_allocation_tables.csv", ["mass_GeV,Z_target,dataset,info_frac,z_req,p0_req", ...at.flatMap((m) => [1, 3, 5].flatMap((z) => req(m, z)))]);
+  put("combined_allocation_tables.csv", reqHeader, at.flatMap((m) => [1, 3, 5].flatMap((z) => req(m, z))));
   return out;
 }

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { fit, uncertainties } from "../likelihood/fit.ts";
 import { multinomial, nonNegativeMvn, samplingFactor, type TruncMethod } from "../math/mvn.ts";
 import { Rng } from "../math/rng.ts";
+import { mean, quantile, std } from "../math/stats.ts";
 import { WindowLikelihood } from "./window-likelihood.ts";
 
 export type InjectMode = "poisson" | "multinomial";
@@ -131,12 +132,6 @@ export interface InjectionSummary {
 export function summarise(toys: ToyExtraction[]): InjectionSummary {
   const ok = toys.filter((t) => t.success && Number.isFinite(t.pull));
   const pulls = ok.map((t) => t.pull);
-  const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
-  const std = (v: number[]) => {
-    if (v.length < 2) return NaN;
-    const m = mean(v);
-    return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
-  };
   const pullStd = std(pulls);
   return {
     n_toys: toys.length,
@@ -156,13 +151,4 @@ export function summarise(toys: ToyExtraction[]): InjectionSummary {
     Zhat_mean: mean(ok.map((t) => t.zHat)),
     success_rate: toys.length ? ok.length / toys.length : NaN,
   };
-}
-
-/** numpy's default (linear) quantile. */
-export function quantile(values: number[], q: number): number {
-  if (values.length === 0) return NaN;
-  const v = [...values].sort((a, b) => a - b);
-  const pos = (v.length - 1) * q;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
-  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
 }

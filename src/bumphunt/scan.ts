@@ -3,6 +3,7 @@
 // the resolution spacing, Šidák) gives global p and Z. Rows come back in grid order whatever
 // the number of workers.
 import { resolve } from "node:path";
+import { csvText } from "../io/csv.ts";
 import { readHistogram } from "../io/histogram.ts";
 import { effectiveTrials, sidakGlobalP, zFromP } from "../infer/look-elsewhere.ts";
 import type { TruncMethod } from "../math/mvn.ts";
@@ -115,16 +116,6 @@ export function csvRecord(r: ScanRow): Record<(typeof SCAN_COLUMNS)[number], unk
   };
 }
 
-/** A CSV cell: NaN/±∞ as "nan"/"inf" (pandas), quoting when needed. */
-export function csvCell(v: unknown): string {
-  const s = typeof v === "number" ? (Number.isFinite(v) ? String(v) : Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf") : String(v ?? "");
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-export function csvText(columns: readonly string[], records: Record<string, unknown>[]): string {
-  return [columns.join(","), ...records.map((r) => columns.map((c) => csvCell(r[c])).join(","))].join("\n") + "\n";
-}
-
 export function toCsv(rows: ScanRow[]): string {
   return csvText(SCAN_COLUMNS, rows.map(csvRecord));
 }
@@ -182,7 +173,5 @@ export async function bandsRunner(args: { job: ScanJob; nToys: number; seed: num
 }
 
 export function bandsCsv(rows: BandRow[]): string {
-  const cols = Object.keys(rows[0] ?? { dataset: "" }) as (keyof BandRow)[];
-  const cell = (v: unknown) => (typeof v === "number" ? (Number.isFinite(v) ? String(v) : "nan") : String(v ?? ""));
-  return [cols.join(","), ...rows.map((r) => cols.map((c) => cell(r[c])).join(","))].join("\n") + "\n";
+  return csvText(Object.keys(rows[0] ?? { dataset: "" }), rows as unknown as Record<string, unknown>[]);
 }

@@ -14,9 +14,10 @@ import { listKeys, readNamedTitle } from "../io/root-keys.ts";
 import { Rng } from "../math/rng.ts";
 import { fullRangeToyCounts, gpToySeed, withCounts, type FullToyMode } from "./full-toys.ts";
 import { evaluateMassPointDetailed, type MassPointRow } from "./mass-point.ts";
-import { SCAN_COLUMNS, csvRecord, csvText, prepareDataset, withGlobal, type PreparedDataset, type ScanJob, type ScanRow } from "./scan.ts";
+import { SCAN_COLUMNS, csvRecord, prepareDataset, withGlobal, type PreparedDataset, type ScanJob, type ScanRow } from "./scan.ts";
 import { COMBINED_COLUMNS } from "./scan-plan.ts";
-import { cellBool, cellNum, findFiles, globRegExp, naturalCompare, readCsv, type CsvRow } from "./study-io.ts";
+import { cellBool, cellNum, csvText, readCsv, type CsvRow } from "../io/csv.ts";
+import { findFiles, globRegExp, naturalCompare } from "./study-io.ts";
 
 /** Default functional-form container per dataset (spec §16 funcform_closure_container_by_dataset). */
 export const DEFAULT_CONTAINER: Record<string, string> = { "2015": "fShiftSigPowTail", "2016": "fShiftSigPowTail", "2021": "fSigPowExpQ" };

@@ -14,6 +14,7 @@
 import { choleskyInPlace, choleskySolve, symmetricEigen } from "../math/linalg.ts";
 import { lgamma, LN_SQRT_2PI } from "../math/special.ts";
 import type { Rng } from "../math/rng.ts";
+import { median } from "../math/stats.ts";
 import type { Likelihood, ParameterSpec } from "../likelihood/types.ts";
 
 export interface WindowInputs {
@@ -94,9 +95,7 @@ export class WindowLikelihood implements Likelihood {
     const [L, method] = sqrtFactor(inp.C, B);
     this.L = L;
     this.sqrtMethod = method;
-    const sorted = Array.from(this.b).sort((x, y) => x - y);
-    const median = B % 2 ? sorted[(B - 1) / 2] : 0.5 * (sorted[B / 2 - 1] + sorted[B / 2]);
-    this.eps = Math.max(1e-12, 1e-9 * Math.max(1, median));
+    this.eps = Math.max(1e-12, 1e-9 * Math.max(1, median(this.b)));
     this.observed = new Float64Array(2 * B);
     for (let i = 0; i < B; i++) this.observed[i] = Math.max(0, inp.n[i]);
     this.lam = new Float64Array(B);

@@ -13,7 +13,8 @@ import { fitFullRangeGp, parseFullToyMode, type RefitBandJob, type RefitChunk } 
 import { summariseBands } from "../bumphunt/bands.ts";
 import type { MassPointRow } from "../bumphunt/mass-point.ts";
 import { prepareDataset, type ScanJob } from "../bumphunt/scan.ts";
-import { cellNum, readCsv, requireColumns } from "../bumphunt/study-io.ts";
+import { cellNum, readCsv } from "../io/csv.ts";
+import { requireColumns } from "../bumphunt/study-io.ts";
 import {
   defaultContainer, discoverToys, gpEnsemble, mergeToyScans, summaryFromMerged, toyRows, toyScanPlots, writeMerge, writeToyScan,
   type SummaryRow, type ToyScanJob,
@@ -206,7 +207,7 @@ export function registerStudies(bump: Command): void {
       const base = o.output.replace(/\.(png|pdf|csv)$/, "");
       const { writeFileSync, mkdirSync } = await import("node:fs");
       const { dirname } = await import("node:path");
-      const { csvText } = await import("../bumphunt/scan.ts");
+      const { csvText } = await import("../io/csv.ts");
       mkdirSync(dirname(resolve(base)), { recursive: true });
       writeFileSync(`${base}.csv`, csvText(r.columns, r.rows));
       const figs = await reachFigure(r, base);
@@ -260,7 +261,7 @@ export function registerStudies(bump: Command): void {
         };
       });
       const { mkdirSync, writeFileSync } = await import("node:fs");
-      const { csvText } = await import("../bumphunt/scan.ts");
+      const { csvText } = await import("../io/csv.ts");
       mkdirSync(o.outputDir, { recursive: true });
       const file = join(o.outputDir, `ul_bands_${j.dataset}_refit_${mode}.csv`);
       writeFileSync(file, csvText(Object.keys(rows[0]), rows));
@@ -339,7 +340,7 @@ export function registerStudies(bump: Command): void {
       let combinedSummaries: SummaryRecord[] = [];
       if (combined) {
         const l = loadInjection(outDir, [...bases.map((b) => b.dataset), "combined"], o.combinedPolicy);
-        const { csvText } = await import("../bumphunt/scan.ts");
+        const { csvText } = await import("../io/csv.ts");
         writeFileSync(join(outDir, "inj_extract_toys_combined.csv"), csvText(COMBINED_TOY_COLUMNS, l.combinedToys.map((t) => ({ ...t, success: t.success ? "True" : "False" }))));
         combinedSummaries = l.summaries.filter((x) => x.dataset === "combined");
         const text = csvText(SUMMARY_COLUMNS, combinedSummaries);
@@ -376,7 +377,7 @@ export function registerStudies(bump: Command): void {
       const { writeFileSync, mkdirSync } = await import("node:fs");
       mkdirSync(out, { recursive: true });
       const { SUMMARY_COLUMNS } = await import("../bumphunt/inject-study.ts");
-      const { csvText } = await import("../bumphunt/scan.ts");
+      const { csvText } = await import("../io/csv.ts");
       writeFileSync(join(out, "inj_extract_summary_merged.csv"), csvText(SUMMARY_COLUMNS, l.summaries));
       const figures = await injectionPlots(l, out);
       const nFailed = l.summaries.reduce((a, s) => a + Number(s.n_failed), 0);
@@ -472,7 +473,7 @@ async function combinedRefitBands(o: RefitCli): Promise<void> {
   bar.finish();
   const rows = combinedRefitRows(r, parts);
   const { mkdirSync, writeFileSync } = await import("node:fs");
-  const { csvText } = await import("../bumphunt/scan.ts");
+  const { csvText } = await import("../io/csv.ts");
   mkdirSync(o.outputDir, { recursive: true });
   const file = join(o.outputDir, "ul_bands_combined_all_refit_poisson.csv");
   writeFileSync(file, csvText([...COMBINED_BAND_COLUMNS.filter((c) => !c.startsWith("ul_") && !c.startsWith("toy_") && c !== "error"), "n_refit_failed", "error"], rows as unknown as Record<string, unknown>[]));

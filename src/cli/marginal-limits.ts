@@ -10,7 +10,7 @@ import { InputError } from "../io/errors.ts";
 import { linePlot } from "../plot/charts.ts";
 import { writeFigure } from "../plot/render.ts";
 import { DATA_VARIANTS, mcmcLabel, PRIOR_LABELS, readFitPrior, readNormalFit, readSignalFit, readStoredScan, storedScanPath, type DataVariant, type PriorLabel } from "../marginal/fit-files.ts";
-import { linspace } from "../marginal/crossings.ts";
+import { linspace } from "../math/stats.ts";
 import { expectedData, expectedDataDelta, type ExpectedData } from "../marginal/expected-data.ts";
 import { DEFAULT_LEVELS, DEFAULT_NUM, DEFAULT_RTOL, scanDelta, scanPrior, upperLimit, type LevelCurve, type SignalGrid } from "../marginal/limit-scan.ts";
 import { MIN_RTOL } from "../marginal/quad-bound.ts";

@@ -12,6 +12,7 @@
 import type { FitOptions } from "../likelihood/fit.ts";
 import type { Likelihood } from "../likelihood/types.ts";
 import { Rng } from "../math/rng.ts";
+import { percentile } from "../math/stats.ts";
 import { ProfileFits, testStatistic, type TestStatistic } from "./test-statistics.ts";
 import { guardNegativeRates } from "./rate-guard.ts";
 
@@ -80,15 +81,6 @@ export function tailFraction(samples: number[], x: number): number {
   return n ? k / n : NaN;
 }
 
-/** numpy.percentile with linear interpolation (p in percent), ignoring non-finite values. */
-export function percentile(values: number[], p: number): number {
-  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const pos = ((v.length - 1) * p) / 100;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
-  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
-}
-
 export interface ToyResult {
   mu: number;
   cls_obs: number;
@@ -122,7 +114,7 @@ export function toyCls(mu: number, qObs: number, qSb: number[], qB: number[]): T
     return (sorted.length - lo) / sorted.length;
   };
   const clsOfB = sortedB.map((q) => { const b = tail(sortedB, q); return b > 0 ? tail(sortedSb, q) / b : 1; });
-  const cls_exp = EXPECTED_PERCENTILES.map((p) => percentile(clsOfB, p));
+  const cls_exp = EXPECTED_PERCENTILES.map((p) => percentile(clsOfB, p, { finiteOnly: true }));
   const nSb = sortedSb.length, nB = sortedB.length;
   const err = cls * Math.sqrt((clsb > 0 ? (1 - clsb) / (clsb * nSb) : 0) + (clb > 0 ? (1 - clb) / (clb * nB) : 0));
   return {

@@ -29,13 +29,3 @@ export function crossings(x: ArrayLike<number>, y: ArrayLike<number>, level: num
 export function crossingsByLevel(x: ArrayLike<number>, y: ArrayLike<number>, levels: readonly number[]): Crossings[] {
   return levels.map((level) => crossings(x, y, level));
 }
-
-/** numpy.linspace(start, stop, num): start + j·step, with the last point exactly stop. */
-export function linspace(start: number, stop: number, num: number): Float64Array {
-  const out = new Float64Array(num);
-  if (num === 1) { out[0] = start; return out; }
-  const step = (stop - start) / (num - 1);
-  for (let j = 0; j < num; j++) out[j] = start + j * step;
-  out[num - 1] = stop;
-  return out;
-}

@@ -3,7 +3,8 @@
 //   of the bounds (§9); Z(0) is done at rtol/10 and serves as row 0 when the grid starts at 0;
 // - delta: background fixed at b̂, ℓ(s) in closed form;
 // - profile-likelihood comparison: ℓ(s) = levels[0] − levels(s) from `signal.json`.
-import { crossingsByLevel, linspace, type Crossings } from "./crossings.ts";
+import { linspace } from "../math/stats.ts";
+import { crossingsByLevel, type Crossings } from "./crossings.ts";
 import { countLikelihood, poissonLogRatio } from "./likelihood-interval.ts";
 import { Model } from "./model.ts";
 import { AddPrior, type Prior } from "./prior-mass.ts";

@@ -6,6 +6,7 @@
 import { fit } from "../likelihood/fit.ts";
 import { minimize } from "../optimize/minimize.ts";
 import { covarianceFromHessian, hessianFromGradient } from "../optimize/hessian.ts";
+import { linspace } from "../math/stats.ts";
 import type { BlindedRegion } from "./blind.ts";
 
 export interface FitFailure {
@@ -65,12 +66,6 @@ export function normalFromFit(f: BlindFit): NormalJson {
   return { yield_linear: f.yield, error_linear: err, error_log: err / f.yield };
 }
 
-/** 201-point grid linspace(start, stop, nbins + 1), computed as numpy does. */
-export function linspace(start: number, stop: number, num = 201): number[] {
-  const step = (stop - start) / (num - 1);
-  return Array.from({ length: num }, (_, i) => (i === num - 1 ? stop : start + i * step));
-}
-
 export interface ProfileResult {
   /** Grid values (y for linspace, s for signal). */
   grid: number[];
@@ -103,7 +98,7 @@ interface Warm {
 export function profileYield(br: BlindedRegion, best: BlindFit, start: number, stop: number, opts: ProfileOptions = {}): ProfileResult {
   const num = opts.num ?? 201, stride = opts.stride ?? 1;
   const stats = { outer: 0, inner: 0 };
-  const grid = linspace(start, stop, num);
+  const grid = Array.from(linspace(start, stop, num));
   const levels = new Array<number>(num).fill(NaN);
   const failures: FitFailure[] = [];
   const n = br.nPars;
@@ -186,7 +181,7 @@ export function profileYield(br: BlindedRegion, best: BlindFit, start: number, s
 export function profileSignal(br: BlindedRegion, best: BlindFit, start: number, stop: number, opts: ProfileOptions = {}): ProfileResult {
   const num = opts.num ?? 201, stride = opts.stride ?? 1;
   const stats = { outer: 0, inner: 0 };
-  const grid = linspace(start, stop, num);
+  const grid = Array.from(linspace(start, stop, num));
   const levels = new Array<number>(num).fill(NaN);
   const failures: FitFailure[] = [];
   const work = new Float64Array(br.nPars);

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { needsShared, SHARED } from "../shared.ts";
 import { contextBins, projectReach } from "../../src/bumphunt/displays.ts";
-import { parseCsv } from "../../src/bumphunt/study-io.ts";
+import { parseCsv } from "../../src/io/csv.ts";
 import { InputError } from "../../src/io/errors.ts";
 
 const BIN = new URL("../../bin/searchlight.mjs", import.meta.url).pathname;

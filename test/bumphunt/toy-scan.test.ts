@@ -13,7 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { needsShared, SHARED, sharedPath } from "../shared.ts";
 import { discoverToys, mergeToyScans } from "../../src/bumphunt/toy-scan.ts";
-import { globRegExp, parseCsv } from "../../src/bumphunt/study-io.ts";
+import { parseCsv } from "../../src/io/csv.ts";
+import { globRegExp } from "../../src/bumphunt/study-io.ts";
 import { gpToySeed } from "../../src/bumphunt/full-toys.ts";
 import { InputError } from "../../src/io/errors.ts";
 

@@ -6,7 +6,8 @@ import { Model } from "../../src/marginal/model.ts";
 import { poissonLikelihood } from "../../src/marginal/likelihood-interval.ts";
 import { AddPrior, logNormalPrior, MixturePrior, NormalPrior, standardNormalMass, TruncPrior, truncNormalPrior, type Prior } from "../../src/marginal/prior-mass.ts";
 import { RegularLinearPrior, RegularUniformPrior } from "../../src/marginal/prior-grid.ts";
-import { crossings, linspace } from "../../src/marginal/crossings.ts";
+import { crossings } from "../../src/marginal/crossings.ts";
+import { linspace } from "../../src/math/stats.ts";
 import { Rng } from "../../src/math/rng.ts";
 
 /** Adaptive Simpson quadrature of a smooth f on [a, b] (independent of the interval machinery). */
