@@ -189,6 +189,8 @@ export function importsOf(text: string, fileName = "x.ts"): { spec: string; kind
       const c = n.importClause;
       const typeOnly = !!c && (c.isTypeOnly || (!c.name && !!c.namedBindings && ts.isNamedImports(c.namedBindings) && c.namedBindings.elements.length > 0 && c.namedBindings.elements.every((el) => el.isTypeOnly)));
       out.push({ spec: n.moduleSpecifier.text, kind: typeOnly ? "type" : "static" });
+    } else if (ts.isImportEqualsDeclaration(n) && ts.isExternalModuleReference(n.moduleReference) && ts.isStringLiteral(n.moduleReference.expression)) {
+      out.push({ spec: n.moduleReference.expression.text, kind: n.isTypeOnly ? "type" : "static" });
     } else if (ts.isExportDeclaration(n) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) {
       out.push({ spec: n.moduleSpecifier.text, kind: "export" });
     } else if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword && n.arguments.length > 0 && ts.isStringLiteralLike(n.arguments[0])) {
@@ -290,6 +292,7 @@ describe("architecture checker (synthetic graphs)", () => {
       `import { type C } from "./c.ts";`,
       `export { d } from "./d.ts";`,
       `export * from "./e.ts";`,
+      `import fs2 = require("./r.ts");`,
       `import "./f.ts";`,
       `const g = await import("./g.ts");`,
       `type H = typeof import("./h.ts");`,
@@ -301,7 +304,7 @@ describe("architecture checker (synthetic graphs)", () => {
     ].join("\n");
     assert.deepEqual(importsOf(text), [
       { spec: "./a.ts", kind: "static" }, { spec: "./b.ts", kind: "type" }, { spec: "./c.ts", kind: "type" },
-      { spec: "./d.ts", kind: "export" }, { spec: "./e.ts", kind: "export" }, { spec: "./f.ts", kind: "static" },
+      { spec: "./d.ts", kind: "export" }, { spec: "./e.ts", kind: "export" }, { spec: "./r.ts", kind: "static" }, { spec: "./f.ts", kind: "static" },
       { spec: "./g.ts", kind: "dynamic" }, { spec: "./h.ts", kind: "type" }, { spec: "./w.ts", kind: "url" },
     ]);
   });
