@@ -1,12 +1,12 @@
 // hps_gpr YAML configuration (spec §16): every key of hps_gpr's Config with its code default,
-// strict loading (an unknown key is an error naming the closest valid key; type and range
-// checks name the key; paths are relative to the config file's folder), and the mapping onto
+// strict loading through src/io/config.ts (an unknown key is an error naming the closest valid
+// key; type and range checks name the key, with its line and column in the file; paths are
+// relative to the config file's folder), and the mapping onto
 // Searchlight's scan plan (one ScanJob per enabled dataset). Keys whose feature Searchlight
 // does not have yet are accepted at their default value only; any other value is an error
 // "not supported yet" naming the key, so nothing is silently ignored.
-import { readFileSync, existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parseDocument } from "yaml";
+import { configError, configSource, readConfigFile, showValue, validateConfig, type ConfigSource, type Fields, type Schema } from "../io/config.ts";
 import { InputError } from "../io/errors.ts";
 import type { TruncMethod } from "../math/mvn.ts";
 import type { DatasetModel, LsPolicy, LsPolicyName } from "./dataset.ts";
@@ -17,33 +17,25 @@ import { massGrid, polynomial } from "./spectrum.ts";
 export const DATASET_KEYS = ["2015", "2016", "2021"] as const;
 export type DatasetKey = (typeof DATASET_KEYS)[number];
 
-type Kind =
-  | { t: "bool" }
-  | { t: "num"; gt?: number; min?: number; max?: number; nullable?: boolean }
-  | { t: "int"; min?: number; nullable?: boolean }
-  | { t: "str" }
-  | { t: "enum"; values: string[]; nullable?: boolean }
-  | { t: "range"; nullable?: boolean; positive?: boolean }
-  | { t: "numlist"; minLen?: number }
-  | { t: "intlist" }
-  | { t: "strlist" }
-  | { t: "dict"; of: Kind; datasetKeys?: boolean };
-
 /** How Searchlight treats a key: used, accepted without effect (parallel backends…), or only its default. */
 type Support = "yes" | { noop: string } | { onlyDefault: string; allow?: (v: unknown) => boolean };
 
 interface KeySpec {
-  kind: Kind;
+  kind: Schema;
   def: unknown;
   support: Support;
 }
 
-const num = (o: Omit<Extract<Kind, { t: "num" }>, "t"> = {}): Kind => ({ t: "num", ...o });
-const int = (min = 0, nullable = false): Kind => ({ t: "int", min, nullable });
-const bool: Kind = { t: "bool" };
-const str: Kind = { t: "str" };
-const oneOf = (values: string[], nullable = false): Kind => ({ t: "enum", values, nullable });
-const dsDict = (of: Kind): Kind => ({ t: "dict", of, datasetKeys: true });
+const num = (o: Omit<Extract<Schema, { type: "number" }>, "type" | "integer"> = {}): Schema => ({ type: "number", ...o });
+const int = (min = 0, nullable = false): Schema => ({ type: "number", integer: true, min, nullable });
+const bool: Schema = { type: "boolean" };
+const str: Schema = { type: "string" };
+const oneOf = (values: string[], nullable = false): Schema => ({ type: "enum", values, nullable });
+const dsDict = (of: Schema): Schema => ({ type: "map", values: of, keys: DATASET_KEYS, keyLabel: "dataset key" });
+const range = (o: { positive?: boolean; nullable?: boolean }): Schema => ({ type: "range", ...o });
+const numlist = (minItems = 0): Schema => ({ type: "list", items: { type: "number" }, minItems });
+const intlist: Schema = { type: "list", items: { type: "number", integer: true } };
+const strlist: Schema = { type: "list", items: { type: "string" } };
 const Y: Support = "yes";
 const noop = (why: string): Support => ({ noop: why });
 const only = (why: string, allow?: (v: unknown) => boolean): Support => ({ onlyDefault: why, allow });
@@ -65,21 +57,21 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   hist_2015: { kind: str, def: "invariant_mass", support: Y },
   hist_2016: { kind: str, def: "h_Minv_General_Final_1", support: Y },
   hist_2021: { kind: str, def: "preselection/h_invM_8000", support: Y },
-  range_2015: { kind: { t: "range", positive: true }, def: [0.015, 0.14], support: Y },
-  range_2016: { kind: { t: "range", positive: true }, def: [0.035, 0.19], support: Y },
-  range_2021: { kind: { t: "range", positive: true }, def: [0.03, 0.25], support: Y },
-  data_range_2015: { kind: { t: "range", nullable: true }, def: null, support: Y },
-  data_range_2016: { kind: { t: "range", nullable: true }, def: null, support: Y },
-  data_range_2021: { kind: { t: "range", nullable: true }, def: null, support: Y },
-  sigma_coeffs_2015: { kind: { t: "numlist", minLen: 1 }, def: [-0.0000922283032152, 0.0532190838657], support: Y },
-  sigma_coeffs_2016: { kind: { t: "numlist", minLen: 1 }, def: [0.00038, 0.041, -0.27, 3.49, -11.11], support: Y },
+  range_2015: { kind: range({ positive: true }), def: [0.015, 0.14], support: Y },
+  range_2016: { kind: range({ positive: true }), def: [0.035, 0.19], support: Y },
+  range_2021: { kind: range({ positive: true }), def: [0.03, 0.25], support: Y },
+  data_range_2015: { kind: range({ nullable: true }), def: null, support: Y },
+  data_range_2016: { kind: range({ nullable: true }), def: null, support: Y },
+  data_range_2021: { kind: range({ nullable: true }), def: null, support: Y },
+  sigma_coeffs_2015: { kind: numlist(1), def: [-0.0000922283032152, 0.0532190838657], support: Y },
+  sigma_coeffs_2016: { kind: numlist(1), def: [0.00038, 0.041, -0.27, 3.49, -11.11], support: Y },
   sigma_tail_m0_2016: { kind: num({ gt: 0, nullable: true }), def: 0.18, support: Y },
   sigma_tail_slope_floor_2016: { kind: num(), def: 0.0, support: Y },
   sigma_tail_slope_override_2016: { kind: num({ nullable: true }), def: 0.0239, support: Y },
-  sigma_coeffs_2021: { kind: { t: "numlist", minLen: 1 }, def: [0.0014786, -0.0011, 0.0687], support: Y },
-  frad_coeffs_2015: { kind: { t: "numlist", minLen: 1 }, def: [0.085], support: Y },
-  frad_coeffs_2016: { kind: { t: "numlist", minLen: 1 }, def: [0.05], support: Y },
-  frad_coeffs_2021: { kind: { t: "numlist", minLen: 1 }, def: [-0.211, 10.5, -161.8, 1189.0, -4165.0, 5565.0], support: Y },
+  sigma_coeffs_2021: { kind: numlist(1), def: [0.0014786, -0.0011, 0.0687], support: Y },
+  frad_coeffs_2015: { kind: numlist(1), def: [0.085], support: Y },
+  frad_coeffs_2016: { kind: numlist(1), def: [0.05], support: Y },
+  frad_coeffs_2021: { kind: numlist(1), def: [-0.211, 10.5, -161.8, 1189.0, -4165.0, 5565.0], support: Y },
   radiative_penalty_on: { kind: bool, def: false, support: Y },
   radiative_penalty_frac_2015: { kind: num({ min: 0, max: 1 }), def: 0.07, support: Y },
   radiative_penalty_frac_2016: { kind: num({ min: 0, max: 1 }), def: 0.07, support: Y },
@@ -88,9 +80,9 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   enable_2016: { kind: bool, def: false, support: Y },
   enable_2021: { kind: bool, def: false, support: Y },
   kernel_constant_init: { kind: num({ gt: 0 }), def: 1.0, support: Y },
-  kernel_constant_bounds: { kind: { t: "range", positive: true }, def: [1e-8, 1e18], support: Y },
+  kernel_constant_bounds: { kind: range({ positive: true }), def: [1e-8, 1e18], support: Y },
   kernel_ls_init: { kind: num({ gt: 0 }), def: 1.0, support: Y },
-  kernel_ls_bounds: { kind: { t: "range", positive: true }, def: [0.001, 10.0], support: Y },
+  kernel_ls_bounds: { kind: range({ positive: true }), def: [0.001, 10.0], support: Y },
   kernel_ls_policy: { kind: oneOf(["resolution_scaled_local", "resolution_scaled", "resolution_scaled_global", "manual"]), def: "resolution_scaled_local", support: Y },
   kernel_ls_res_upper_factor: { kind: num({ gt: 0 }), def: 8.0, support: Y },
   kernel_ls_res_lower_factor: { kind: num({ gt: 0 }), def: 0.5, support: Y },
@@ -101,7 +93,7 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   kernel_ls_local_hi_cap_xrange_frac: { kind: num({ gt: 0, nullable: true }), def: null, support: Y },
   kernel_ls_res_upper_factor_by_dataset: { kind: dsDict(num({ gt: 0 })), def: { "2021": 9.0 }, support: Y },
   kernel_ls_res_lower_factor_by_dataset: { kind: dsDict(num({ gt: 0 })), def: {}, support: Y },
-  kernel_ls_bounds_by_dataset: { kind: dsDict({ t: "range", positive: true }), def: {}, support: Y },
+  kernel_ls_bounds_by_dataset: { kind: dsDict(range({ positive: true })), def: {}, support: Y },
   kernel_ls_init_by_dataset: { kind: dsDict(num({ gt: 0 })), def: {}, support: Y },
   pre_log: { kind: bool, def: true, support: only("pre_log: false (GP on raw counts, legacy) is not supported yet", (v) => v === true) },
   pre_zero_alpha: { kind: num({ gt: 0 }), def: 1.0, support: Y },
@@ -152,8 +144,8 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   data_visibility: { kind: dsDict(oneOf(["observed", "expected_only"])), def: { "2015": "observed", "2016": "observed", "2021": "observed" }, support: Y },
   inject_signal: { kind: bool, def: false, support: noop("hps-gpr\'s scan-driver switch; the study runs with `searchlight bump inject`") },
   inj_dataset_key: { kind: oneOf(["2015", "2016", "2021", "combined"]), def: "2015", support: noop(INJ_READ) },
-  inj_masses_gev: { kind: { t: "numlist" }, def: [0.03, 0.06, 0.09], support: noop(INJ_READ) },
-  inj_strengths: { kind: { t: "numlist" }, def: [0, 100, 200, 500, 1000, 2000, 5000], support: noop(INJ_READ) },
+  inj_masses_gev: { kind: numlist(), def: [0.03, 0.06, 0.09], support: noop(INJ_READ) },
+  inj_strengths: { kind: numlist(), def: [0, 100, 200, 500, 1000, 2000, 5000], support: noop(INJ_READ) },
   inj_mode: { kind: oneOf(["poisson", "multinomial"]), def: "poisson", support: noop(INJ_READ) },
   extract_allow_negative: { kind: bool, def: true, support: only("bounded (A ≥ 0) extraction is not supported yet: the scan's Â is unconstrained", (v) => v === true) },
   inj_strength_mode: { kind: oneOf(["absolute", "sigmaA"]), def: "absolute", support: noop(INJ_READ) },
@@ -165,7 +157,7 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   inj_refit_gp_optimize: { kind: bool, def: true, support: noop(INJ_READ) },
   inj_refit_fail_on_error: { kind: bool, def: false, support: only(INJ) },
   inj_train_exclude_nsigma: { kind: num({ min: 0, nullable: true }), def: null, support: noop(INJ_READ) },
-  inj_sigma_multipliers: { kind: { t: "numlist" }, def: [0, 1, 2, 3, 5], support: noop(INJ_READ) },
+  inj_sigma_multipliers: { kind: numlist(), def: [0, 1, 2, 3, 5], support: noop(INJ_READ) },
   inj_combined_mass_policy: { kind: oneOf(["intersection", "union_min_n"]), def: "intersection", support: noop(INJ_READ) },
   inj_combined_min_n_contrib: { kind: int(1), def: 2, support: noop(INJ_READ) },
   inj_write_toy_csv: { kind: bool, def: true, support: noop(INJ_READ) },
@@ -179,9 +171,9 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   signal_kernel_width_factor: { kind: num({ gt: 0 }), def: 1.0, support: noop("used only with signal_model: kernel") },
   signal_kernel_length_scale_factor: { kind: num({ gt: 0 }), def: 1.0, support: noop("used only with signal_model: kernel") },
   extraction_display_dataset_key: { kind: str, def: "", support: only(DISPLAY) },
-  extraction_display_dataset_keys: { kind: { t: "strlist" }, def: ["2015", "2016"], support: only(DISPLAY) },
-  extraction_display_masses_gev: { kind: { t: "numlist" }, def: [], support: only(DISPLAY) },
-  extraction_display_sigma_multipliers: { kind: { t: "numlist" }, def: [3, 5, 7], support: only(DISPLAY) },
+  extraction_display_dataset_keys: { kind: strlist, def: ["2015", "2016"], support: only(DISPLAY) },
+  extraction_display_masses_gev: { kind: numlist(), def: [], support: only(DISPLAY) },
+  extraction_display_sigma_multipliers: { kind: numlist(), def: [3, 5, 7], support: only(DISPLAY) },
   extraction_display_seed: { kind: int(0), def: 271828, support: only(DISPLAY) },
   extraction_display_inj_mode: { kind: oneOf(["poisson", "multinomial"]), def: "multinomial", support: only(DISPLAY) },
   extraction_display_sigma_source: { kind: oneOf(["asimov", "poisson"]), def: "asimov", support: only(DISPLAY) },
@@ -203,7 +195,7 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   funcform_closure_container_by_dataset: { kind: dsDict(str), def: {}, support: noop(INJ_READ) },
   funcform_closure_toy_pattern_by_dataset: { kind: dsDict(str), def: {}, support: only(FUNCFORM) },
   funcform_closure_toy_name_fmt_by_dataset: { kind: dsDict(str), def: {}, support: only(FUNCFORM) },
-  funcform_closure_toy_indices: { kind: { t: "intlist" }, def: [], support: only(FUNCFORM) },
+  funcform_closure_toy_indices: { kind: intlist, def: [], support: only(FUNCFORM) },
   extraction_display_funcform_toy_index: { kind: int(0), def: 0, support: only(DISPLAY) },
   output_dir: { kind: str, def: "outputs/hps_gpr", support: Y },
   debug_print: { kind: bool, def: true, support: Y },
@@ -223,121 +215,30 @@ export interface HpsConfig {
   given: Set<string>;
 }
 
-/** Levenshtein distance (for "did you mean"). */
-export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length];
-}
-
-export function closestKey(key: string): string {
-  let best = "", bd = Infinity;
-  for (const k of Object.keys(CONFIG_KEYS)) {
-    const d = editDistance(key, k);
-    if (d < bd) { bd = d; best = k; }
-  }
-  return best;
-}
-
-const show = (v: unknown) => (typeof v === "string" ? `"${v}"` : JSON.stringify(v));
-const kindText = (k: Kind): string => {
-  switch (k.t) {
-    case "bool": return "true or false";
-    case "num": return `a number${k.gt !== undefined ? ` > ${k.gt}` : k.min !== undefined ? ` ≥ ${k.min}` : ""}${k.max !== undefined ? ` and ≤ ${k.max}` : ""}${k.nullable ? " or null" : ""}`;
-    case "int": return `an integer${k.min !== undefined ? ` ≥ ${k.min}` : ""}${k.nullable ? " or null" : ""}`;
-    case "str": return "a string";
-    case "enum": return `one of ${k.values.join(", ")}${k.nullable ? " or null" : ""}`;
-    case "range": return `[low, high] with low < high${k.positive ? ", both > 0" : ""}${k.nullable ? ", or null" : ""}`;
-    case "numlist": return `a list of numbers${k.minLen ? ` (at least ${k.minLen})` : ""}`;
-    case "intlist": return "a list of integers";
-    case "strlist": return "a list of strings";
-    case "dict": return `a mapping${k.datasetKeys ? ` from dataset keys (${DATASET_KEYS.join(", ")})` : ""} to ${kindText(k.of)}`;
-  }
-};
-
-/** Check `v` against `k`; returns the normalised value or a reason. */
-function check(k: Kind, v: unknown): { ok: true; v: unknown } | { ok: false; why: string } {
-  const bad = { ok: false as const, why: `expected ${kindText(k)}, got ${show(v)}` };
-  const isNum = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
-  switch (k.t) {
-    case "bool": return typeof v === "boolean" ? { ok: true, v } : bad;
-    case "num":
-      if (v === null && k.nullable) return { ok: true, v };
-      if (!isNum(v) || (k.gt !== undefined && !(v > k.gt)) || (k.min !== undefined && v < k.min) || (k.max !== undefined && v > k.max)) return bad;
-      return { ok: true, v };
-    case "int":
-      if (v === null && k.nullable) return { ok: true, v };
-      if (!isNum(v) || !Number.isInteger(v) || (k.min !== undefined && v < k.min)) return bad;
-      return { ok: true, v };
-    case "str": return typeof v === "string" ? { ok: true, v } : isNum(v) ? { ok: true, v: String(v) } : bad;
-    case "enum":
-      if (v === null && k.nullable) return { ok: true, v };
-      return (typeof v === "string" || typeof v === "number") && k.values.includes(String(v)) ? { ok: true, v: String(v) } : bad;
-    case "range":
-      if (v === null && k.nullable) return { ok: true, v };
-      if (!Array.isArray(v) || v.length !== 2 || !v.every(isNum) || !(v[0] < v[1]) || (k.positive && !(v[0] > 0))) return bad;
-      return { ok: true, v: [v[0], v[1]] };
-    case "numlist": return Array.isArray(v) && v.every(isNum) && v.length >= (k.minLen ?? 0) ? { ok: true, v } : bad;
-    case "intlist": return Array.isArray(v) && v.every((x) => isNum(x) && Number.isInteger(x)) ? { ok: true, v } : bad;
-    case "strlist": return Array.isArray(v) && v.every((x) => typeof x === "string" || isNum(x)) ? { ok: true, v: v.map(String) } : bad;
-    case "dict": {
-      if (v === null) return { ok: true, v: {} };
-      if (typeof v !== "object" || Array.isArray(v)) return bad;
-      const out: Record<string, unknown> = {};
-      for (const [kk, vv] of Object.entries(v as Record<string, unknown>)) {
-        if (k.datasetKeys && !(DATASET_KEYS as readonly string[]).includes(kk)) return { ok: false, why: `unknown dataset key "${kk}" (expected ${DATASET_KEYS.join(", ")})` };
-        const c = check(k.of, vv);
-        if (!c.ok) return { ok: false, why: `["${kk}"]: ${c.why}` };
-        out[kk] = c.v;
-      }
-      return { ok: true, v: out };
-    }
-  }
-}
-
+const FIELDS: Fields = Object.fromEntries(Object.entries(CONFIG_KEYS).map(([k, s]) => [k, { schema: s.kind, default: s.def }]));
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Check a parsed configuration (types, ranges, unknown keys; then Searchlight's support of each value). */
+function configFromSource(src: ConfigSource, dir: string): HpsConfig {
+  const { values, given } = validateConfig(src, FIELDS);
+  for (const k of given) {
+    const spec = CONFIG_KEYS[k];
+    if (typeof spec.support === "object" && "onlyDefault" in spec.support) {
+      const allowed = spec.support.allow ? spec.support.allow(values[k]) : same(values[k], spec.def);
+      if (!allowed) throw configError(src, [k], `not supported yet: ${spec.support.onlyDefault} (remove the key or set it to ${showValue(spec.def)})`);
+    }
+  }
+  return { values, file: src.file, dir, given };
+}
 
 /** Parse and check a configuration object (from YAML); `file` names the source in errors. */
 export function configFromObject(data: unknown, file: string, dir = dirname(resolve(file))): HpsConfig {
-  if (data === null || data === undefined) data = {};
-  if (typeof data !== "object" || Array.isArray(data)) throw new InputError(file, "", "the configuration must be a YAML mapping of hps-gpr keys to values");
-  const values: Record<string, unknown> = {};
-  for (const [k, s] of Object.entries(CONFIG_KEYS)) values[k] = structuredClone(s.def);
-  const given = new Set<string>();
-  for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
-    const spec = CONFIG_KEYS[k];
-    if (!spec) throw new InputError(file, k, `unknown key; did you mean "${closestKey(k)}"?`);
-    const c = check(spec.kind, v);
-    if (!c.ok) throw new InputError(file, k, c.why);
-    if (typeof spec.support === "object" && "onlyDefault" in spec.support) {
-      const allowed = spec.support.allow ? spec.support.allow(c.v) : same(c.v, spec.def);
-      if (!allowed) throw new InputError(file, k, `not supported yet: ${spec.support.onlyDefault} (remove the key or set it to ${show(spec.def)})`);
-    }
-    values[k] = c.v;
-    given.add(k);
-  }
-  return { values, file, dir, given };
+  return configFromSource(configSource(data, file), dir);
 }
 
-/** Load a YAML configuration file. */
+/** Load a YAML configuration file (errors give the key's line and column). */
 export function loadConfig(path: string): HpsConfig {
-  const file = resolve(path);
-  if (!existsSync(file)) throw new InputError(path, "--config", "configuration file not found");
-  const doc = parseDocument(readFileSync(file, "utf8"), { uniqueKeys: true });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    const pos = e.linePos?.[0];
-    throw new InputError(path, pos ? `line ${pos.line}, column ${pos.col}` : "", `invalid YAML: ${e.message.split("\n")[0]}`);
-  }
-  return configFromObject(doc.toJS(), path, dirname(file));
+  return configFromSource(readConfigFile(path, { option: "--config" }), dirname(resolve(path)));
 }
 
 export interface PlanOverrides {
