@@ -1,5 +1,5 @@
 // A full hps_gpr scan (spec §3, §8–§10): every enabled dataset at its active grid masses on
-// the worker pool, then the combination with a shared ε² at every mass where two or more
+// the executor it is given (the CLI's worker pool; this thread by default), then the combination with a shared ε² at every mass where two or more
 // datasets are active, the look-elsewhere columns, and the outputs: results_single.csv,
 // results_combined.csv (+ the alias combined.csv), ul_bands_<d>.csv, per-mass folders with
 // numbers.json (and fit figures on request) and summary_plots/. A failed mass point (single or
