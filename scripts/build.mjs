@@ -3,7 +3,8 @@
 // first, so tests never spawn a stale CLI):
 //   1. tsc -b tsconfig.build.json: src/ → dist/ (.js with .ts imports rewritten, .d.ts, maps,
 //      and the imported JSON schemas). Incremental: ≈ 0.5 s when nothing changed.
-//   2. dist/vendor/jsroot-io.mjs: jsroot's I/O module bundled with esbuild. jsroot itself is a
+//   2. dist/math/special.js with its @stdlib dependencies inlined (start-up time, see below).
+//   3. dist/vendor/jsroot-io.mjs: jsroot's I/O module bundled with esbuild. jsroot itself is a
 //      dev dependency because its npm dependencies include canvas (a native build that fails
 //      offline) and jsdom/three/mathjax, none of which ROOT file reading needs. Rebuilt only
 //      when missing or older than node_modules/jsroot.
@@ -52,7 +53,41 @@ function prune(dir) {
 }
 if (existsSync(DIST)) prune("");
 
-// 2. jsroot's I/O module, vendored.
+// 2. Start-up cost: @stdlib's special functions are ≈ 190 tiny CommonJS modules, ≈ 50 ms of CPU
+// to resolve and load in every process. dist/math/special.js (their only importer: checked
+// below, since a second importer would get a second copy) gets them inlined by esbuild; its
+// relative imports stay as they are. Redone whenever tsc re-emits the file (marker missing).
+const INLINE = [{ file: "math/special.js", packages: /^@stdlib\// }];
+const MARK = "/* searchlight build: npm dependencies inlined */";
+for (const { file, packages } of INLINE) {
+  const out = join(DIST, file);
+  if (!existsSync(out) || readFileSync(out, "utf8").startsWith(MARK)) continue;
+  const { build } = await import("esbuild");
+  const others = [];
+  const scan = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (name === "vendor") continue;
+      if (statSync(p).isDirectory()) scan(p);
+      else if (p !== out && p.endsWith(".js") && new RegExp(`from ["']${packages.source.replace(/^\^/, "")}`).test(readFileSync(p, "utf8"))) others.push(p);
+    }
+  };
+  scan(DIST);
+  if (others.length) throw new Error(`build: ${packages} is also imported by ${others.join(", ")}: inlining it into ${file} would duplicate it`);
+  await build({
+    entryPoints: [out], bundle: true, platform: "node", format: "esm", target: "node20", outfile: out, allowOverwrite: true,
+    sourcemap: true, banner: { js: MARK }, logLevel: "warning",
+    plugins: [{
+      name: "inline-only",
+      setup(b) {
+        b.onResolve({ filter: /.*/ }, (a) => (a.kind === "entry-point" || packages.test(a.path) || /node_modules/.test(a.importer) ? undefined : { path: a.path, external: true }));
+      },
+    }],
+  });
+  log(`inlined ${packages} into dist/${file}`);
+}
+
+// 3. jsroot's I/O module, vendored.
 const JSROOT_IO = fileURLToPath(import.meta.resolve("jsroot/io")); // <jsroot>/modules/io.mjs
 const JSROOT_PKG = join(dirname(JSROOT_IO), "..", "package.json");
 const VENDOR = join(DIST, "vendor", "jsroot-io.mjs");
