@@ -2,7 +2,7 @@
 // conditional injection toys, on the 12-bin correlated window of hps_gpr spec §18.2 case C,
 // beside hps_gpr's measured figures (spec §20: 1–16 ms per profile fit, 0.6–0.8 s per UL).
 import { WindowLikelihood } from "../src/bumphunt/window-likelihood.ts";
-import { windowLimit, WindowFits } from "../src/bumphunt/limits.ts";
+import { windowFits, windowLimit } from "../src/bumphunt/limits.ts";
 import { runConditionalToys } from "../src/bumphunt/injection.ts";
 import { caseC } from "../test/bumphunt/case-c.ts";
 import { timeIt, type BenchSection, type BenchRow } from "./types.ts";
@@ -13,7 +13,7 @@ import { hpsScanJob } from "../src/bumphunt/scan.ts";
 
 export async function run(): Promise<BenchSection> {
   const c = caseC();
-  const fitTime = await timeIt(() => new WindowFits(new WindowLikelihood(c), new WindowLikelihood(c).observed).free, 20);
+  const fitTime = await timeIt(() => windowFits(new WindowLikelihood(c)).free, 20);
   const ulTime = await timeIt(() => windowLimit(new WindowLikelihood(c)), 5);
   const nToys = 1000;
   const toyTime = await timeIt(() => runConditionalToys({ b: c.b, C: c.C, w: c.w, aInj: 1000, nToys, seed: 1 }), 3);

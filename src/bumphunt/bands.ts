@@ -2,24 +2,28 @@
 // "conditional GP"): background-only pseudo-experiments λ_t ~ MVN⁺(b, C), n_t ~ Poisson(λ_t),
 // each limited with the nominal (b, C, w); quantiles of the toy limits give the band, and the
 // observed limit's position in that distribution gives p_strong/p_weak/p_two.
-// The limit of each toy is found by Brent's method on CLs(A) − α (same root as hps_gpr's
+// The limit of each toy is the root of CLs(A) = α by Brent's method (same root as hps_gpr's
 // bisection, fewer CLs evaluations). Toy t draws from Rng.forStream(seed, t).
 //
 // Speed (spec §20: hps_gpr ≈ 2 h per 10k-toy band): the per-toy profile fits are done by
 // FastWindowLimit, a damped Newton method on exactly the §7 objective (convex in (A, θ): the
 // Poisson terms are convex in λ, λ is linear in the parameters, the soft wall is quadratic),
 // warm-started from the previous solution along the root search, with preallocated buffers
-// and the ln n! constants dropped (they cancel in every q). The Brent bracket comes from Â
+// and the ln n! constants dropped (they cancel in every q). It is a specialised solver behind
+// src/infer's interfaces: its fits are a ProfileSource for infer's q̃ and asymptotic CLs, the
+// root comes from infer's limitFromCls, and it is a LimitSolver. The Brent bracket comes from Â
 // and σ_A (the Newton Hessian's (H⁻¹)_AA at the free optimum). A toy whose Newton iterations
-// do not converge falls back to the general L-BFGS path (limitForCounts), so results never
-// depend on the fast path's success.
+// do not converge falls back to the general path (infer's asymptoticLimitSolver on L-BFGS
+// fits), so results never depend on the fast path's success.
 import { nonNegativeMvn, samplingFactor, type TruncMethod } from "../math/mvn.ts";
-import { brent } from "../math/roots.ts";
 import { Rng } from "../math/rng.ts";
 import { pTwoSided } from "../infer/look-elsewhere.ts";
-import { WindowFits, clsAsymptotic } from "./limits.ts";
+import { inThread, type TaskExecutor } from "../infer/executor.ts";
+import { asymptoticCls } from "../infer/asymptotic.ts";
+import { qtildeUnbounded, type ProfileSource } from "../infer/test-statistics.ts";
+import { asymptoticLimitSolver, firstFiniteLimit, limitFromCls, type LimitSolver } from "../infer/upper-limit.ts";
+import { HPS_ASYMPTOTIC, HPS_STATISTIC, windowCalculator, windowBracketStart } from "./limits.ts";
 import { choleskyInPlace, choleskySolve } from "../math/linalg.ts";
-import { normalCdf, normalSf } from "../math/special.ts";
 import { quantile } from "../math/stats.ts";
 import { WindowLikelihood } from "./window-likelihood.ts";
 
@@ -51,42 +55,38 @@ export interface BandResult {
   p_two: number;
 }
 
-/** The CLs upper limit on A for counts n with shared nominal model and Asimov fits (general L-BFGS path). */
-export function limitForCounts(lik: WindowLikelihood, asimov: WindowFits, n: ArrayLike<number>, alpha: number, sumB: number): number {
-  const obs = new WindowFits(lik, lik.dataWithCounts(n));
-  const f = (A: number) => clsAsymptotic(obs, asimov, A).cls - alpha;
-  let hi = Math.max(1, 3 * Math.sqrt(Math.max(sumB, 1)));
-  let fhi = f(hi);
-  for (let k = 0; fhi > 0 && hi < 1e7 && k < 40; k++) { hi *= 2; fhi = f(hi); }
-  const lo = 0, flo = 1 - alpha; // CLs(0) = 1 by definition (§7.7)
-  if (fhi > 0) return NaN;
-  return brent(f, lo, hi, { xtol: 1e-12, rtol: 1e-8 }, flo, fhi).x;
+/**
+ * The general path of a window's toy limits: infer's asymptotic calculator on L-BFGS fits
+ * (Asimov fits shared), §7.8 bracket (A_hi doubled from max(1, 3√max(Σb, 1)), < 1e7, ≤ 40
+ * times) solved by Brent on [0, A_hi] to 1e-8 relative; NaN if CLs stays above α.
+ */
+export function generalWindowSolver(lik: WindowLikelihood, alpha = 0.05): LimitSolver {
+  let solver: LimitSolver | undefined; // built on first use: most toys never need it
+  return {
+    limit: (data) => (solver ??= asymptoticLimitSolver(windowCalculator(lik), {
+      level: alpha, start: windowBracketStart(lik), maxSteps: 40, cap: 1e7, keepLower: true, xtol: 1e-12, rtol: 1e-8,
+    })).limit(data),
+  };
+}
+
+/** Toy limits of a window: the Newton fast path, the general path when it fails. */
+export function windowLimitSolver(lik: WindowLikelihood, alpha = 0.05): LimitSolver {
+  return firstFiniteLimit(new FastWindowLimit(lik, alpha), generalWindowSolver(lik, alpha));
 }
 
 export function expectedBands(o: BandOptions, toyStart = 0, toyEnd = o.nToys): BandResult {
   const alpha = o.alpha ?? 0.05;
   const B = o.b.length;
   const lik = new WindowLikelihood({ n: o.b, b: o.b, C: o.C, w: o.w });
-  const asimov = new WindowFits(lik, lik.dataWithCounts(lik.b));
-  let sumB = 0;
-  for (let i = 0; i < B; i++) sumB += lik.b[i];
   const F = samplingFactor(o.C, B);
-  const fast = new FastWindowLimit(lik, alpha);
+  const solver = windowLimitSolver(lik, alpha);
   const toyLimits: number[] = [];
-  const n = new Float64Array(B);
+  const data = new Float64Array(2 * B); // toy counts, aux = 0
   for (let t = toyStart; t < toyEnd; t++) {
     const rng = Rng.forStream(o.seed, t);
     const lam = nonNegativeMvn(o.b, F, 1, rng, o.truncMethod ?? "reject_then_clip");
-    for (let i = 0; i < B; i++) n[i] = rng.poisson(lam[i]);
-    let ul = fast.limit(n);
-    if (!Number.isFinite(ul)) {
-      try {
-        ul = limitForCounts(lik, asimov, n, alpha, sumB);
-      } catch {
-        ul = NaN;
-      }
-    }
-    toyLimits.push(ul);
+    for (let i = 0; i < B; i++) data[i] = rng.poisson(lam[i]);
+    toyLimits.push(solver.limit(data));
   }
   return summariseBands(toyLimits, o.observed, o.aPerEps2);
 }
@@ -110,15 +110,24 @@ export function summariseBands(toyLimits: number[], observed?: number, aPerEps2?
 }
 
 const SOFT_WALL = 1e6;
-const TOL = 1e-10;
+
+/** The profile of one count vector as FastWindowLimit's Newton fits see it (2NLL up to a constant of n). */
+interface NewtonProfile extends ProfileSource {
+  muHat: number;
+  twiceNllFree: number;
+  /** 2NLL at A = 0, fitted from the free optimum on first use (NaN until then). */
+  twiceNllNull: number;
+  /** Conditional fits in a warm chain (each from the previous one: the root search) or each from the free optimum. */
+  chain: boolean;
+}
 
 /**
  * Asymptotic CLs upper limits on A (§7.6–7.8) for many count vectors on one window, with the
  * profile fits done by damped Newton iterations on the §7 objective (see the file header).
  * `limit(n)` returns NaN when an iteration fails to converge (callers fall back to the
- * L-BFGS path). No allocation per call.
+ * general path). No allocation per CLs evaluation.
  */
-export class FastWindowLimit {
+export class FastWindowLimit implements LimitSolver {
   readonly B: number;
   private readonly L: Float64Array;
   private readonly b: Float64Array;
@@ -134,13 +143,16 @@ export class FastWindowLimit {
   private readonly xFree: Float64Array;
   private readonly xObs: Float64Array;
   private readonly xAsi: Float64Array;
+  private readonly xNull: Float64Array;
   private readonly n: Float64Array;
   private readonly gls: Float64Array;
   private glsDen = NaN;
-  private nllFree = NaN;
-  private nllNull = NaN;
-  private aHat = NaN;
-  private asimovFree = NaN;
+  /** The current counts' profile and the Asimov (n = b) profile, for infer's q̃ (§7.6). */
+  private readonly obs: NewtonProfile = {
+    muHat: NaN, twiceNllFree: NaN, twiceNllNull: NaN, chain: true,
+    twiceNllAt: (A: number) => this.conditional(A),
+  };
+  private readonly asimov: ProfileSource;
   /** Newton iterations of the last limit (diagnostics). */
   iterations = 0;
   /** CLs evaluations of the last limit. */
@@ -152,7 +164,8 @@ export class FastWindowLimit {
     this.lam = new Float64Array(B); this.r = new Float64Array(B); this.d = new Float64Array(B);
     const P = B + 1;
     this.g = new Float64Array(P); this.H = new Float64Array(P * P); this.step = new Float64Array(P); this.trial = new Float64Array(P);
-    this.xFree = new Float64Array(P); this.xObs = new Float64Array(P); this.xAsi = new Float64Array(P); this.n = new Float64Array(B);
+    this.xFree = new Float64Array(P); this.xObs = new Float64Array(P); this.xAsi = new Float64Array(P); this.xNull = new Float64Array(P);
+    this.n = new Float64Array(B);
     // GLS start (§7.3) with V = L Lᵀ + diag(max(b, 1)) + 100ε I factored once: A0 = zᵀ(n − b) / wᵀz, z = V⁻¹w.
     const V = new Float64Array(B * B);
     for (let i = 0; i < B; i++) {
@@ -170,8 +183,16 @@ export class FastWindowLimit {
       for (let i = 0; i < B; i++) den += this.w[i] * this.gls[i];
       this.glsDen = den;
     }
-    // Asimov data n = b: the free optimum is A = 0, θ = 0 exactly (zero gradient there).
-    this.asimovFree = this.evaluate(this.xAsi, this.b, false);
+    // Asimov data n = b: the free optimum is A = 0, θ = 0 exactly (zero gradient there);
+    // its conditional fits form a warm chain along the root search.
+    const asimovFree = 2 * this.evaluate(this.xAsi, this.b, false);
+    this.asimov = {
+      muHat: 0, twiceNllFree: asimovFree,
+      twiceNllAt: (A: number) => {
+        this.xAsi[0] = A;
+        return 2 * this.minimum(this.xAsi, this.b);
+      },
+    };
   }
 
   /** §7 objective at x = (A, θ) for counts n, up to a constant of n; fills r (∂f/∂λ) and d (∂²f/∂λ²) if asked. */
@@ -258,36 +279,31 @@ export class FastWindowLimit {
     return NaN;
   }
 
-  /** q̃ on the observed counts (§7.6), with the free/null fits of the current counts. */
-  private qObs(A: number): number {
-    if (this.aHat > A + TOL) return 0;
+  /** Newton minimum over θ at A = x[0] from x, or an exception (caught by the callers: NaN). */
+  private minimum(x: Float64Array, n: ArrayLike<number>): number {
+    const f = this.newton(x, n, false);
+    if (!Number.isFinite(f)) throw new Error("newton");
+    return f;
+  }
+
+  /** 2NLL of the current counts at A: the null fit from the free optimum, others in the chain or from the free optimum. */
+  private conditional(A: number): number {
+    const o = this.obs;
+    if (A === 0) {
+      if (Number.isNaN(o.twiceNllNull)) {
+        this.xNull.set(this.xFree); this.xNull[0] = 0;
+        o.twiceNllNull = 2 * this.minimum(this.xNull, this.n);
+      }
+      return o.twiceNllNull;
+    }
     const x = this.xObs;
+    if (!o.chain) x.set(this.xFree);
     x[0] = A;
-    const nllA = this.newton(x, this.n, false);
-    if (!Number.isFinite(nllA)) throw new Error("newton");
-    return Math.max(0, 2 * (nllA - (this.aHat >= -TOL ? this.nllFree : this.nllNull)));
+    return 2 * this.minimum(x, this.n);
   }
 
-  private qAsimov(A: number): number {
-    const x = this.xAsi;
-    x[0] = A;
-    const nllA = this.newton(x, this.b, false);
-    if (!Number.isFinite(nllA)) throw new Error("newton");
-    return Math.max(0, 2 * (nllA - this.asimovFree));
-  }
-
-  /** CLs(A) − α (§7.7). */
-  private excess(A: number): number {
-    this.evaluations++;
-    if (!(A > 0)) return 1 - this.alpha;
-    const qo = this.qObs(A), qa = this.qAsimov(A);
-    const clsb = normalSf(Math.sqrt(qo));
-    const clb = Math.max(normalCdf(Math.sqrt(qa) - Math.sqrt(qo)), 1e-12);
-    return clsb / clb - this.alpha;
-  }
-
-  /** Copy counts into n and fit (A, θ) freely from the GLS start; the minimum (NaN on failure), x̂ in xFree. */
-  private fitFree(counts: ArrayLike<number>): number {
+  /** Copy counts into n and fit (A, θ) freely from the GLS start; sets the profile's Â and free 2NLL (NaN on failure), x̂ in xFree. */
+  private fitFree(counts: ArrayLike<number>, chain: boolean): boolean {
     const B = this.B, n = this.n, x = this.xFree;
     for (let i = 0; i < B; i++) n[i] = Math.max(0, counts[i]);
     let A0 = 0;
@@ -297,73 +313,46 @@ export class FastWindowLimit {
     }
     x.fill(0);
     x[0] = Number.isFinite(A0) ? A0 : 0;
-    return this.newton(x, n, true);
+    const f = this.newton(x, n, true);
+    const o = this.obs;
+    o.muHat = x[0]; o.twiceNllFree = 2 * f; o.twiceNllNull = NaN; o.chain = chain;
+    return Number.isFinite(f);
   }
 
   /**
-   * q̃_A (§7.6) for counts n with the nominal model: free fit, the A = 0 fit when Â < 0, and
-   * the profile at A. NaN if a Newton iteration fails (callers fall back to WindowFits).
-   * Used by toy-calibrated CLs (§7.7), which needs q̃ on many pseudo-data sets.
+   * q̃_A (§7.6, infer's qtildeUnbounded) for counts n with the nominal model: free fit, the
+   * A = 0 fit when Â < 0, and the profile at A, each from the free optimum. NaN if a Newton
+   * iteration fails (callers fall back to the general fits). Used by toy-calibrated CLs (§7.7),
+   * which needs q̃ on many pseudo-data sets.
    */
   qTilde(counts: ArrayLike<number>, A: number): number {
-    const n = this.n, x = this.xFree;
-    const nllFree = this.fitFree(counts);
-    if (!Number.isFinite(nllFree)) return NaN;
-    const aHat = x[0];
-    if (aHat > A + TOL) return 0;
-    let ref = nllFree;
-    if (aHat < -TOL) {
-      this.xObs.set(x); this.xObs[0] = 0;
-      ref = this.newton(this.xObs, n, false);
-      if (!Number.isFinite(ref)) return NaN;
+    if (!this.fitFree(counts, false)) return NaN;
+    try {
+      return qtildeUnbounded(this.obs, A).q;
+    } catch {
+      return NaN;
     }
-    this.xObs.set(x); this.xObs[0] = A;
-    const nllA = this.newton(this.xObs, n, false);
-    return Number.isFinite(nllA) ? Math.max(0, 2 * (nllA - ref)) : NaN;
   }
 
-  /** The 95% (1 − α) CLs upper limit on A for counts n, or NaN if the fast path fails. */
+  /** The 1 − α CLs upper limit on A (§7.7, infer's asymptotic CLs) for counts n (the first B entries), or NaN if the fast path fails. */
   limit(counts: ArrayLike<number>): number {
-    const B = this.B, n = this.n, x = this.xFree;
+    const B = this.B, x = this.xFree;
     this.iterations = 0; this.evaluations = 0;
-    this.nllFree = this.fitFree(counts);
-    if (!Number.isFinite(this.nllFree)) return NaN;
+    if (!this.fitFree(counts, true)) return NaN;
     // σ_A² = (H⁻¹)_AA from the Cholesky factor left in H: solve H e = e_0.
     const P = B + 1, e = this.step;
     e.fill(0); e[0] = 1;
     choleskySolve(this.H, P, e);
     const sigmaA = Math.sqrt(Math.max(e[0], 1e-300));
-    this.aHat = x[0];
-    this.nllNull = NaN;
-    if (this.aHat < -TOL) {
-      this.xObs.set(x); this.xObs[0] = 0;
-      this.nllNull = this.newton(this.xObs, n, false);
-      if (!Number.isFinite(this.nllNull)) return NaN;
-    }
     this.xObs.set(x);
     this.xAsi.fill(0);
+    const cls = (A: number) => {
+      this.evaluations++;
+      return asymptoticCls(HPS_STATISTIC, this.obs, this.asimov, A, HPS_ASYMPTOTIC).observed.cls;
+    };
     try {
-      // Bracket around max(Â, 0) + 2σ_A, widening by σ_A, 2σ_A, 4σ_A, …
-      const a = Math.max(this.aHat, 0) + 2 * sigmaA;
-      let lo: number, hi: number, flo: number, fhi: number;
-      const fa = this.excess(a);
-      if (fa > 0) {
-        lo = a; flo = fa; let stepA = sigmaA; hi = a + stepA; fhi = this.excess(hi);
-        for (let k = 0; fhi > 0; k++) {
-          if (k > 60 || hi > 1e12) return NaN;
-          lo = hi; flo = fhi; stepA *= 2; hi += stepA; fhi = this.excess(hi);
-        }
-      } else {
-        hi = a; fhi = fa; let stepA = sigmaA; lo = a - stepA;
-        flo = lo > 0 ? this.excess(lo) : 1 - this.alpha;
-        for (let k = 0; flo < 0; k++) {
-          if (k > 60) return NaN;
-          hi = lo; fhi = flo; stepA *= 2; lo -= stepA;
-          if (lo <= 0) { lo = 0; flo = 1 - this.alpha; } else flo = this.excess(lo);
-        }
-        // Warm starts of the profile fits at the lower end of the bracket.
-      }
-      return brent((A) => this.excess(A), lo, hi, { xtol: 1e-12, rtol: 1e-8 }, flo, fhi).x;
+      // Bracket from max(Â, 0) + 2σ_A, widening by σ_A, 2σ_A, 4σ_A, … (down to A = 0, where CLs = 1).
+      return limitFromCls(cls, { level: this.alpha, start: Math.max(x[0], 0) + 2 * sigmaA, step: sigmaA, maxSteps: 62, cap: 1e12, xtol: 1e-12, rtol: 1e-8 }).limit;
     } catch {
       return NaN;
     }
@@ -376,13 +365,13 @@ export async function bandToysRunner(o: BandOptions & { chunk: number }): Promis
 }
 
 /**
- * One mass's band with its toys spread over `workers` threads (chunks of `chunk` toys); the
- * toy limits come back in toy order, so the band is the same for any worker count.
+ * One mass's band with its toys in chunks of `chunk` on `executor` (e.g. src/batch's worker
+ * pool; default this thread); the toy limits come back in toy order, so the band is the same
+ * whatever runs them.
  */
-export async function expectedBandsParallel(o: BandOptions, workers: number, chunk = 250): Promise<BandResult> {
-  const { runPool } = await import("../batch/pool.ts");
+export async function expectedBandsParallel(o: BandOptions, executor: TaskExecutor = inThread, chunk = 250): Promise<BandResult> {
   const nChunks = Math.ceil(o.nToys / chunk);
-  const parts = await runPool<number, number[]>({ module: import.meta.url, factory: "bandToysRunner", args: { ...o, b: Array.from(o.b), C: Array.from(o.C), w: Array.from(o.w), chunk } },
-    Array.from({ length: nChunks }, (_, k) => k), workers);
+  const parts = await executor.run<number, number[]>({ module: import.meta.url, factory: "bandToysRunner", args: { ...o, b: Array.from(o.b), C: Array.from(o.C), w: Array.from(o.w), chunk } },
+    Array.from({ length: nChunks }, (_, k) => k));
   return summariseBands(parts.flat(), o.observed, o.aPerEps2);
 }

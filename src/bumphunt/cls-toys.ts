@@ -8,8 +8,12 @@
 import { createHash } from "node:crypto";
 import { nonNegativeMvn, samplingFactor, type TruncMethod } from "../math/mvn.ts";
 import { Rng } from "../math/rng.ts";
+import type { TailProbabilities } from "../infer/asymptotic.ts";
+import { qtildeUnbounded, type ProfileFits } from "../infer/test-statistics.ts";
+import { toyTails } from "../infer/toys.ts";
+import { limitFromCls, type ClsLimitOptions } from "../infer/upper-limit.ts";
 import { FastWindowLimit } from "./bands.ts";
-import { WindowFits, qTilde, upperLimit, type ClsResult, type LimitOptions, type LimitResult } from "./limits.ts";
+import { hpsLimitOptions, windowFits, type WindowLimit } from "./limits.ts";
 import type { WindowLikelihood } from "./window-likelihood.ts";
 
 export interface ToyClsOptions {
@@ -24,23 +28,29 @@ export function toyClsSeed(dataset: string, m0: number, seedBase: number): numbe
   return (parseInt(h.slice(0, 8), 16) + seedBase) % 2147483647;
 }
 
+export interface ToyClsResult extends TailProbabilities {
+  qObs: number;
+}
+
 export class ToyCls {
   private readonly fast: FastWindowLimit;
   private readonly F: Float64Array;
-  private readonly lam: Float64Array;
   private readonly nb: Float64Array;
   private readonly nsb: Float64Array;
+  private readonly qB: Float64Array;
+  private readonly qSb: Float64Array;
   /** Toys whose q̃ could not be computed (excluded from N_finite), over all evaluations. */
   failedToys = 0;
 
   /** C: the window's GP covariance (the likelihood keeps only its square root). */
-  constructor(readonly lik: WindowLikelihood, C: ArrayLike<number>, readonly obs: WindowFits, readonly o: ToyClsOptions) {
+  constructor(readonly lik: WindowLikelihood, C: ArrayLike<number>, readonly obs: ProfileFits, readonly o: ToyClsOptions) {
     this.fast = new FastWindowLimit(lik);
     this.F = samplingFactor(C, lik.b.length);
     const B = lik.b.length;
-    this.lam = new Float64Array(B);
     this.nb = new Float64Array(B);
     this.nsb = new Float64Array(B);
+    this.qB = new Float64Array(o.nToys);
+    this.qSb = new Float64Array(o.nToys);
   }
 
   /** q̃_A of counts n: Newton fast path, general fits as the fallback. */
@@ -48,17 +58,17 @@ export class ToyCls {
     const q = this.fast.qTilde(n, A);
     if (Number.isFinite(q)) return q;
     try {
-      return qTilde(new WindowFits(this.lik, this.lik.dataWithCounts(n)), A).q;
+      return qtildeUnbounded(windowFits(this.lik, this.lik.dataWithCounts(n)), A).q;
     } catch {
       return NaN;
     }
   }
 
-  cls(A: number): ClsResult {
-    if (!(A > 0)) return { cls: 1, clsb: 1, clb: 1, qObs: 0, qA: NaN };
-    const qObs = qTilde(this.obs, A).q;
+  /** CL_x = (1 + #{q_toy ≥ q_obs}) / (N_finite + 1), CL_b ≥ 1e-12 (§7.7); A ≤ 0 → 1. */
+  cls(A: number): ToyClsResult {
+    if (!(A > 0)) return { cls: 1, clsb: 1, clb: 1, qObs: 0 };
+    const qObs = qtildeUnbounded(this.obs, A).q;
     const b = this.lik.b, w = this.lik.w, B = b.length;
-    let geSb = 0, geB = 0, nSb = 0, nB = 0;
     for (let t = 0; t < this.o.nToys; t++) {
       const rng = Rng.forStream(this.o.seed, t);
       const lam = nonNegativeMvn(b, this.F, 1, rng, this.o.truncMethod ?? "reject_then_clip");
@@ -66,22 +76,19 @@ export class ToyCls {
         this.nb[i] = rng.poisson(lam[i]);
         this.nsb[i] = rng.poisson(lam[i] + A * w[i]);
       }
-      const qb = this.q(this.nb, A), qsb = this.q(this.nsb, A);
-      if (Number.isFinite(qb)) { nB++; if (qb >= qObs) geB++; } else this.failedToys++;
-      if (Number.isFinite(qsb)) { nSb++; if (qsb >= qObs) geSb++; } else this.failedToys++;
+      this.qB[t] = this.q(this.nb, A);
+      this.qSb[t] = this.q(this.nsb, A);
+      if (!Number.isFinite(this.qB[t])) this.failedToys++;
+      if (!Number.isFinite(this.qSb[t])) this.failedToys++;
     }
-    const clsb = (1 + geSb) / (nSb + 1);
-    const clb = Math.max((1 + geB) / (nB + 1), 1e-12);
-    return { cls: clsb / clb, clsb, clb, qObs, qA: NaN };
+    return { ...toyTails(qObs, this.qSb, this.qB, { plusOne: true, clbFloor: 1e-12 }), qObs };
   }
 }
 
 /** §7.8 upper limit with toy-calibrated CLs; also returns the observed fits. */
-export function windowLimitToys(lik: WindowLikelihood, C: ArrayLike<number>, o: LimitOptions & ToyClsOptions): LimitResult & { obs: WindowFits; failedToys: number } {
-  const obs = new WindowFits(lik, lik.observed);
-  const toy = new ToyCls(lik, C, obs, o);
-  let sumB = 0;
-  for (const v of lik.b) sumB += v;
-  const r = upperLimit((A) => toy.cls(A).cls, sumB, o);
+export function windowLimitToys(lik: WindowLikelihood, C: ArrayLike<number>, t: ToyClsOptions, o: Partial<ClsLimitOptions> = {}): Omit<WindowLimit, "calc"> & { failedToys: number } {
+  const obs = windowFits(lik);
+  const toy = new ToyCls(lik, C, obs, t);
+  const r = limitFromCls((A) => toy.cls(A).cls, hpsLimitOptions(lik, o));
   return { ...r, obs, failedToys: toy.failedToys };
 }

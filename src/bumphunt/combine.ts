@@ -4,7 +4,8 @@
 // WindowLikelihood on the concatenated vectors with the amplitude measured in units of a
 // reference ε² (so the fitted amplitude is O(signal counts) and well scaled for the optimiser).
 import { WindowLikelihood } from "./window-likelihood.ts";
-import { WindowFits, clsAsymptotic, discovery, upperLimit, type Discovery } from "./limits.ts";
+import { limitFromCls } from "../infer/upper-limit.ts";
+import { discovery, hpsLimitOptions, windowCalculator, type Discovery } from "./limits.ts";
 
 export interface DatasetWindow {
   name: string;
@@ -52,15 +53,14 @@ export function combinedLikelihood(ds: DatasetWindow[]): { lik: WindowLikelihood
  */
 export function combinedLimit(ds: DatasetWindow[], alpha = 0.05): CombinedResult {
   const { lik, eps2Ref } = combinedLikelihood(ds);
-  const obs = new WindowFits(lik, lik.observed);
-  const asimov = new WindowFits(lik, lik.dataWithCounts(lik.b));
+  const calc = windowCalculator(lik);
   let sumB = 0, sumS = 0;
   for (const d of ds) for (let i = 0; i < d.b.length; i++) { sumB += d.b[i]; sumS += Math.max(d.sUnit[i], 0); }
   const epsHi = Math.max(1e-10, (3 * Math.sqrt(Math.max(sumB, 1))) / Math.max(sumS, 1e-12));
-  const lim = upperLimit((a) => clsAsymptotic(obs, asimov, a).cls, sumB, {
-    alpha, aHi0: epsHi / eps2Ref, maxIter: 80, tolCls: 1e-2, relWidth: 1e-3, maxDoublings: 80, hiCap: 1e12 / eps2Ref,
-  });
-  return { datasets: ds.map((d) => d.name).join("+"), nDatasets: ds.length, eps2Up: lim.aUp * eps2Ref, discovery: discovery(obs), converged: lim.converged };
+  const lim = limitFromCls((a) => calc.test(a).observed.cls, hpsLimitOptions(lik, {
+    level: alpha, start: epsHi / eps2Ref, maxIter: 80, clsTol: 1e-2, rtol: 1e-3, maxSteps: 80, cap: 1e12 / eps2Ref,
+  }));
+  return { datasets: ds.map((d) => d.name).join("+"), nDatasets: ds.length, eps2Up: lim.limit * eps2Ref, discovery: discovery(calc.obs), converged: lim.converged };
 }
 
 /**

@@ -9,9 +9,9 @@
 // (|CLs − α| < 1e-2), so its eps2_up can differ from eps2_obs here by a few per cent.
 import { nonNegativeMvn, samplingFactor, type TruncMethod } from "../math/mvn.ts";
 import { Rng } from "../math/rng.ts";
-import { FastWindowLimit, limitForCounts, summariseBands } from "./bands.ts";
+import { summariseBands, windowLimitSolver } from "./bands.ts";
 import { combinedLikelihood, type DatasetWindow } from "./combine.ts";
-import { WindowFits, discovery } from "./limits.ts";
+import { discovery, windowFits } from "./limits.ts";
 import type { MassPointInputs } from "./mass-point.ts";
 import type { PreparedDataset, ScanJob } from "./scan.ts";
 
@@ -65,30 +65,17 @@ export function combinedBandRow(t: CombinedBandTask, o: CombinedBandOptions): Co
   try {
     const { lik, eps2Ref } = combinedLikelihood(t.windows);
     const B = lik.b.length;
-    let sumB = 0;
-    for (let i = 0; i < B; i++) sumB += lik.b[i];
-    const fast = new FastWindowLimit(lik, o.alpha);
-    let asimov: WindowFits | undefined;
-    // Limit on the amplitude a = ε²/ε²_ref (fast Newton path, L-BFGS fallback), in ε².
-    const limit = (n: ArrayLike<number>) => {
-      let a = fast.limit(n);
-      if (!Number.isFinite(a)) {
-        try {
-          a = limitForCounts(lik, (asimov ??= new WindowFits(lik, lik.dataWithCounts(lik.b))), n, o.alpha, sumB);
-        } catch {
-          a = NaN;
-        }
-      }
-      return a * eps2Ref;
-    };
+    const solver = windowLimitSolver(lik, o.alpha);
+    // Limit on the amplitude a = ε²/ε²_ref (fast Newton path, general fallback), in ε².
+    const limit = (data: Float64Array) => solver.limit(data) * eps2Ref;
     if (t.observedVisible) {
       row.eps2_obs = limit(lik.observed);
-      const d = discovery(new WindowFits(lik, lik.observed));
+      const d = discovery(windowFits(lik));
       row.p0_analytic = d.p0;
       row.Z_analytic = d.Z;
     }
     const factors = t.windows.map((w) => samplingFactor(w.C, w.b.length));
-    const n = new Float64Array(B);
+    const n = new Float64Array(2 * B); // toy counts, aux = 0
     const toyLimits: number[] = [];
     const seed = (o.seed * 1000003 + t.index) >>> 0;
     for (let k = 0; k < o.nToys; k++) {
@@ -220,7 +207,7 @@ export async function combinedRefitBandsRunner(r: CombinedRefitJob): Promise<{ r
       if (k === 0) {
         const ws = active.map((a) => window(a, a.x.n, a.x.b, a.x.C));
         const { lik } = combinedLikelihood(ws);
-        const d = discovery(new WindowFits(lik, lik.observed));
+        const d = discovery(windowFits(lik));
         out.observed = { eps2_obs: limitOf(ws, r.alpha), p0: d.p0, Z: d.Z };
       }
       return out;
@@ -232,13 +219,7 @@ export async function combinedRefitBandsRunner(r: CombinedRefitJob): Promise<{ r
 function limitOf(ws: DatasetWindow[], alpha: number): number {
   try {
     const { lik, eps2Ref } = combinedLikelihood(ws);
-    let a = new FastWindowLimit(lik, alpha).limit(lik.observed);
-    if (!Number.isFinite(a)) {
-      let sumB = 0;
-      for (const v of lik.b) sumB += v;
-      a = limitForCounts(lik, new WindowFits(lik, lik.dataWithCounts(lik.b)), lik.observed, alpha, sumB);
-    }
-    return a * eps2Ref;
+    return windowLimitSolver(lik, alpha).limit(lik.observed) * eps2Ref;
   } catch {
     return NaN;
   }

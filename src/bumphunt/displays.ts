@@ -202,7 +202,7 @@ export async function extractDisplay(p: PreparedDataset, m: number, o: ExtractDi
   const x = massPointInputs(p.spectrum, m, sigma, p.optionsAt(m, o.trainNSigma));
   const sRef = sigmaARef(x.b, x.C, x.w);
   // A blinded dataset (data_visibility expected_only) shows no observed limit.
-  const aObs = p.job.options.visibility === "expected_only" ? NaN : windowLimit(new WindowLikelihood({ n: x.n, b: x.b, C: x.C, w: x.w }), { maxIter: 60, tolCls: 1e-8 }).aUp;
+  const aObs = p.job.options.visibility === "expected_only" ? NaN : windowLimit(new WindowLikelihood({ n: x.n, b: x.b, C: x.C, w: x.w }), { maxIter: 60, clsTol: 1e-8 }).limit;
   const aInj = o.aInj ?? o.z * sRef;
   const seed = pointSeed(o.seed, d, m, aInj);
   const rng = new Rng(seed);

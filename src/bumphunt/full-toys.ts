@@ -7,8 +7,8 @@ import { multinomial } from "../math/mvn.ts";
 import { Rng } from "../math/rng.ts";
 import { lsBoundsAt, defaultLsPolicy } from "./dataset.ts";
 import { predictBackground, sigmaX } from "./gp-background.ts";
-import { FastWindowLimit, limitForCounts } from "./bands.ts";
-import { WindowFits, discovery, windowLimit } from "./limits.ts";
+import { windowLimitSolver } from "./bands.ts";
+import { discovery, windowLimit } from "./limits.ts";
 import { massPointInputs, type MassPointInputs, type MassPointOptions } from "./mass-point.ts";
 import type { PreparedDataset, ScanJob } from "./scan.ts";
 import { WindowLikelihood } from "./window-likelihood.ts";
@@ -129,12 +129,7 @@ export function refitBandToys(p: PreparedDataset, m: number, nominal: MassPointI
     let ul = NaN;
     try {
       const lik = new WindowLikelihood({ n, b, C, w: nominal.w });
-      ul = new FastWindowLimit(lik, o.alpha).limit(n);
-      if (!Number.isFinite(ul)) {
-        let sumB = 0;
-        for (const v of lik.b) sumB += v;
-        ul = limitForCounts(lik, new WindowFits(lik, lik.dataWithCounts(lik.b)), n, o.alpha, sumB);
-      }
+      ul = windowLimitSolver(lik, o.alpha).limit(lik.observed);
     } catch {
       ul = NaN;
     }
@@ -161,9 +156,9 @@ export async function refitBandsRunner(r: RefitBandJob): Promise<{ run(task: { i
       if (x instanceof Error) return { limits: new Array(t1 - t0).fill(NaN), refitFailed: 0, error: x.message };
       const out = refitBandToys(p, m, x, r, bandSeed(r.seed, i), t0, t1);
       if (k === 0) {
-        const lim = windowLimit(new WindowLikelihood({ n: x.n, b: x.b, C: x.C, w: x.w }), { alpha: r.alpha, maxIter: 60, tolCls: 1e-8 });
+        const lim = windowLimit(new WindowLikelihood({ n: x.n, b: x.b, C: x.C, w: x.w }), { level: r.alpha, maxIter: 60, clsTol: 1e-8 });
         const d = discovery(lim.obs);
-        out.observed = { A_obs: lim.aUp, p0: d.p0, Z: d.Z, K: x.aPerEps2, sigma: p.sigma(m) };
+        out.observed = { A_obs: lim.limit, p0: d.p0, Z: d.Z, K: x.aPerEps2, sigma: p.sigma(m) };
       }
       return out;
     },

@@ -2,7 +2,6 @@
 // sidebands, count-space (b, C), window template, local density, the profiled likelihood and
 // its statistics (Â, σ_A, q0/p0/Z, asymptotic CLs upper limit on A and on ε²). A failure is a
 // row with the error, never an exception out of a scan.
-import { uncertainties } from "../likelihood/fit.ts";
 import { predictBackground, sigmaX, type GpBackgroundOptions } from "./gp-background.ts";
 import { discovery, windowLimit } from "./limits.ts";
 import { toyClsSeed, windowLimitToys } from "./cls-toys.ts";
@@ -140,15 +139,17 @@ export function evaluateMassPointDetailed(dataset: string, sp: Spectrum, m0: num
       return { row, inputs };
     }
     const lik = new WindowLikelihood({ n: x.n, b: x.b, C: x.C, w: x.w });
+    const level = o.alpha ?? 0.05;
     const lim = o.clsToys
-      ? windowLimitToys(lik, x.C, { alpha: o.alpha ?? 0.05, nToys: o.clsToys.nToys, seed: toyClsSeed(dataset, m0, o.clsToys.seedBase), truncMethod: o.clsToys.truncMethod })
-      : windowLimit(lik, { alpha: o.alpha ?? 0.05 });
+      ? windowLimitToys(lik, x.C, { nToys: o.clsToys.nToys, seed: toyClsSeed(dataset, m0, o.clsToys.seedBase), truncMethod: o.clsToys.truncMethod }, { level })
+      : windowLimit(lik, { level });
     if (o.clsToys) row.cls_calibration = "toys";
-    const free = lim.obs.free;
-    row.A_hat = free.pars[0];
-    row.sigma_A = uncertainties(lik, lik.observed, free).errors[0];
-    row.A_up = lim.aUp;
-    const d = discovery(lim.obs);
+    const obs = lim.obs;
+    const free = obs.free;
+    row.A_hat = obs.muHat;
+    row.sigma_A = obs.poiError();
+    row.A_up = lim.limit;
+    const d = discovery(obs);
     row.p0_analytic = d.p0;
     row.Z_analytic = d.Z;
     row.eps2_up = row.A_up / row.A_per_eps2;

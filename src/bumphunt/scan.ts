@@ -147,7 +147,7 @@ export async function bandRow(dataset: string, index: number, m: number, sigma: 
   };
   try {
     const inp = typeof x === "function" ? x() : x;
-    row.A_obs = windowLimit(new WindowLikelihood({ n: inp.n, b: inp.b, C: inp.C, w: inp.w }), { alpha }).aUp;
+    row.A_obs = windowLimit(new WindowLikelihood({ n: inp.n, b: inp.b, C: inp.C, w: inp.w }), { level: alpha }).limit;
     row.eps2_obs = row.A_obs / inp.aPerEps2;
     // Seed per mass from the run seed and the mass index: the same whatever the split.
     const r = expectedBands({ b: inp.b, C: inp.C, w: inp.w, nToys, seed: (seed * 1000003 + index) >>> 0, alpha, observed: row.A_obs, aPerEps2: inp.aPerEps2, truncMethod });

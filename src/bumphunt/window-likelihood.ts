@@ -210,6 +210,13 @@ export class WindowLikelihood implements Likelihood {
     return glsStart(Float64Array.from(n, (v) => Math.max(0, v)), this.b, C, this.w, this.eps);
   }
 
+  /** hps_gpr's starting point of the fits to `data` (main, aux): A at the GLS estimate (§7.3) of its counts, θ at init (0). */
+  startingPoint(data: Float64Array): Float64Array {
+    const x = Float64Array.from(this.parameters, (p) => p.init);
+    x[0] = this.startAmplitude(data.subarray(0, this.nMain));
+    return x;
+  }
+
   /** Data with the main counts replaced and aux = 0: for Asimov (n = b) and toys. */
   dataWithCounts(n: ArrayLike<number>): Float64Array {
     const d = new Float64Array(2 * this.nMain);

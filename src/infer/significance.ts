@@ -3,8 +3,9 @@
 // μ_A = 1 Asimov data set (median: Φ(−√q0_A), eq. 58), with its ±1σ, ±2σ band.
 import type { FitOptions } from "../likelihood/fit.ts";
 import type { Likelihood } from "../likelihood/types.ts";
-import { normalIsf } from "../math/special.ts";
+import { normalIsf, normalSf } from "../math/special.ts";
 import { AsymptoticCalculator } from "./asymptotic.ts";
+import { q0, type ProfileSource } from "./test-statistics.ts";
 
 export interface SignificanceResult {
   p0_obs: number;
@@ -29,4 +30,20 @@ export function significance(lik: Likelihood, o: { data?: Float64Array; fit?: Fi
     p0_exp_band: p0Band, z_exp_band: p0Band.map((p) => normalIsf(p)),
     q0: r.q, mu_hat: r.muHat,
   };
+}
+
+export interface LocalSignificance {
+  q0: number;
+  p0: number;
+  Z: number;
+}
+
+/**
+ * The asymptotic local significance from q0 alone (Cowan et al. eq. 52–53, no Asimov data):
+ * Z = √q0, p0 = 1 − Φ(Z) (≤ 0.5; q0 = 0 when μ̂ < 0).
+ */
+export function localSignificance(f: ProfileSource): LocalSignificance {
+  const q = q0(f);
+  const Z = Math.sqrt(q);
+  return { q0: q, p0: normalSf(Z), Z };
 }

@@ -15,6 +15,7 @@ import { Rng } from "../math/rng.ts";
 import { percentile } from "../math/stats.ts";
 import { ProfileFits, testStatistic, type TestStatistic } from "./test-statistics.ts";
 import { guardNegativeRates } from "./rate-guard.ts";
+import type { TailProbabilities } from "./asymptotic.ts";
 
 /** Percentiles of the b-only distribution at −2σ … +2σ, as pyhf (numpy linear percentile). */
 export const EXPECTED_PERCENTILES = [2.27501319, 15.86552539, 50, 84.13447461, 97.72498681];
@@ -70,15 +71,34 @@ export function inThreadExecutor(lik: Likelihood): ToyExecutor {
   });
 }
 
-/** Fraction of finite values ≥ x. */
-export function tailFraction(samples: number[], x: number): number {
+/**
+ * Fraction of finite values ≥ x: k/N (pyhf), or with `plusOne` (1 + k)/(N + 1), which counts
+ * the observation among the toys and is never 0 (hps_gpr).
+ */
+export function tailFraction(samples: ArrayLike<number>, x: number, plusOne = false): number {
   let k = 0, n = 0;
-  for (const s of samples) {
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i];
     if (!Number.isFinite(s)) continue;
     n++;
     if (s >= x) k++;
   }
+  if (plusOne) return (1 + k) / (n + 1);
   return n ? k / n : NaN;
+}
+
+export interface ToyTailOptions {
+  /** (1 + k)/(N + 1) tail fractions (hps_gpr) instead of k/N. */
+  plusOne?: boolean;
+  /** Lower bound on CL_b (hps_gpr: 1e-12). */
+  clbFloor?: number;
+}
+
+/** CL_s+b and CL_b as tail fractions of the s+b and b toy statistics at q_obs; CLs = CL_s+b / CL_b (1 when CL_b = 0). */
+export function toyTails(qObs: number, qSb: ArrayLike<number>, qB: ArrayLike<number>, o: ToyTailOptions = {}): TailProbabilities {
+  const clsb = tailFraction(qSb, qObs, o.plusOne);
+  const clb = Math.max(tailFraction(qB, qObs, o.plusOne), o.clbFloor ?? 0);
+  return { clsb, clb, cls: clb > 0 ? clsb / clb : 1 };
 }
 
 export interface ToyResult {
@@ -102,9 +122,7 @@ export interface ToyResult {
 
 /** Combine the toy distributions and the observed statistic into CLs values. */
 export function toyCls(mu: number, qObs: number, qSb: number[], qB: number[]): ToyResult {
-  const clsb = tailFraction(qSb, qObs);
-  const clb = tailFraction(qB, qObs);
-  const cls = clb > 0 ? clsb / clb : 1;
+  const { clsb, clb, cls } = toyTails(qObs, qSb, qB);
   // Expected: each b toy as the observation.
   const sortedSb = qSb.filter(Number.isFinite).sort((a, b) => a - b);
   const sortedB = qB.filter(Number.isFinite).sort((a, b) => a - b);

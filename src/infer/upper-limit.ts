@@ -6,9 +6,13 @@
 // roots to the tolerance). Or, in scan mode, linear interpolation on a grid (pyhf
 // linear_grid_scan). When a limit lies above the POI's upper bound the bound is doubled (up
 // to a cap) and the free fits redone with the wider bound, instead of failing as pyhf does.
+// For one monotone CLs(μ) curve (e.g. hps_gpr's observed limit, spec hps_gpr.md §7.8),
+// limitFromCls brackets the root by doubling steps and solves it by Brent or by bisection;
+// a LimitSolver gives limits of many data sets of one model (toys), by the general path
+// (asymptoticLimitSolver) or by a specialised solver that plugs in (bumphunt/bands.ts).
 import type { FitOptions } from "../likelihood/fit.ts";
 import type { Likelihood } from "../likelihood/types.ts";
-import { brent } from "../math/roots.ts";
+import { bisect, brent, expandBracket } from "../math/roots.ts";
 import { AsymptoticCalculator } from "./asymptotic.ts";
 
 export interface UpperLimitOptions {
@@ -125,4 +129,99 @@ export function interpolateCrossing(mu: number[], cls: number[], level: number):
     }
   }
   return NaN;
+}
+
+export interface ClsLimitOptions {
+  /** CLs level α (default 0.05). */
+  level?: number;
+  /** Lowest POI value (default 0) and CLs there (default 1: nothing excluded); never evaluated. */
+  lower?: number;
+  clsAtLower?: number;
+  /** First trial value of the bracket search, and its first step (default start − lower: doubling). */
+  start: number;
+  step?: number;
+  /** At most maxSteps expansions (default 40), none upward from μ ≥ cap (default ∞). */
+  maxSteps?: number;
+  cap?: number;
+  /** Solve on [lower, hi] instead of the last bracket found (hps_gpr §7.8 keeps A_lo = 0). */
+  keepLower?: boolean;
+  /**
+   * "brent" (default; tolerances xtol 1e-12, rtol 1e-8) or "bisection" (hps_gpr: stops when
+   * |CLs − α| < clsTol (1e-6) or the bracket is narrower than max(xtol, rtol·|μ|) (1e-12, 1e-6),
+   * at most maxIter (40) halvings; the result is the bracket's midpoint).
+   */
+  method?: "brent" | "bisection";
+  rtol?: number;
+  xtol?: number;
+  clsTol?: number;
+  maxIter?: number;
+  /**
+   * With bisection only: solve even when CLs is still above α at the end of the expansion (the
+   * result then approaches that end, as hps_gpr), instead of returning NaN.
+   */
+  solveUnbracketed?: boolean;
+}
+
+export interface ClsLimitResult {
+  limit: number;
+  converged: boolean;
+  /** False when no μ with CLs ≤ α was found (limit NaN, or the top of the search with solveUnbracketed). */
+  bracketed: boolean;
+  /** CLs evaluations (the lower end is never evaluated). */
+  evaluations: number;
+}
+
+/** The μ where a decreasing CLs(μ) crosses α: bracket expansion, then Brent or bisection (math/roots.ts). */
+export function limitFromCls(cls: (mu: number) => number, o: ClsLimitOptions): ClsLimitResult {
+  const level = o.level ?? 0.05, lower = o.lower ?? 0;
+  let evaluations = 0;
+  const f = (mu: number) => {
+    evaluations++;
+    return cls(mu) - level;
+  };
+  const fLower = (o.clsAtLower ?? 1) - level;
+  const br = expandBracket(f, o.start, o.step ?? o.start - lower, { lower, fLower, maxSteps: o.maxSteps, cap: o.cap });
+  const bisection = o.method === "bisection";
+  if (!br.bracketed && !(bisection && o.solveUnbracketed)) return { limit: NaN, converged: false, bracketed: false, evaluations };
+  const [a, fa] = o.keepLower ? [lower, fLower] : [br.lo, br.flo];
+  const r = bisection
+    ? bisect(f, a, br.hi, { ftol: o.clsTol ?? 1e-6, rtol: o.rtol ?? 1e-6, xtol: o.xtol ?? 1e-12, maxIter: o.maxIter ?? 40 }, fa)
+    : brent(f, a, br.hi, { xtol: o.xtol ?? 1e-12, rtol: o.rtol ?? 1e-8, maxIter: o.maxIter }, fa, br.fhi);
+  return { limit: r.x, converged: r.converged, bracketed: br.bracketed, evaluations };
+}
+
+/**
+ * Upper limits for many data sets of one model (toys, observed data). Specialised solvers
+ * (e.g. the bump hunt's Newton fits) implement it beside the general asymptoticLimitSolver.
+ */
+export interface LimitSolver {
+  /** The limit for `data` (the model's layout: main then auxiliary), NaN when none is found. */
+  limit(data: Float64Array): number;
+}
+
+/** The general path: the calculator's asymptotic CLs (Asimov fits shared) on each data set, root by limitFromCls. */
+export function asymptoticLimitSolver(calc: AsymptoticCalculator, o: ClsLimitOptions): LimitSolver {
+  return {
+    limit(data) {
+      const c = calc.withObserved(data);
+      return limitFromCls((mu) => c.test(mu).observed.cls, o).limit;
+    },
+  };
+}
+
+/** The first finite limit of the solvers, in order (a solver that throws counts as NaN). */
+export function firstFiniteLimit(...solvers: LimitSolver[]): LimitSolver {
+  return {
+    limit(data) {
+      for (const s of solvers) {
+        try {
+          const x = s.limit(data);
+          if (Number.isFinite(x)) return x;
+        } catch {
+          // next solver
+        }
+      }
+      return NaN;
+    },
+  };
 }

@@ -5,30 +5,30 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { ToyCls, toyClsSeed, windowLimitToys } from "../../src/bumphunt/cls-toys.ts";
-import { WindowFits, clsAsymptotic, windowLimit } from "../../src/bumphunt/limits.ts";
+import { windowLimit } from "../../src/bumphunt/limits.ts";
 import { WindowLikelihood } from "../../src/bumphunt/window-likelihood.ts";
 import { caseC } from "./case-c.ts";
 
 test("toy CLs upper limit agrees with the asymptotic limit at large counts (600 toys, within 10%)", () => {
   const { n, b, C, w } = caseC(5000, 4e-4);
   const lik = new WindowLikelihood({ n, b, C, w });
-  const asym = windowLimit(lik).aUp;
+  const asym = windowLimit(lik).limit;
   const toys = windowLimitToys(lik, C, { nToys: 600, seed: 12345 });
   assert.ok(toys.converged);
   assert.equal(toys.failedToys, 0);
-  assert.ok(Math.abs(toys.aUp / asym - 1) < 0.1, `toys ${toys.aUp} vs asymptotic ${asym}`);
+  assert.ok(Math.abs(toys.limit / asym - 1) < 0.1, `toys ${toys.limit} vs asymptotic ${asym}`);
 });
 
 test("CLs(A) from toys: (1 + k)/(N + 1) fractions, near the asymptotic CLs at the asymptotic limit; reproducible", () => {
   const { n, b, C, w } = caseC(5000, 4e-4);
   const lik = new WindowLikelihood({ n, b, C, w });
-  const obs = new WindowFits(lik, lik.observed);
-  const asimov = new WindowFits(lik, lik.dataWithCounts(lik.b));
-  const A = windowLimit(lik).aUp;
+  const lim = windowLimit(lik);
+  const obs = lim.obs;
+  const A = lim.limit;
   const N = 400;
   const r = new ToyCls(lik, C, obs, { nToys: N, seed: 7 }).cls(A);
   for (const v of [r.clsb, r.clb]) assert.ok(Math.abs(v * (N + 1) - Math.round(v * (N + 1))) < 1e-9 && v * (N + 1) >= 1, `${v} is not (1 + k)/(N + 1)`);
-  const a = clsAsymptotic(obs, asimov, A);
+  const a = lim.calc.test(A).observed;
   assert.ok(Math.abs(r.clsb - a.clsb) < 4 * Math.sqrt((a.clsb * (1 - a.clsb)) / N), `CL_sb ${r.clsb} vs asymptotic ${a.clsb}`);
   assert.deepEqual(new ToyCls(lik, C, obs, { nToys: N, seed: 7 }).cls(A), r);
   assert.equal(new ToyCls(lik, C, obs, { nToys: N, seed: 7 }).cls(0).cls, 1);

@@ -32,7 +32,7 @@ test("one active dataset: the combined ε² band equals that dataset's A band / 
   const index = 3, seed = 24680, nToys = 60;
   const row = combinedBandRow({ mass: 0.048, index, windows: [win], sigmas: [0.0025], observedVisible: true }, { nToys, seed, alpha: 0.05 });
   // bandRow seeds a mass with (seed·1000003 + index), as the combined rows do.
-  const single = expectedBands({ b, C, w, nToys, seed: (seed * 1000003 + index) >>> 0, aPerEps2: K, observed: windowLimit(new WindowLikelihood({ n: win.n, b, C, w })).aUp });
+  const single = expectedBands({ b, C, w, nToys, seed: (seed * 1000003 + index) >>> 0, aPerEps2: K, observed: windowLimit(new WindowLikelihood({ n: win.n, b, C, w })).limit });
   assert.equal(row.n_failed, 0);
   assert.equal(row.dataset_set, "2015");
   for (const k of ["lo2", "lo1", "med", "hi1", "hi2", "mean"] as const) {
@@ -40,7 +40,7 @@ test("one active dataset: the combined ε² band equals that dataset's A band / 
     assert.ok(Math.abs(ours / ref - 1) < 1e-6, `eps2_${k}: ${ours} vs ${ref}`);
   }
   // Observed: Brent on CLs here, §7.8 bisection in windowLimit (tolerance ≈ 1e-5 relative).
-  assert.ok(Math.abs(row.eps2_obs / (windowLimit(new WindowLikelihood({ n: win.n, b, C, w })).aUp / K) - 1) < 1e-4);
+  assert.ok(Math.abs(row.eps2_obs / (windowLimit(new WindowLikelihood({ n: win.n, b, C, w })).limit / K) - 1) < 1e-4);
   assert.equal(row.p_strong, single.p_strong);
 });
 
@@ -52,7 +52,7 @@ test("two datasets: band median of 400 toys agrees with the Asimov combined limi
   assert.equal(row.sigma_mass_res_min_GeV, 0.0025);
   assert.ok(Math.abs(row.sigma_mass_res_GeV - 0.0026) < 1e-15);
   const { lik, eps2Ref } = combinedLikelihood(wins.map((w) => ({ ...w, n: w.b })));
-  const asimov = windowLimit(lik).aUp * eps2Ref;
+  const asimov = windowLimit(lik).limit * eps2Ref;
   const se = (1.2533 * ((row.eps2_hi1 - row.eps2_lo1) / 2)) / Math.sqrt(400);
   assert.ok(Math.abs(row.eps2_med - asimov) < 3 * se, `median ${row.eps2_med} vs Asimov ${asimov} (± ${se})`);
   assert.ok(row.eps2_lo2 < row.eps2_lo1 && row.eps2_lo1 < row.eps2_med && row.eps2_med < row.eps2_hi1 && row.eps2_hi1 < row.eps2_hi2);
