@@ -1,8 +1,11 @@
 // Validation against the pyhf JSON schemas 1.0.0 (src/histfactory/schemas/1.0.0/, draft-06) with
 // ajv 8. Validators are compiled once. ajv's errors (noisy under `anyOf` for modifiers) are
 // reduced to one line: the JSON path of the offending field and what was expected.
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import draft06 from "ajv/dist/refs/json-schema-draft-06.json" with { type: "json" };
+// The compiled package carries the validators precompiled (scripts/build.mjs writes ajv's
+// standalone code to dist/histfactory/schema-validators.cjs), so a CLI process loads neither
+// ajv nor compiles the schemas (≈ 100–200 ms); from the sources ajv compiles them on first use.
+import { createRequire } from "node:module";
+import type { Ajv, ErrorObject, Options, ValidateFunction } from "ajv";
 import { InputError } from "../io/errors.ts";
 import defs from "./schemas/1.0.0/defs.json" with { type: "json" };
 import workspaceSchema from "./schemas/1.0.0/workspace.json" with { type: "json" };
@@ -19,26 +22,49 @@ const BASE = `https://scikit-hep.org/pyhf/schemas/${SCHEMA_VERSION}/`;
 /** The modifier types of the format, sorted. */
 export const MODIFIER_TYPES = ["histosys", "lumi", "normfactor", "normsys", "shapefactor", "shapesys", "staterror"] as const;
 
+const require = createRequire(import.meta.url);
+
+/**
+ * Every validator used here: name (an export of the precompiled module) → schema reference.
+ * Documents are validated against a kind; a failing modifier against its type's definition.
+ */
+export const VALIDATORS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries((["workspace", "model", "measurement", "patchset", "patch"] satisfies SchemaName[]).map((k) => [k, `${BASE}${k}.json`])),
+  ...Object.fromEntries(MODIFIER_TYPES.map((t) => [`modifier_${t}`, `${BASE}defs.json#/definitions/modifiers/${t}`])),
+};
+
+/** An ajv instance holding the pyhf schemas (scripts/build.mjs precompiles from it with `code.source`). */
+export function createAjv(extra: Options = {}): Ajv {
+  const { Ajv: AjvClass } = require("ajv") as typeof import("ajv");
+  const a = new AjvClass({ strict: false, allErrors: false, verbose: true, ...extra });
+  a.addMetaSchema(require("ajv/dist/refs/json-schema-draft-06.json"));
+  for (const s of [defs, workspaceSchema, modelSchema, measurementSchema, patchsetSchema, patchSchema]) a.addSchema(s);
+  return a;
+}
+
 let ajv: Ajv | null = null;
+let precompiled: Record<string, ValidateFunction | undefined> | null | undefined;
 const cache = new Map<string, ValidateFunction>();
 
-function validator(id: string): ValidateFunction {
-  let v = cache.get(id);
+function validator(name: string): ValidateFunction {
+  let v = cache.get(name);
   if (v) return v;
-  if (!ajv) {
-    ajv = new Ajv({ strict: false, allErrors: false, verbose: true });
-    ajv.addMetaSchema(draft06);
-    for (const s of [defs, workspaceSchema, modelSchema, measurementSchema, patchsetSchema, patchSchema]) ajv.addSchema(s);
+  if (precompiled === undefined) {
+    try {
+      precompiled = import.meta.url.endsWith(".js") ? require("./schema-validators.cjs") : null;
+    } catch {
+      precompiled = null;
+    }
   }
-  v = ajv.getSchema(id);
-  if (!v) throw new Error(`schema ${id} not found`);
-  cache.set(id, v);
+  v = precompiled?.[name] ?? (ajv ??= createAjv()).getSchema(VALIDATORS[name]);
+  if (!v) throw new Error(`schema ${VALIDATORS[name] ?? name} not found`);
+  cache.set(name, v);
   return v;
 }
 
 /** Problems with a document against a schema, as `{ path, detail }`, or null if it is valid. */
 export function schemaProblem(doc: unknown, kind: SchemaName): { path: string; detail: string } | null {
-  const v = validator(`${BASE}${kind}.json`);
+  const v = validator(kind);
   if (v(doc)) return null;
   return describeErrors(doc, v.errors ?? []);
 }
@@ -91,7 +117,7 @@ function describeModifier(doc: unknown, path: string): { path: string; detail: s
   if (typeof type !== "string" || !(MODIFIER_TYPES as readonly string[]).includes(type)) {
     return { path: `${path}/type`, detail: `unknown modifier type ${JSON.stringify(type)}: expected one of ${MODIFIER_TYPES.join(", ")}` };
   }
-  const v = validator(`${BASE}defs.json#/definitions/modifiers/${type}`);
+  const v = validator(`modifier_${type}`);
   if (v(m)) return { path, detail: "invalid modifier" }; // not reached
   const e = v.errors![0];
   if (type === "lumi" && e.keyword === "const" && e.instancePath === "/name") {
