@@ -71,7 +71,7 @@ describe("npm pack → npm install in an empty folder → CLI, library and ROOT 
     const installed = new Set(readdirSync(join(app, "node_modules")));
     for (const p of ["canvas", "jsroot", "jsdom", "three", "mathjax", "tsx", "esbuild", "typescript"]) assert.ok(!installed.has(p), `${p} was installed`);
     const pkg = join(app, "node_modules/searchlight");
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/vendor/jsroot-io.mjs", "dist/batch/worker-loop.js", "dist/histfactory/schemas/1.0.0/workspace.json", "bin/searchlight.mjs"]) {
+    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/vendor/jsroot-io.mjs", "dist/batch/worker-loop.js", "dist/histfactory/schemas/1.0.0/workspace.json", "dist/histfactory/schema-validators.cjs", "bin/searchlight.mjs"]) {
       assert.ok(existsSync(join(pkg, f)), `missing ${f}`);
     }
     assert.ok(!existsSync(join(pkg, "src")) && !existsSync(join(pkg, "test")), "sources or tests were packed");
