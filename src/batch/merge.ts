@@ -2,6 +2,7 @@
 // error) or missing (with the task to re-run). Nothing is dropped silently.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { csvLine, parseCsv } from "../io/csv.ts";
 import { readManifest } from "./manifest.ts";
 import { ownerTask, taskDirName } from "./split.ts";
 
@@ -60,30 +61,30 @@ export function describeReport(r: MergeReport): string {
 }
 
 /**
- * Concatenate a CSV file of the same name from every task folder (header once), dropping
- * repeated rows by key columns; the first occurrence wins (tasks in order).
+ * Concatenate a CSV file of the same name from every task folder (header once, the first
+ * task's column order), dropping repeated rows by key columns; the first occurrence wins (tasks
+ * in order). Read and re-written with io/csv.ts, so quoted cells (commas, newlines) survive.
  */
 export function mergeCsv(outDir: string, nTasks: number, fileName: string, keyColumns: string[]): { header: string; rows: string[] } {
-  let header = "";
+  let columns: string[] | null = null;
   const rows: string[] = [];
   const seen = new Set<string>();
+  const line = (cells: unknown[]) => csvLine(cells).slice(0, -1);
   for (let t = 0; t < nTasks; t++) {
     const p = join(outDir, taskDirName(t), fileName);
     if (!existsSync(p)) continue;
-    const lines = readFileSync(p, "utf8").split(/\r?\n/).filter((l) => l.length > 0);
-    if (lines.length === 0) continue;
-    if (!header) header = lines[0];
-    const cols = lines[0].split(",");
-    const keyIdx = keyColumns.map((k) => cols.indexOf(k));
-    for (const line of lines.slice(1)) {
-      const cells = line.split(",");
-      const key = keyIdx.map((i) => (i >= 0 ? cells[i] : "")).join("\u0000");
+    const text = readFileSync(p, "utf8");
+    if (text.trim() === "") continue;
+    const table = parseCsv(text, p);
+    columns ??= table.columns;
+    for (const r of table.rows) {
+      const key = keyColumns.map((k) => r[k] ?? "").join("\u0000");
       if (keyColumns.length && seen.has(key)) continue;
       seen.add(key);
-      rows.push(line);
+      rows.push(line(columns.map((c) => r[c])));
     }
   }
-  return { header, rows };
+  return { header: columns ? line(columns) : "", rows };
 }
 
 /** Task folders present under outDir (task_NNNN), for inferring n_tasks as hps_gpr does. */
