@@ -28,7 +28,7 @@ if (force) rmSync(DIST, { recursive: true, force: true });
 // 1. TypeScript. tsc emits even when it reports type errors (TS ≥ 5.6 in build mode: status 1),
 // so dist/ is never stale and the build succeeds; `npm run typecheck` (CI runs it) is the gate
 // for types. Any other failure (no tsc, a crash) fails the build.
-const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-b", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-b", "tsconfig.build.json"], { cwd: ROOT, stdio: ["ignore", 2, 2] }); // diagnostics to stderr: stdout may be data (npm pack --json)
 let status = tsc.status === 1 && existsSync(join(DIST, "index.js")) && existsSync(join(DIST, "cli", "main.js")) ? 0 : tsc.status ?? 1;
 if (tsc.status === 1 && status === 0) process.stderr.write("build: tsc reported type errors; dist/ was written all the same (`npm run typecheck` is the gate)\n");
 

@@ -55,7 +55,7 @@ describe("npm pack → npm install in an empty folder → CLI, library and ROOT 
     // npm pack runs `prepare` (the incremental build: quick, npm test has just built).
     const pack = sh(NPM, ["pack", "--json", "--pack-destination", work], REPO);
     ok(pack, "npm pack");
-    const [{ filename }] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf("["))) as { filename: string }[];
+    const [{ filename }] = JSON.parse(pack.stdout.slice(pack.stdout.search(/^\[\s*\{/m))) as { filename: string }[];
     app = join(work, "app");
     mkdirSync(app);
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "sl-pack-test", private: true, type: "module" }));
