@@ -8,7 +8,7 @@ import { Rng } from "../math/rng.ts";
 import { writeFigure } from "../plot/render.ts";
 import { refitInputs, withCounts, fullRangeToyCounts } from "./full-toys.ts";
 import { windowLimit } from "./limits.ts";
-import { evaluateMassPointDetailed, massPointInputs, type MassPointInputs } from "./mass-point.ts";
+import { evaluateMassPointDetailed, massPointInputs, type MassPointInputs, type MassPointRow } from "./mass-point.ts";
 import { extract, injectSignal, pointSeed, sigmaARef, type InjectMode } from "./injection.ts";
 import type { PreparedDataset } from "./scan.ts";
 import type { Spectrum } from "./spectrum.ts";
@@ -80,22 +80,10 @@ async function displayFigures(f: FigureInput, stem: (what: string) => string): P
   return out;
 }
 
-export interface ObservedDisplay {
-  dataset: string;
-  mass_GeV: number;
+/** The per-mass numbers of observed-display: those of the scan row (MassPointRow), σ(m), files. */
+export interface ObservedDisplay extends Pick<MassPointRow,
+  "dataset" | "mass_GeV" | "A_hat" | "sigma_A" | "A_up" | "eps2_up" | "p0_analytic" | "Z_analytic" | "integral_density" | "A_per_eps2" | "n_blind_bins" | "gp_kernel" | "ok" | "error"> {
   sigma_val: number;
-  A_hat: number;
-  sigma_A: number;
-  A_up: number;
-  eps2_up: number;
-  p0_analytic: number;
-  Z_analytic: number;
-  integral_density: number;
-  A_per_eps2: number;
-  n_blind_bins: number;
-  gp_kernel: string;
-  ok: boolean;
-  error: string;
   /** True for a blinded dataset (data_visibility expected_only): observed numbers and window data withheld. */
   blinded: boolean;
   files: string[];

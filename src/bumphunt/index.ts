@@ -6,6 +6,7 @@ export { prepareSpectrum, massGrid, windows, type Spectrum } from "./spectrum.ts
 export { exampleSpectrum, type ExampleSpectrum } from "./example-spectrum.ts";
 export { predictBackground, type GpBackgroundOptions, type WindowPrediction } from "./gp-background.ts";
 export { WindowLikelihood, type WindowInputs } from "./window-likelihood.ts";
+export { windowLimit, windowCalculator, windowFits, discovery, type WindowLimit, type Discovery } from "./limits.ts";
 export { evaluateMassPoint, type MassPointOptions, type MassPointRow } from "./mass-point.ts";
 export { runScanPlan, type ScanPlan, type ScanOutcome } from "./scan-plan.ts";
 export { validatePlan, type ValidationReport } from "./validation.ts";

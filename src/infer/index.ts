@@ -1,13 +1,22 @@
 // Inference for any Likelihood: test statistics, asymptotic and toy calculators, hypothesis
 // tests, upper limits, discovery significance, profile scans and nuisance-parameter ranking.
-export { ProfileFits, tmu, qmu, q0, testStatistic, type TestStatistic } from "./test-statistics.ts";
-export { AsymptoticCalculator, asimovData, sqrtVariable, tailProbabilities, EXPECTED_SIGMAS, type AsymptoticResult, type TailProbabilities } from "./asymptotic.ts";
-export { hypotest, type HypotestResult, type HypotestOptions } from "./hypotest.ts";
-export { significance, type SignificanceResult } from "./significance.ts";
-export { upperLimit, interpolateCrossing, type UpperLimitOptions, type UpperLimitResult } from "./upper-limit.ts";
 export {
-  toyHypotest, toyBatches, runToyBatch, inThreadExecutor, toyCls, tailFraction, EXPECTED_PERCENTILES,
-  type ToyBatch, type ToyExecutor, type ToyOptions, type ToyResult,
+  ProfileFits, tmu, qmu, q0, qtildeUnbounded, testStatistic, QTILDE_BRANCH_TOL,
+  type TestStatistic, type ProfileSource, type ProfileFitsOptions, type QtildeBranch,
+} from "./test-statistics.ts";
+export {
+  AsymptoticCalculator, asimovData, sqrtVariable, tailProbabilities, observedTails, asymptoticCls, EXPECTED_SIGMAS,
+  type AsymptoticResult, type TailProbabilities, type AsymptoticFormula, type AsymptoticConvention, type CalculatorOptions,
+} from "./asymptotic.ts";
+export { hypotest, type HypotestResult, type HypotestOptions } from "./hypotest.ts";
+export { significance, localSignificance, type SignificanceResult, type LocalSignificance } from "./significance.ts";
+export {
+  upperLimit, interpolateCrossing, limitFromCls, asymptoticLimitSolver, firstFiniteLimit,
+  type UpperLimitOptions, type UpperLimitResult, type ClsLimitOptions, type ClsLimitResult, type LimitSolver,
+} from "./upper-limit.ts";
+export {
+  toyHypotest, toyBatches, runToyBatch, inThreadExecutor, toyCls, tailFraction, toyTails, EXPECTED_PERCENTILES,
+  type ToyBatch, type ToyExecutor, type ToyOptions, type ToyResult, type ToyTailOptions,
 } from "./toys.ts";
 export { inThread, type TaskExecutor, type TaskRecipe, type TaskSession } from "./executor.ts";
 export { profileScan, LEVELS, type ProfileResult, type ScanPoint, type Interval } from "./profile.ts";

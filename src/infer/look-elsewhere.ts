@@ -2,6 +2,7 @@
 // effective number of independent trials from the mass resolution, Šidák and Bonferroni
 // global p-values, toy-based global p from the maximum q0, and the p ↔ Z ↔ q0 conversions.
 import { normalIsf } from "../math/special.ts";
+import { tailFraction } from "./toys.ts";
 
 export type SigmaCombine = "min" | "mean" | "harmonic";
 
@@ -59,14 +60,7 @@ export function q0FromLocalP0(p: number): number {
 
 /** Toy-based global p-value: (1 + #{max-q0 of a toy ≥ observed}) / (N + 1). */
 export function globalPFromMaxQ0Toys(q0MaxObs: number, toyMaxQ0: ArrayLike<number>): number {
-  let k = 0, n = 0;
-  for (let i = 0; i < toyMaxQ0.length; i++) {
-    const v = toyMaxQ0[i];
-    if (!Number.isFinite(v)) continue;
-    n++;
-    if (v >= q0MaxObs) k++;
-  }
-  return (1 + k) / (n + 1);
+  return tailFraction(toyMaxQ0, q0MaxObs, true);
 }
 
 /** Two-sided p from the strong and weak tail fractions: min(1, 2·min(p_strong, p_weak)). */
