@@ -1,18 +1,40 @@
-// The `searchlight` command line. Each command lives in its own file under src/cli/ and
-// exports `register(program)`. Bad input (InputError) prints one line and exits 1.
-import { Command, CommanderError } from "commander";
+// The `searchlight` command line. Every command is listed in commands.ts (name, arguments,
+// description) and its module is imported only when that command runs or shows its help: the
+// other commands are registered as names only, enough for `searchlight --help` and for commander
+// to reject an unknown command. Bad input (InputError) prints one line and exits 1.
+import { Command, CommanderError, Help } from "commander";
 import { InputError } from "../io/errors.ts";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { COMMANDS } from "./commands.ts";
+import { COMMANDS, type CommandEntry } from "./commands.ts";
+
+/** The entry of the command argv names (`searchlight help <cmd>` names it after "help"), if any. */
+function chosen(argv: string[]): CommandEntry | undefined {
+  const words = argv.filter((a) => !a.startsWith("-"));
+  const name = words[0] === "help" ? words[1] : words[0];
+  return COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));
+}
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command("searchlight")
     .description("Statistics for searches in particle physics")
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const register of COMMANDS) register(program);
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    // The top-level help lists commands that are not loaded (and so have no options yet).
+    .configureHelp({
+      subcommandTerm(cmd) {
+        const term = Help.prototype.subcommandTerm.call(this, cmd);
+        const stub = !cmd.options.length && cmd.registeredArguments.length && COMMANDS.some((c) => c.name === cmd.name());
+        return stub ? term.replace(/^\S+/, "$& [options]") : term;
+      },
+    });
   try {
+    const run = chosen(argv);
+    for (const c of COMMANDS) {
+      const cmd = program.command(c.args ? `${c.name} ${c.args}` : c.name).description(c.description);
+      if (c.aliases) cmd.aliases(c.aliases);
+      if (c === run) (await c.load()).register(cmd);
+    }
     await program.parseAsync(argv, { from: "user" });
     // A command may set a non-zero status without an error (e.g. an incomplete merge).
     return typeof process.exitCode === "number" ? process.exitCode : 0;

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../io/errors.ts";
+import { intOr } from "./shared/options.ts";
 
 const WEB = fileURLToPath(new URL("../../web/", import.meta.url));
 const TYPES: Record<string, string> = {
@@ -51,12 +52,11 @@ export function startServer(dir: string, port: number, host = "127.0.0.1"): Prom
   });
 }
 
-export function register(program: Command): void {
-  program.command("serve <dir>").description("browse an output folder (tables, JSON, figures) in the web page on localhost")
-    .option("--port <port>", "port (0 = any free port)", "8377")
+export function register(cmd: Command): void {
+  cmd.option("--port <port>", "port (0 = any free port)", "8377")
     .action(async (dir: string, o: { port: string }) => {
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(dir, "", "not a directory: give the output folder of a Searchlight command");
-      const server = await startServer(dir, Number(o.port));
+      const server = await startServer(dir, intOr("--port", o.port, 8377));
       const addr = server.address();
       const port = typeof addr === "object" && addr ? addr.port : o.port;
       process.stderr.write(`searchlight: serving ${resolve(dir)} at http://127.0.0.1:${port}/ (Ctrl-C to stop)\n`);

@@ -1,10 +1,9 @@
 // Rendering of Vega-Lite specs (Node side): SVG through vega's headless View (no DOM, no
 // canvas), PNG through resvg, PDF through pdfkit + svg-to-pdfkit, each with the DejaVu fonts
-// passed explicitly so output is the same on every machine that has them.
+// passed explicitly so output is the same on every machine that has them. Each library is
+// imported on first use (dynamic import), so importing this module costs nothing.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import * as vega from "vega";
-import { compile } from "vega-lite";
 import type { VegaLiteSpec } from "./charts.ts";
 
 const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
@@ -12,6 +11,8 @@ const FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique
 
 /** SVG text of a Vega-Lite spec. */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  // vega and vega-lite (≈ 50 packages) load on the first figure, not with this module.
+  const [vega, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
   const vgSpec = compile(spec as never).spec;
   const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
   try {

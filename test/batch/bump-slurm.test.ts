@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { needsShared, sharedPath } from "../shared.ts";
-import { registerSlurm, workflowMissing, tag } from "../../src/cli/bump-slurm.ts";
+import { register as registerStudyGenerators, workflowMissing, tag } from "../../src/cli/bump/study-generators.ts";
 
 const BIN = new URL("../../bin/searchlight.mjs", import.meta.url).pathname;
 const run = (args: string[], env: Record<string, string> = {}) => {
@@ -133,7 +133,7 @@ describe("bump scan as batch tasks (local)", needsShared(), () => {
     // per (dataset, mass, strength) inside the dataset ranges.
     const program = new Command("searchlight").exitOverride();
     const bump = program.command("bump");
-    registerSlurm(bump);
+    registerStudyGenerators(bump);
     assert.match(workflowMissing(bump, "inject", ["--masses"]) ?? "", /not implemented yet/);
     bump.command("inject").option("--dataset <d>").option("--masses <m>").option("--strengths <s>").option("--n-toys <n>").option("--output-dir <d>");
     assert.equal(workflowMissing(bump, "inject", ["--masses", "--n-toys"]), null);

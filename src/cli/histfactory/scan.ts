@@ -1,23 +1,23 @@
 // `searchlight scan WS [...patch] [--parameter NAME] [--npoints N] [--figure BASE] [--json]`:
 // profile-likelihood scan of any parameter (default: the POI) with its 68% and 95% intervals.
 import type { Command } from "commander";
-import { InputError } from "../io/errors.ts";
-import { profileScan } from "../infer/profile.ts";
-import { parameterIndex } from "../likelihood/types.ts";
-import { linePlot } from "../plot/charts.ts";
-import { writeFigure } from "../plot/render.ts";
-import { fmtNum, printJson, table } from "./format.ts";
+import { InputError } from "../../io/errors.ts";
+import { profileScan } from "../../infer/profile.ts";
+import { parameterIndex } from "../../likelihood/types.ts";
+import { linePlot } from "../../plot/charts.ts";
+import { writeFigure } from "../../plot/render.ts";
+import { fmtNum, printJson, table } from "../shared/format.ts";
 import { modelFromCli, withModelOptions, type ModelCliOptions } from "./model-options.ts";
-import { intOption, needPoi } from "./model-input.ts";
+import { needPoi } from "./model-options.ts";
+import { intOr, withJson } from "../shared/options.ts";
 
-export function register(program: Command): void {
-  withModelOptions(program.command("scan <workspace>").description("profile-likelihood scan and 68%/95% intervals of a parameter"))
+export function register(cmd: Command): void {
+  withJson(withModelOptions(cmd)
     .option("--parameter <name>", "parameter to scan (default: the POI)")
     .option("--npoints <n>", "scan points", "21")
-    .option("--figure <base>", "write the Δ(2NLL) figure to <base>.png and .pdf")
-    .option("--json", "print one JSON object")
+    .option("--figure <base>", "write the Δ(2NLL) figure to <base>.png and .pdf"))
     .action(async (ws: string, o: ModelCliOptions & { parameter?: string; npoints: string; figure?: string; json?: boolean }) => {
-      const npoints = intOption("--npoints", o.npoints, 21);
+      const npoints = intOr("--npoints", o.npoints, 21, 1);
       const { model, file } = modelFromCli(ws, o);
       let i: number;
       if (o.parameter) {

@@ -3,15 +3,19 @@
 // (pyhf's layout: indent 4, sorted keys, number kinds kept), or write it with --output.
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { InputError } from "../io/errors.ts";
-import { digestOf, kindedOf } from "../histfactory/digest.ts";
-import { pyJsonDumps } from "../histfactory/jsontext.ts";
-import { readWorkspace } from "../histfactory/load.ts";
-import type { WorkspaceSpec } from "../histfactory/spec.ts";
-import { combineWorkspaces, JOIN_TYPES, pruneWorkspace, renameWorkspace, sortWorkspace, workspaceSummary, type JoinType } from "../histfactory/workspace-ops.ts";
-import { printJson } from "./format.ts";
+import { InputError } from "../../io/errors.ts";
+import { digestOf, kindedOf } from "../../histfactory/digest.ts";
+import { pyJsonDumps } from "../../histfactory/jsontext.ts";
+import { readWorkspace } from "../../histfactory/load.ts";
+import type { WorkspaceSpec } from "../../histfactory/spec.ts";
+import { combineWorkspaces, JOIN_TYPES, pruneWorkspace, renameWorkspace, sortWorkspace, workspaceSummary, type JoinType } from "../../histfactory/workspace-ops.ts";
+import { printJson } from "../shared/format.ts";
+import { repeatable, repeatableList } from "../shared/options.ts";
 
-const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
+/** `--output FILE` and `--json` of the commands that make a workspace (see emitWorkspace). */
+export function withEmitOptions(cmd: Command, what: string): Command {
+  return cmd.option("--output <file>", `write the ${what} workspace here instead of stdout`).option("--json", "with --output: print a JSON summary");
+}
 
 /** Write a workspace to `output` (or stdout) and report it. */
 export function emitWorkspace(ws: WorkspaceSpec, o: { output?: string; json?: boolean }, what: string): void {
@@ -49,15 +53,18 @@ function renames(pairs: string[] | undefined, option: string): Record<string, st
   return out;
 }
 
-export function register(program: Command): void {
-  const ws = program.command("workspace").description("operations on pyhf workspaces: combine, prune, rename, sort, digest");
+/** --channel, --sample, --modifier and --measurement: the items an operation names (repeatable). */
+function withItems(cmd: Command, help: (item: string) => string, arg: string, parse: (v: string, prev?: string[]) => string[]): Command {
+  for (const item of ["channel", "sample", "modifier", "measurement"]) cmd.option(`--${item} <${arg}>`, help(item), parse);
+  return cmd;
+}
 
-  ws.command("combine <workspace1> <workspace2>")
+export function register(ws: Command): void {
+
+  withEmitOptions(ws.command("combine <workspace1> <workspace2>")
     .description("combine two workspaces (pyhf Workspace.combine)")
     .option("--join <type>", `how to join same-named items: ${JOIN_TYPES.join(", ")}`, "none")
-    .option("--merge-channels", "merge the samples of same-named channels (outer joins only)")
-    .option("--output <file>", "write the combined workspace here instead of stdout")
-    .option("--json", "with --output: print a JSON summary")
+    .option("--merge-channels", "merge the samples of same-named channels (outer joins only)"), "combined")
     .action((a: string, b: string, o: { join: string; mergeChannels?: boolean; output?: string; json?: boolean }) => {
       if (!(JOIN_TYPES as readonly string[]).includes(o.join)) throw new InputError("", "--join", `unknown join "${o.join}": expected one of ${JOIN_TYPES.join(", ")}`);
       const left = readWorkspace(a);
@@ -66,15 +73,9 @@ export function register(program: Command): void {
       emitWorkspace(out, o, "combine");
     });
 
-  ws.command("prune <workspace>")
-    .description("remove channels, samples, modifiers (by name or type) or measurements")
-    .option("--channel <names>", "channel to remove (repeatable, or comma-separated)", collect)
-    .option("--sample <names>", "sample to remove", collect)
-    .option("--modifier <names>", "modifier (by name) to remove", collect)
-    .option("--modifier-type <types>", "modifier type to remove (e.g. shapesys)", collect)
-    .option("--measurement <names>", "measurement to remove", collect)
-    .option("--output <file>", "write the pruned workspace here instead of stdout")
-    .option("--json", "with --output: print a JSON summary")
+  withEmitOptions(withItems(ws.command("prune <workspace>")
+    .description("remove channels, samples, modifiers (by name or type) or measurements"), (item) => `${item}${item === "modifier" ? " (by name)" : ""} to remove (repeatable, or comma-separated)`, "names", repeatableList)
+    .option("--modifier-type <types>", "modifier type to remove (e.g. shapesys)", repeatableList), "pruned")
     .action((file: string, o: { channel?: string[]; sample?: string[]; modifier?: string[]; modifierType?: string[]; measurement?: string[]; output?: string; json?: boolean }) => {
       const out = pruneWorkspace(readWorkspace(file), {
         channels: o.channel, samples: o.sample, modifiers: o.modifier, modifierTypes: o.modifierType, measurements: o.measurement,
@@ -82,15 +83,9 @@ export function register(program: Command): void {
       emitWorkspace(out, o, "prune");
     });
 
-  const many = (v: string, prev: string[] = []) => [...prev, v];
-  ws.command("rename <workspace>")
-    .description("rename channels, samples, modifiers or measurements (old=new)")
-    .option("--channel <old=new>", "rename a channel (repeatable)", many)
-    .option("--sample <old=new>", "rename a sample (repeatable)", many)
-    .option("--modifier <old=new>", "rename a modifier and its parameter config (repeatable)", many)
-    .option("--measurement <old=new>", "rename a measurement (repeatable)", many)
-    .option("--output <file>", "write the renamed workspace here instead of stdout")
-    .option("--json", "with --output: print a JSON summary")
+  withEmitOptions(withItems(ws.command("rename <workspace>")
+    .description("rename channels, samples, modifiers or measurements (old=new)"),
+  (item) => `rename a ${item}${item === "modifier" ? " and its parameter config" : ""} (repeatable)`, "old=new", repeatable), "renamed")
     .action((file: string, o: { channel?: string[]; sample?: string[]; modifier?: string[]; measurement?: string[]; output?: string; json?: boolean }) => {
       const opts = {
         channels: renames(o.channel, "--channel"), samples: renames(o.sample, "--sample"),
@@ -99,10 +94,8 @@ export function register(program: Command): void {
       emitWorkspace(renameWorkspace(readWorkspace(file), opts, file), o, "rename");
     });
 
-  ws.command("sort <workspace>")
-    .description("sort channels, samples, modifiers, measurements and observations by name (pyhf Workspace.sorted)")
-    .option("--output <file>", "write the sorted workspace here instead of stdout")
-    .option("--json", "with --output: print a JSON summary")
+  withEmitOptions(ws.command("sort <workspace>")
+    .description("sort channels, samples, modifiers, measurements and observations by name (pyhf Workspace.sorted)"), "sorted")
     .action((file: string, o: { output?: string; json?: boolean }) => {
       emitWorkspace(sortWorkspace(readWorkspace(file)), o, "sort");
     });

@@ -1,12 +1,12 @@
 // `searchlight cls WS [...patch] [--poi 1] [--test-stat qtilde|q] [--calculator asymptotics|toys]
 // [--ntoys N] [--seed S] [--workers W] [--json]` → { cls_obs, cls_exp[5], clsb_obs, clb_obs }.
 import type { Command } from "commander";
-import { InputError } from "../io/errors.ts";
-import { hypotest } from "../infer/hypotest.ts";
-import { toyHypotestOnPool } from "../batch/toys.ts";
-import { fmtNum, printJson } from "./format.ts";
+import { hypotest } from "../../infer/hypotest.ts";
+import { toyHypotestOnPool } from "../../batch/toys.ts";
+import { fmtNum, printJson } from "../shared/format.ts";
 import { modelFromCli, withModelOptions, type ModelCliOptions } from "./model-options.ts";
-import { intOption, modelRecipe, needPoi, numOption, testStatOption } from "./model-input.ts";
+import { modelRecipe, needPoi, testStatOf, withTestStat } from "./model-options.ts";
+import { choice, intOr, numOr, withJson, withSeed, withWorkers, workersGiven } from "../shared/options.ts";
 
 interface ClsOptions extends ModelCliOptions {
   poi: string;
@@ -19,30 +19,26 @@ interface ClsOptions extends ModelCliOptions {
   json?: boolean;
 }
 
-export function register(program: Command): void {
-  withModelOptions(program.command("cls <workspace>").description("observed and expected CLs at a POI value"))
-    .option("--poi <value>", "tested POI value", "1")
-    .option("--test-stat <name>", "qtilde or q", "qtilde")
+export function register(cmd: Command): void {
+  const c = withTestStat(withModelOptions(cmd).option("--poi <value>", "tested POI value", "1"))
     .option("--calculator <name>", "asymptotics or toys", "asymptotics")
-    .option("--ntoys <n>", "pseudo-experiments per hypothesis (toys)", "2000")
-    .option("--seed <s>", "random seed (toys)", "0")
-    .option("--workers <n>", "worker threads for toys (default: all cores)")
-    .option("--toy-pars <where>", "toys generated at the fits to the data (fit) or at the inits with the POI set, as pyhf (init)", "fit")
-    .option("--json", "print one JSON object")
+    .option("--ntoys <n>", "pseudo-experiments per hypothesis (toys)", "2000");
+  withJson(withWorkers(withSeed(c, "random seed (toys)", "0"), "worker threads for toys (default: all cores)")
+    .option("--toy-pars <where>", "toys generated at the fits to the data (fit) or at the inits with the POI set, as pyhf (init)", "fit"))
     .action(async (ws: string, o: ClsOptions) => {
-      const testStat = testStatOption(o.testStat);
-      if (o.calculator !== "asymptotics" && o.calculator !== "toys") throw new InputError("", "--calculator", `"${o.calculator}": expected asymptotics or toys`);
-      const mu = numOption("--poi", o.poi, 1);
+      const testStat = testStatOf(o.testStat);
+      choice("--calculator", o.calculator, ["asymptotics", "toys"] as const);
+      const mu = numOr("--poi", o.poi, 1);
       const { model, file } = modelFromCli(ws, o);
       needPoi(model, file);
       let out: Record<string, unknown>;
       if (o.calculator === "toys") {
-        const seed = numOption("--seed", o.seed, 0);
-        if (o.toyPars !== "fit" && o.toyPars !== "init") throw new InputError("", "--toy-pars", `"${o.toyPars}": expected fit or init`);
+        const seed = numOr("--seed", o.seed, 0);
+        const toyPars = choice("--toy-pars", o.toyPars, ["fit", "init"] as const);
         const recipe = modelRecipe(ws, o, model.modifierSettings);
         const r = await toyHypotestOnPool(model, recipe, mu, {
-          ntoys: intOption("--ntoys", o.ntoys, 2000), seed, testStat, toyPars: o.toyPars,
-          workers: o.workers === undefined ? undefined : intOption("--workers", o.workers, 1),
+          ntoys: intOr("--ntoys", o.ntoys, 2000, 1), seed, testStat, toyPars,
+          workers: workersGiven(o.workers),
         });
         out = {
           cls_obs: r.cls_obs, cls_exp: r.cls_exp, clsb_obs: r.clsb_obs, clb_obs: r.clb_obs, poi: mu, test_stat: testStat, calculator: "toys",

@@ -6,16 +6,16 @@
 import type { Command } from "commander";
 import { existsSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { InputError } from "../io/errors.ts";
-import { linePlot } from "../plot/charts.ts";
-import { writeFigure } from "../plot/render.ts";
-import { DATA_VARIANTS, mcmcLabel, PRIOR_LABELS, readFitPrior, readNormalFit, readSignalFit, readStoredScan, storedScanPath, type DataVariant, type PriorLabel } from "../marginal/fit-files.ts";
-import { linspace } from "../math/stats.ts";
-import { expectedData, expectedDataDelta, type ExpectedData } from "../marginal/expected-data.ts";
-import { DEFAULT_LEVELS, DEFAULT_NUM, DEFAULT_RTOL, scanDelta, scanPrior, upperLimit, type LevelCurve, type SignalGrid } from "../marginal/limit-scan.ts";
-import { MIN_RTOL } from "../marginal/quad-bound.ts";
-import { fmtNum, printJson, table } from "./format.ts";
-import { numOption } from "./model-input.ts";
+import { InputError } from "../../io/errors.ts";
+import { linePlot } from "../../plot/charts.ts";
+import { writeFigure } from "../../plot/render.ts";
+import { DATA_VARIANTS, mcmcLabel, PRIOR_LABELS, readFitPrior, readNormalFit, readSignalFit, readStoredScan, storedScanPath, type DataVariant, type PriorLabel } from "../../marginal/fit-files.ts";
+import { linspace } from "../../math/stats.ts";
+import { expectedData, expectedDataDelta, type ExpectedData } from "../../marginal/expected-data.ts";
+import { DEFAULT_LEVELS, DEFAULT_NUM, DEFAULT_RTOL, scanDelta, scanPrior, upperLimit, type LevelCurve, type SignalGrid } from "../../marginal/limit-scan.ts";
+import { MIN_RTOL } from "../../marginal/quad-bound.ts";
+import { fmtNum, printJson, table } from "../shared/format.ts";
+import { int, numOr, withJson, withOutputDir } from "../shared/options.ts";
 
 interface LimitsOptions {
   prior: string;
@@ -84,9 +84,7 @@ function gridOption(fitDir: string, v: string | undefined): SignalGrid {
 /** Observed count: --n, else the stored observed scan's ndata. */
 function observedCount(fitDir: string, v: string | undefined): number {
   if (v !== undefined) {
-    const n = numOption("--n", v, 0);
-    if (!Number.isInteger(n) || n < 0) throw new InputError("", "--n", `"${v}": expected a non-negative integer count`);
-    return n;
+    return int("--n", v)!;
   }
   for (const label of ["normal", "delta"] as const) {
     const p = storedScanPath(fitDir, label, "observed");
@@ -143,23 +141,21 @@ function scanOnePrior(fitDir: string, label: CliPrior, n: number, grid: SignalGr
   return { prior: label, file, ...(out as Record<DataVariant, VariantResult>) };
 }
 
-export function registerLimits(marginal: Command): void {
-  marginal
+export function register(marginal: Command): void {
+  withOutputDir(withJson(marginal
     .command("limits <region-dir>")
     .description("certified marginal-likelihood limit scans (T2/T3, observed and expected) from a region's stored background priors")
     .option("--prior <label>", `background prior: ${CLI_PRIORS.join("|")}`, "all")
     .option("--levels <list>", `levels λ of ln Z(s) − ln Z(0) to cross (default ${DEFAULT_LEVELS.join(",")})`)
     .option("--grid <start:stop:n>", "signal grid (default: the stored scans' range, 201 points)")
     .option("--n <count>", "observed count (default: from the stored observed scan)")
-    .option("--rtol <r>", "relative tolerance of the certified integrals (Z(0) uses rtol/10)", String(DEFAULT_RTOL))
-    .option("--json", "print one JSON object")
-    .option("--output-dir <dir>", "write a figure of ln Z(s) − ln Z(0) (PNG, PDF, SVG) here")
+    .option("--rtol <r>", "relative tolerance of the certified integrals (Z(0) uses rtol/10)", String(DEFAULT_RTOL))), "write a figure of ln Z(s) − ln Z(0) (PNG, PDF, SVG) here")
     .action(async (regionDir: string, o: LimitsOptions) => {
       const fitDir = fitDirOf(resolve(regionDir));
       const labels = priorsOption(fitDir, o.prior);
       const levels = levelsOption(o.levels);
       const grid = gridOption(fitDir, o.grid);
-      const rtol = numOption("--rtol", o.rtol, DEFAULT_RTOL);
+      const rtol = numOr("--rtol", o.rtol, DEFAULT_RTOL);
       if (!(rtol >= MIN_RTOL && rtol < 1)) throw new InputError("", "--rtol", `"${o.rtol}": expected a number in [${MIN_RTOL}, 1)`);
       const n = observedCount(fitDir, o.n);
       const results = labels.map((label) => scanOnePrior(fitDir, label, n, grid, levels, rtol));

@@ -1,17 +1,16 @@
 // `searchlight ranking WS [...patch] [--top N] [--json]`: nuisance parameters ranked by their
 // impact on the POI (pre-fit and post-fit ±1σ, as cabinetry shows it).
 import type { Command } from "commander";
-import { ranking } from "../infer/ranking.ts";
-import { fmtNum, printJson, table } from "./format.ts";
+import { ranking } from "../../infer/ranking.ts";
+import { fmtNum, printJson, table } from "../shared/format.ts";
 import { modelFromCli, withModelOptions, type ModelCliOptions } from "./model-options.ts";
-import { intOption, needPoi } from "./model-input.ts";
+import { needPoi } from "./model-options.ts";
+import { intOr, withJson } from "../shared/options.ts";
 
-export function register(program: Command): void {
-  withModelOptions(program.command("ranking <workspace>").description("nuisance parameters ranked by their impact on the POI"))
-    .option("--top <n>", "show the n highest-ranked parameters", "20")
-    .option("--json", "print one JSON object")
+export function register(cmd: Command): void {
+  withJson(withModelOptions(cmd).option("--top <n>", "show the n highest-ranked parameters", "20"))
     .action(async (ws: string, o: ModelCliOptions & { top: string; json?: boolean }) => {
-      const top = intOption("--top", o.top, 20);
+      const top = intOr("--top", o.top, 20, 1);
       const { model, file } = modelFromCli(ws, o);
       needPoi(model, file);
       const r = ranking(model, { maxParameters: top });

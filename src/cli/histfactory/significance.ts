@@ -1,14 +1,14 @@
 // `searchlight significance WS [...patch] [--json]` → { p0_obs, z_obs, p0_exp, z_exp }
 // (discovery test q0; expected from the μ = 1 Asimov data set).
 import type { Command } from "commander";
-import { significance } from "../infer/significance.ts";
-import { fmtNum, printJson } from "./format.ts";
+import { significance } from "../../infer/significance.ts";
+import { fmtNum, printJson } from "../shared/format.ts";
 import { modelFromCli, withModelOptions, type ModelCliOptions } from "./model-options.ts";
-import { needPoi } from "./model-input.ts";
+import { needPoi } from "./model-options.ts";
+import { withJson } from "../shared/options.ts";
 
-export function register(program: Command): void {
-  withModelOptions(program.command("significance <workspace>").description("discovery p-value and significance, observed and expected"))
-    .option("--json", "print one JSON object")
+export function register(cmd: Command): void {
+  withJson(withModelOptions(cmd))
     .action(async (ws: string, o: ModelCliOptions & { json?: boolean }) => {
       const { model, file } = modelFromCli(ws, o);
       needPoi(model, file);

@@ -1,11 +1,11 @@
 // `searchlight inspect WS`: channels, samples, modifiers, parameters and bins of a workspace.
 import type { Command } from "commander";
-import { printJson, table } from "./format.ts";
+import { printJson, table } from "../shared/format.ts";
+import { withJson } from "../shared/options.ts";
 import { modelFromCli, withModelOptions, type ModelCliOptions } from "./model-options.ts";
 
-export function register(program: Command): void {
-  withModelOptions(program.command("inspect <workspace>").description("summarise a workspace: channels, samples, modifiers, parameters"))
-    .option("--json", "print one JSON object")
+export function register(cmd: Command): void {
+  withJson(withModelOptions(cmd))
     .action((workspace: string, o: ModelCliOptions & { json?: boolean }) => {
       const { model } = modelFromCli(workspace, o);
       const st = model.structure;

@@ -1,15 +1,14 @@
 // `searchlight patchset inspect | apply | verify` (pyhf's `patchset` commands): PatchSets of
 // signal patches for a background-only workspace, chosen by name or by their values.
 import type { Command } from "commander";
-import { InputError } from "../io/errors.ts";
-import { digestOf } from "../histfactory/digest.ts";
-import { readPatchSet, readWorkspace } from "../histfactory/load.ts";
-import { parseValues } from "../histfactory/patchset.ts";
-import { fmtNum, printJson, table } from "./format.ts";
-import { emitWorkspace } from "./workspace.ts";
+import { InputError } from "../../io/errors.ts";
+import { digestOf } from "../../histfactory/digest.ts";
+import { readPatchSet, readWorkspace } from "../../histfactory/load.ts";
+import { parseValues } from "../../histfactory/patchset.ts";
+import { fmtNum, printJson, table } from "../shared/format.ts";
+import { emitWorkspace, withEmitOptions } from "./workspace.ts";
 
-export function register(program: Command): void {
-  const ps = program.command("patchset").description("pyhf patchsets: inspect, apply a patch, verify against a workspace");
+export function register(ps: Command): void {
 
   ps.command("inspect <patchset>")
     .description("metadata and patches of a patchset")
@@ -36,12 +35,10 @@ export function register(program: Command): void {
       process.stdout.write(out.join("\n") + "\n");
     });
 
-  ps.command("apply <patchset> <workspace>")
+  withEmitOptions(ps.command("apply <patchset> <workspace>")
     .description("verify the workspace digest, then apply one patch (by --name or --values)")
     .option("--name <name>", "the patch's metadata.name")
-    .option("--values <v1,v2,...>", "the patch's metadata.values (one per label)")
-    .option("--output <file>", "write the patched workspace here instead of stdout")
-    .option("--json", "with --output: print a JSON summary")
+    .option("--values <v1,v2,...>", "the patch's metadata.values (one per label)"), "patched")
     .action((psFile: string, wsFile: string, o: { name?: string; values?: string; output?: string; json?: boolean }) => {
       if ((o.name === undefined) === (o.values === undefined)) throw new InputError(psFile, "--name", "choose the patch with exactly one of --name or --values");
       const p = readPatchSet(psFile);

@@ -1,13 +1,14 @@
 // `searchlight upper-limit WS [...patch] [--cl 0.95] [--test-stat qtilde|q] [--scan a:b:n]
 // [--figure BASE] [--json]` → { obs, exp[5] } (CLs limits on the POI, pyhf's toms748_scan).
 import type { Command } from "commander";
-import { InputError } from "../io/errors.ts";
-import { upperLimit } from "../infer/upper-limit.ts";
-import { bandPlot } from "../plot/charts.ts";
-import { writeFigure } from "../plot/render.ts";
-import { fmtNum, printJson } from "./format.ts";
+import { InputError } from "../../io/errors.ts";
+import { upperLimit } from "../../infer/upper-limit.ts";
+import { bandPlot } from "../../plot/charts.ts";
+import { writeFigure } from "../../plot/render.ts";
+import { fmtNum, printJson } from "../shared/format.ts";
 import { modelFromCli, withModelOptions, type ModelCliOptions } from "./model-options.ts";
-import { needPoi, numOption, testStatOption } from "./model-input.ts";
+import { needPoi, testStatOf, withTestStat } from "./model-options.ts";
+import { level, withJson } from "../shared/options.ts";
 
 interface UpperLimitCliOptions extends ModelCliOptions {
   cl: string;
@@ -25,17 +26,13 @@ export function parseScan(s: string): number[] {
   return Array.from({ length: n }, (_, k) => a + ((b - a) * k) / (n - 1));
 }
 
-export function register(program: Command): void {
-  withModelOptions(program.command("upper-limit <workspace>").description("observed and expected CLs upper limits on the POI"))
-    .option("--cl <level>", "confidence level", "0.95")
-    .option("--test-stat <name>", "qtilde or q", "qtilde")
+export function register(cmd: Command): void {
+  withJson(withTestStat(withModelOptions(cmd).option("--cl <level>", "confidence level", "0.95"))
     .option("--scan <start:stop:n>", "grid scan with interpolation instead of root finding")
-    .option("--figure <base>", "write the CLs-vs-POI figure to <base>.png and .pdf")
-    .option("--json", "print one JSON object")
+    .option("--figure <base>", "write the CLs-vs-POI figure to <base>.png and .pdf"))
     .action(async (ws: string, o: UpperLimitCliOptions) => {
-      const cl = numOption("--cl", o.cl, 0.95);
-      if (!(cl > 0 && cl < 1)) throw new InputError("", "--cl", `${cl} is not in (0, 1)`);
-      const testStat = testStatOption(o.testStat);
+      const cl = level("--cl", o.cl, 0.95);
+      const testStat = testStatOf(o.testStat);
       const scan = o.scan ? parseScan(o.scan) : undefined;
       const { model, file } = modelFromCli(ws, o);
       needPoi(model, file);

@@ -1,10 +1,11 @@
 // `searchlight fit WS [--patch P | --patchset PS --patch-name N] [--json]`:
 // maximum-likelihood fit of a workspace with Hessian uncertainties.
 import type { Command } from "commander";
-import { InputError } from "../io/errors.ts";
-import { fit, uncertainties } from "../likelihood/fit.ts";
-import { parameterIndex } from "../likelihood/types.ts";
-import { fmtNum, printJson, table } from "./format.ts";
+import { InputError } from "../../io/errors.ts";
+import { fit, uncertainties } from "../../likelihood/fit.ts";
+import { parameterIndex } from "../../likelihood/types.ts";
+import { fmtNum, printJson, table } from "../shared/format.ts";
+import { withJson } from "../shared/options.ts";
 import { modelFromCli, withModelOptions, type ModelCliOptions } from "./model-options.ts";
 
 interface FitCliOptions extends ModelCliOptions {
@@ -12,10 +13,9 @@ interface FitCliOptions extends ModelCliOptions {
   fix?: string[];
 }
 
-export function register(program: Command): void {
-  withModelOptions(program.command("fit <workspace>").description("maximum-likelihood fit with Hessian uncertainties"))
-    .option("--fix <name=value...>", "hold parameters fixed at the given values (repeatable)")
-    .option("--json", "print one JSON object")
+export function register(cmd: Command): void {
+  withJson(withModelOptions(cmd)
+    .option("--fix <name=value...>", "hold parameters fixed at the given values (repeatable)"))
     .action((workspace: string, o: FitCliOptions) => runFit(workspace, o));
 }
 
