@@ -13,9 +13,14 @@
 // (JSON is YAML 1.2 flow syntax), so both get line and column for every key; JSON syntax
 // errors are located by io/json-locate.ts. Nothing here knows about any one workflow.
 import { existsSync, readFileSync } from "node:fs";
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from "yaml";
+import { createRequire } from "node:module";
+import type * as Yaml from "yaml";
 import { InputError } from "./errors.ts";
 import { locateJsonError } from "./json-locate.ts";
+
+let yamlModule: typeof Yaml | undefined;
+/** The yaml package, loaded synchronously on first use (it costs ~0.1 s of start-up otherwise). */
+const yaml = (): typeof Yaml => (yamlModule ??= createRequire(import.meta.url)("yaml") as typeof Yaml);
 
 /** What a value may be. */
 export type Schema =
@@ -88,6 +93,7 @@ export function parseConfigText(text: string, file: string, format: "yaml" | "js
     const at = locateJsonError(text);
     if (at) throw new InputError(file, `line ${at.line}, column ${at.column}`, `invalid JSON: ${at.message}`);
   }
+  const { LineCounter, isMap, isScalar, isSeq, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: true, lineCounter });
   if (doc.errors.length) {
@@ -115,7 +121,7 @@ export function parseConfigText(text: string, file: string, format: "yaml" | "js
           keyNode = node = node.items[seg];
         } else return undefined;
       }
-      const n = (part === "key" ? keyNode ?? node : node) as Node | null | undefined;
+      const n = (part === "key" ? keyNode ?? node : node) as Yaml.Node | null | undefined;
       return at(n?.range?.[0]);
     },
   };
