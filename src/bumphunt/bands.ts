@@ -24,7 +24,7 @@ import { qtildeUnbounded, type ProfileSource } from "../infer/test-statistics.ts
 import { asymptoticLimitSolver, firstFiniteLimit, limitFromCls, type LimitSolver } from "../infer/upper-limit.ts";
 import { HPS_ASYMPTOTIC, HPS_STATISTIC, windowCalculator, windowBracketStart } from "./limits.ts";
 import { choleskyInPlace, choleskySolve } from "../math/linalg.ts";
-import { quantile } from "../math/stats.ts";
+import { mean, quantile } from "../math/stats.ts";
 import { WindowLikelihood } from "./window-likelihood.ts";
 
 export const BAND_QUANTILES = [0.025, 0.16, 0.5, 0.84, 0.975];
@@ -95,7 +95,7 @@ export function summariseBands(toyLimits: number[], observed?: number, aPerEps2?
   const ok = toyLimits.filter(Number.isFinite);
   const q = (v: number[]) => {
     const [lo2, lo1, med, hi1, hi2] = BAND_QUANTILES.map((p) => quantile(v, p));
-    return { lo2, lo1, med, hi1, hi2, mean: v.reduce((a, x) => a + x, 0) / v.length };
+    return { lo2, lo1, med, hi1, hi2, mean: mean(v) };
   };
   let pStrong = NaN, pWeak = NaN;
   if (observed !== undefined && ok.length) {

@@ -9,6 +9,7 @@
 // (|CLs − α| < 1e-2), so its eps2_up can differ from eps2_obs here by a few per cent.
 import { nonNegativeMvn, samplingFactor, type TruncMethod } from "../math/mvn.ts";
 import { Rng } from "../math/rng.ts";
+import { mean } from "../math/stats.ts";
 import { summariseBands, windowLimitSolver } from "./bands.ts";
 import { combinedLikelihood, type DatasetWindow } from "./combine.ts";
 import { discovery, windowFits } from "./limits.ts";
@@ -57,7 +58,7 @@ export interface CombinedBandOptions {
 export function combinedBandRow(t: CombinedBandTask, o: CombinedBandOptions): CombinedBandRow {
   const row: CombinedBandRow = {
     dataset_set: t.windows.map((w) => w.name).join("+"), mass_GeV: t.mass,
-    sigma_mass_res_GeV: t.sigmas.reduce((a, s) => a + s, 0) / t.sigmas.length, sigma_mass_res_min_GeV: Math.min(...t.sigmas), cls_alpha: o.alpha,
+    sigma_mass_res_GeV: mean(t.sigmas), sigma_mass_res_min_GeV: Math.min(...t.sigmas), cls_alpha: o.alpha,
     eps2_obs: NaN, p0_analytic: NaN, Z_analytic: NaN, eps2_lo2: NaN, eps2_lo1: NaN, eps2_med: NaN, eps2_hi1: NaN, eps2_hi2: NaN, eps2_mean: NaN,
     p_strong: NaN, p_weak: NaN, p_two: NaN, n_toys: o.nToys, n_failed: 0,
     cls_statistic: "tilde_q_mu", cls_calibration: "asymptotic", global_method: "sidak_approx", bands_refit_gp_on_toy: "False", error: "",
@@ -235,7 +236,7 @@ export function combinedRefitRows(r: CombinedRefitJob, parts: CombinedRefitChunk
     const s = summariseBands(lim, ob?.eps2_obs);
     const sig = ch[0].sigmas;
     return {
-      dataset_set: ch[0].datasets.join("+"), mass_GeV: m, sigma_mass_res_GeV: sig.length ? sig.reduce((a, v) => a + v, 0) / sig.length : NaN,
+      dataset_set: ch[0].datasets.join("+"), mass_GeV: m, sigma_mass_res_GeV: mean(sig),
       sigma_mass_res_min_GeV: sig.length ? Math.min(...sig) : NaN, cls_alpha: r.alpha, eps2_obs: ob?.eps2_obs ?? NaN, p0_analytic: ob?.p0 ?? NaN, Z_analytic: ob?.Z ?? NaN,
       eps2_lo2: s.A.lo2, eps2_lo1: s.A.lo1, eps2_med: s.A.med, eps2_hi1: s.A.hi1, eps2_hi2: s.A.hi2, eps2_mean: s.A.mean,
       p_strong: s.p_strong, p_weak: s.p_weak, p_two: s.p_two, n_toys: lim.length, n_failed: s.n_failed, n_refit_failed: ch.reduce((a, c) => a + c.refitFailed, 0),

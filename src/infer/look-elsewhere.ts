@@ -2,6 +2,7 @@
 // effective number of independent trials from the mass resolution, Šidák and Bonferroni
 // global p-values, toy-based global p from the maximum q0, and the p ↔ Z ↔ q0 conversions.
 import { normalIsf } from "../math/special.ts";
+import { mean } from "../math/stats.ts";
 import { tailFraction } from "./toys.ts";
 
 export type SigmaCombine = "min" | "mean" | "harmonic";
@@ -25,7 +26,7 @@ export function effectiveTrials(masses: ArrayLike<number>, sigmaAt: (m: number) 
 /** σ at a mass combined over several datasets (statistics helper of hps_gpr; default min). */
 export function combinedSigma(sigmas: number[], how: SigmaCombine = "min"): number {
   if (how === "min") return Math.min(...sigmas);
-  if (how === "mean") return sigmas.reduce((a, b) => a + b, 0) / sigmas.length;
+  if (how === "mean") return mean(sigmas);
   return sigmas.length / sigmas.reduce((a, b) => a + 1 / b, 0);
 }
 
