@@ -173,5 +173,5 @@ export async function bandsRunner(args: { job: ScanJob; nToys: number; seed: num
 }
 
 export function bandsCsv(rows: BandRow[]): string {
-  return csvText(Object.keys(rows[0] ?? { dataset: "" }), rows as unknown as Record<string, unknown>[]);
+  return csvText(Object.keys(rows[0] ?? { dataset: "" }), rows);
 }

@@ -39,9 +39,9 @@ export function csvRows(header: readonly string[], rows: readonly (readonly unkn
   return csvLine(header) + rows.map(csvLine).join("");
 }
 
-/** A whole CSV text of records: the given columns in order, one line per record (missing keys → ""). */
-export function csvText(columns: readonly string[], records: readonly Record<string, unknown>[]): string {
-  return csvLine(columns) + records.map((r) => csvLine(columns.map((c) => r[c]))).join("");
+/** A whole CSV text of records (any objects): the given columns in order, one line per record (missing keys → ""). */
+export function csvText<T extends object>(columns: readonly string[], records: readonly T[]): string {
+  return csvLine(columns) + records.map((r) => csvLine(columns.map((c) => (r as Record<string, unknown>)[c]))).join("");
 }
 
 /** Parse CSV text (RFC 4180 quoting, "\n" or "\r\n" line ends, blank lines skipped) into header + rows of strings. */
