@@ -263,6 +263,7 @@ function checkFields(src: ConfigSource, fields: Fields, data: Record<string, unk
     if (checked.has(k)) values[k] = checked.get(k);
     else if (f.required) throw configError(src, path, `missing required key "${k}" (${describeSchema(f.schema)})`, "value");
     else if (f.default !== undefined) values[k] = structuredClone(f.default);
+    else if (f.schema.type === "section") values[k] = checkFields(src, f.schema.fields, {}, [...path, k]).values; // its own defaults
   }
   return { values, given: new Set(checked.keys()) };
 }

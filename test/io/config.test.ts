@@ -43,6 +43,14 @@ describe("io/config: values and defaults", () => {
     assert.deepEqual(validateConfig(configSource({ name: "x" }, "c.yaml"), FIELDS).values.masses, [0.05], "defaults are copied, not shared");
   });
 
+  test("an absent section takes its fields' defaults; a required key inside it is still required", () => {
+    const fields: Fields = { gp: { schema: { type: "section", fields: { restarts: { schema: { type: "number", integer: true, min: 0 }, default: 3 } } } } };
+    assert.deepEqual(validateConfig(configSource({}, "c.yaml"), fields).values, { gp: { restarts: 3 } });
+    assert.deepEqual(validateConfig(configSource({ gp: null }, "c.yaml"), fields).values, { gp: { restarts: 3 } });
+    const strict: Fields = { gp: { schema: { type: "section", fields: { kernel: { schema: { type: "string" }, required: true } } } } };
+    assert.equal(message(() => validateConfig(configSource({}, "c.yaml"), strict)), 'c.yaml: gp: missing required key "kernel" (a string)');
+  });
+
   test("expected-value texts", () => {
     assert.equal(describeSchema(FIELDS.alpha.schema), "a number > 0 and ≤ 0.5");
     assert.equal(describeSchema({ type: "number", max: 1 }), "a number ≤ 1");
