@@ -1,14 +1,14 @@
 // `searchlight upper-limit WS [...patch] [--cl 0.95] [--test-stat qtilde|q] [--scan a:b:n]
 // [--figure BASE] [--json]` → { obs, exp[5] } (CLs limits on the POI, pyhf's toms748_scan).
 import type { Command } from "commander";
-import { InputError } from "../../io/errors.ts";
 import { upperLimit } from "../../infer/upper-limit.ts";
 import { bandPlot } from "../../plot/charts.ts";
 import { writeFigure } from "../../plot/render.ts";
 import { fmtNum, printJson } from "../shared/format.ts";
 import { modelFromCli, withModelOptions, type ModelCliOptions } from "./model-options.ts";
 import { needPoi, testStatOf, withTestStat } from "./model-options.ts";
-import { level, withJson } from "../shared/options.ts";
+import { grid, level, withJson } from "../shared/options.ts";
+import { linspace } from "../../math/stats.ts";
 
 interface UpperLimitCliOptions extends ModelCliOptions {
   cl: string;
@@ -18,14 +18,6 @@ interface UpperLimitCliOptions extends ModelCliOptions {
   json?: boolean;
 }
 
-/** "start:stop:n" → n evenly spaced POI values. */
-export function parseScan(s: string): number[] {
-  const m = /^([^:]+):([^:]+):(\d+)$/.exec(s);
-  const [a, b, n] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [NaN, NaN, 0];
-  if (!m || !Number.isFinite(a) || !Number.isFinite(b) || !(b > a) || n < 2) throw new InputError("", "--scan", `"${s}" is not start:stop:n with start < stop and n ≥ 2 (e.g. 0:5:21)`);
-  return Array.from({ length: n }, (_, k) => a + ((b - a) * k) / (n - 1));
-}
-
 export function register(cmd: Command): void {
   withJson(withTestStat(withModelOptions(cmd).option("--cl <level>", "confidence level", "0.95"))
     .option("--scan <start:stop:n>", "grid scan with interpolation instead of root finding")
@@ -33,7 +25,8 @@ export function register(cmd: Command): void {
     .action(async (ws: string, o: UpperLimitCliOptions) => {
       const cl = level("--cl", o.cl, 0.95);
       const testStat = testStatOf(o.testStat);
-      const scan = o.scan ? parseScan(o.scan) : undefined;
+      const g = o.scan ? grid("--scan", o.scan) : undefined;
+      const scan = g ? Array.from(linspace(g.start, g.stop, g.num)) : undefined;
       const { model, file } = modelFromCli(ws, o);
       needPoi(model, file);
       const r = upperLimit(model, { level: 1 - cl, testStat, scan });

@@ -15,7 +15,7 @@ import { expectedData, expectedDataDelta, type ExpectedData } from "../../margin
 import { DEFAULT_LEVELS, DEFAULT_NUM, DEFAULT_RTOL, scanDelta, scanPrior, upperLimit, type LevelCurve, type SignalGrid } from "../../marginal/limit-scan.ts";
 import { MIN_RTOL } from "../../marginal/quad-bound.ts";
 import { fmtNum, printJson, table } from "../shared/format.ts";
-import { int, numOr, withJson, withOutputDir } from "../shared/options.ts";
+import { grid, int, numOr, withJson, withOutputDir } from "../shared/options.ts";
 
 interface LimitsOptions {
   prior: string;
@@ -62,13 +62,7 @@ function levelsOption(v: string | undefined): number[] {
 
 /** --grid start:stop:n, else the stored scans' range, else signal.json's, with 201 points. */
 function gridOption(fitDir: string, v: string | undefined): SignalGrid {
-  if (v !== undefined) {
-    const parts = v.split(":").map(Number);
-    if (parts.length !== 3 || !parts.every(Number.isFinite) || !(parts[0] >= 0 && parts[1] > parts[0]) || !Number.isInteger(parts[2]) || parts[2] < 2) {
-      throw new InputError("", "--grid", `"${v}": expected start:stop:n with 0 ≤ start < stop and integer n ≥ 2`);
-    }
-    return { start: parts[0], stop: parts[1], num: parts[2] };
-  }
+  if (v !== undefined) return grid("--grid", v, 0);
   const stored = storedScanPath(fitDir, "normal", "observed");
   if (existsSync(stored)) {
     const s = readStoredScan(stored);

@@ -68,6 +68,19 @@ export function level(flag: string, v: string | undefined, dflt: number): number
   return cl;
 }
 
+/**
+ * A grid "start:stop:n" (n ≥ 2 points from start to stop > start; start ≥ `minStart` if given),
+ * e.g. `--scan 0:5:21`.
+ */
+export function grid(flag: string, v: string, minStart = -Infinity): { start: number; stop: number; num: number } {
+  const m = /^([^:]+):([^:]+):([^:]+)$/.exec(v.trim());
+  const [start, stop, n] = m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [NaN, NaN, NaN];
+  if (!(Number.isFinite(start) && Number.isFinite(stop) && start >= minStart && stop > start && Number.isInteger(n) && n >= 2)) {
+    throw new InputError("", flag, `"${v}" is not start:stop:n with ${Number.isFinite(minStart) ? `${minStart} ≤ ` : ""}start < stop and integer n ≥ 2 (e.g. 0:5:21)`);
+  }
+  return { start, stop, num: n };
+}
+
 /** Accumulator for a repeatable option (`--x a --x b` → ["a", "b"]). */
 export const repeatable = (v: string, prev: string[] = []): string[] => [...prev, v];
 /** Accumulator for a repeatable option whose values may also be comma-separated. */
