@@ -40,7 +40,8 @@ test("Newton fast path equals the general L-BFGS limit per toy (1e-6) on three w
   }
 });
 
-test("real data: the Newton solver equals src/infer's general path (1e-6) for the observed window and 4 toys at 4 masses of 2015/2016", needsShared(), async () => {
+// Both paths solve CLs = α by Brent to 1e-8 relative; on these 20 windows they agree to 7e-9.
+test("real data: the Newton solver equals src/infer's general path (1e-7) for the observed window and 4 toys at 4 masses of 2015/2016", needsShared(), async () => {
   let negative = 0, n = 0;
   for (const [dataset, masses] of [["2015", [0.03, 0.06, 0.1]], ["2016", [0.12]]] as const) {
     const p = await prepareDataset(hpsScanJob(dataset, SHARED, { massMin: masses[0], massMax: masses[masses.length - 1] }));
@@ -58,7 +59,7 @@ test("real data: the Newton solver equals src/infer's general path (1e-6) for th
       for (const data of datasets) {
         const ref = general.limit(data), got = fast.limit(data);
         assert.ok(Number.isFinite(ref) && ref > 0, `${dataset} m = ${m}: general limit ${ref}`);
-        assert.ok(Math.abs(got / ref - 1) < 1e-6, `${dataset} m = ${m}: Newton ${got} vs general ${ref}`);
+        assert.ok(Math.abs(got / ref - 1) < 1e-7, `${dataset} m = ${m}: Newton ${got} vs general ${ref}`);
         if (windowFits(lik, data).muHat < 0) negative++;
         n++;
       }
