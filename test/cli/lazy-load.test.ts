@@ -47,6 +47,10 @@ describe("lazy loading", () => {
     for (const h of Object.keys(HEAVY)) assert.deepEqual(hits(r.modules, h), [], `${h} loaded for --help`);
     for (const f of ["histfactory", "bump", "batch", "marginal"]) assert.deepEqual(cliModules(r.modules, f), [], `cli/${f} loaded for --help`);
     assert.ok(r.modules.length < 40, `${r.modules.length} modules for --help`);
+    const v = loaded("--version");
+    assert.equal(v.code, 0);
+    assert.match(v.out.trim(), /^\d+\.\d+\.\d+/);
+    for (const f of ["histfactory", "bump", "batch", "marginal"]) assert.deepEqual(cliModules(v.modules, f), [], `cli/${f} loaded for --version`);
   });
 
   test("fit loads its own command module only, and no figure or ROOT library", () => {
