@@ -2,7 +2,6 @@
 // [--ntoys N] [--seed S] [--workers W] [--json]` → { cls_obs, cls_exp[5], clsb_obs, clb_obs }.
 import type { Command } from "commander";
 import { hypotest } from "../../infer/hypotest.ts";
-import { toyHypotestOnPool } from "../../batch/toys.ts";
 import { fmtNum, printJson } from "../shared/format.ts";
 import { modelFromCli, withModelOptions, type ModelCliOptions } from "./model-options.ts";
 import { modelRecipe, needPoi, testStatOf, withTestStat } from "./model-options.ts";
@@ -36,6 +35,8 @@ export function register(cmd: Command): void {
         const seed = numOr("--seed", o.seed, 0);
         const toyPars = choice("--toy-pars", o.toyPars, ["fit", "init"] as const);
         const recipe = modelRecipe(ws, o, model.modifierSettings);
+        // The worker pool and toy machinery load only for toys.
+        const { toyHypotestOnPool } = await import("../../batch/toys.ts");
         const r = await toyHypotestOnPool(model, recipe, mu, {
           ntoys: intOr("--ntoys", o.ntoys, 2000, 1), seed, testStat, toyPars,
           workers: workersGiven(o.workers),
