@@ -10,7 +10,7 @@ import { runPool } from "../../batch/pool.ts";
 import { defaultModel, sigmaFunction } from "../../bumphunt/dataset.ts";
 import { fitFullRangeGp } from "../../bumphunt/full-toys.ts";
 import type { MassPointRow } from "../../bumphunt/mass-point.ts";
-import { prepareDataset, type ScanJob } from "../../bumphunt/scan.ts";
+import { prepareDataset } from "../../bumphunt/scan.ts";
 import { defaultContainer, discoverToys, gpEnsemble, toyRows, writeToyScan, type ToyScanJob } from "../../bumphunt/toy-scan.ts";
 import { toyAccounts } from "../../bumphunt/toy-scan-report.ts";
 import { printJson, table } from "../shared/format.ts";
