@@ -8,6 +8,7 @@
 // load (pyhf is not installed here and PyPI is not reachable, so it is not re-measured).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { BenchRow, BenchSection } from "./types.ts";
 
@@ -62,6 +63,7 @@ export async function run(): Promise<BenchSection> {
     });
   }
   const rows: BenchRow[] = [];
+  const load = loadavg()[0];
   for (const c of cases) {
     const t = measure(c.args);
     const met = t.cpu < c.goal ? "met" : "MISSED";
@@ -76,7 +78,7 @@ export async function run(): Promise<BenchSection> {
   }
   return {
     title: "Cold start (whole CLI process)",
-    peerName: `pyhf whole process (python start, import pyhf, load + patch, one q̃ hypotest), measured once in issue #14 on this machine kind (pyhf is not installed here; ${PYHF.wallIdle} s wall idle, ${PYHF.cpuLoaded} s CPU under load). Ours: \`node bin/searchlight.mjs …\` on dist/, median of ${REPEATS} after one untimed run; CPU = user + sys of the child (bash \`time\`)`,
+    peerName: `pyhf whole process (python start, import pyhf, load + patch, one q̃ hypotest), measured once in issue #14 on this machine kind (pyhf is not installed here; ${PYHF.wallIdle} s wall idle, ${PYHF.cpuLoaded} s CPU under load). Ours: \`node bin/searchlight.mjs …\` on dist/, median of ${REPEATS} after one untimed run; CPU = user + sys of the child (bash \`time\`); 1-minute load average ${load.toFixed(1)} on ${cpus().length} cores when measured`,
     rows,
   };
 }
