@@ -1,7 +1,7 @@
 // The compiled package reads ROOT files through dist/vendor/jsroot-io.mjs (jsroot's I/O bundled
 // by scripts/build.mjs, since jsroot itself is only a dev dependency). Checked here: every
 // compression block jsroot decodes through a separately loaded module (ZSTD, LZMA) or inline
-// (ZLIB) decompresses byte for byte, and the compiled readers (dist/io) give exactly what the
+// (ZLIB, LZ4) decompresses byte for byte, and the compiled readers (dist/io) give exactly what the
 // sources give with jsroot from node_modules, and the numbers of ../shared/rootfiles/SOURCE.md.
 // `npm test` builds dist/ first (scripts/run-tests.mjs).
 import { test, describe } from "node:test";
@@ -16,7 +16,17 @@ const DIST = fileURLToPath(new URL("../../dist/", import.meta.url));
 const VENDOR = `${DIST}vendor/jsroot-io.mjs`;
 const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
 
-/** The text compressed in fixtures/text.zst (zstd -19) and fixtures/text.xz (xz -9). */
+/** The first block of an LZ4 frame (fixtures/text.lz4 from `lz4 -9`: the whole text in one block). */
+function lz4Block(frame: Buffer): Buffer {
+  // Frame: magic (4), FLG, BD, content size (8, if FLG bit 3), header checksum (1); then blocks
+  // of a 4-byte little-endian size (high bit: stored uncompressed) and the data.
+  const o = 7 + (frame[4] & 0x08 ? 8 : 0);
+  const size = frame.readUInt32LE(o);
+  assert.equal(size >>> 31, 0, "the fixture's block is stored, not compressed");
+  return frame.subarray(o + 4, o + 4 + size);
+}
+
+/** The text compressed in fixtures/text.zst (zstd -19), text.xz (xz -9) and text.lz4 (lz4 -9). */
 function plainText(): Buffer {
   let s = "";
   for (let i = 0; i < 300; i++) s += `bin ${i}: ${i * i} ${(i * 7) % 13}\n`;
@@ -44,13 +54,15 @@ describe("vendored jsroot I/O (dist/vendor/jsroot-io.mjs)", () => {
     }
   });
 
-  test("ZSTD, LZMA (xz) and ZLIB blocks decompress byte for byte", async () => {
+  test("ZSTD, LZMA (xz), ZLIB and LZ4 blocks decompress byte for byte", async () => {
     const { R__unzip } = (await import(VENDOR)) as { R__unzip(v: DataView, size: number): Promise<DataView | null> };
     const plain = plainText();
     const blocks: [string, DataView][] = [
       ["ZSTD", rootBlock("ZS", 1, readFileSync(`${FIXTURES}text.zst`), plain.length)],
       ["LZMA", rootBlock("XZ", 0, readFileSync(`${FIXTURES}text.xz`), plain.length)],
       ["ZLIB", rootBlock("ZL", 8, deflateSync(plain), plain.length)],
+      // ROOT's LZ4 blocks carry an 8-byte xxhash64 of the data first (jsroot skips it unchecked).
+      ["LZ4", rootBlock("L4", 1, Buffer.concat([Buffer.alloc(8), lz4Block(readFileSync(`${FIXTURES}text.lz4`))]), plain.length)],
     ];
     for (const [name, block] of blocks) {
       const out = await R__unzip(block, plain.length);
