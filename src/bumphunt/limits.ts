@@ -3,6 +3,8 @@
 // from the free fit; discovery q0/p0/Z (§7.5); Cowan's q̃_A with the amplitude unbounded
 // (§7.6, three branches); asymptotic CLs with the background-only Asimov data n = b, the q_μ
 // formula for every q̃ and CL_b ≥ 1e-12 (§7.7); the §7.8 bisection for the upper limit on A.
+// The fit calls (init, fixed parameters) and the bisection's arithmetic are those of the
+// former bump-hunt-only code, so scan results are bit-identical to it.
 import { AsymptoticCalculator, type AsymptoticConvention } from "../infer/asymptotic.ts";
 import { localSignificance, type LocalSignificance } from "../infer/significance.ts";
 import { ProfileFits, type ProfileFitsOptions } from "../infer/test-statistics.ts";
