@@ -92,6 +92,25 @@ describe("make_ul_bands within the scan (hps-gpr default true)", needsShared(), 
   });
 });
 
+describe("the scan on an executor (ARCHITECTURE.md, Executors)", needsShared(), () => {
+  test("2015 + 2016 at 60–61 MeV with 20-toy bands and the combination: the same outcome in this thread and on 2 worker threads", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sl-exec-"));
+    try {
+      const cfg = configFromObject({ ...BASE, enable_2016: true, do_combined: true, neighborhood_rebin: 10, make_ul_bands: true, ul_bands_toys: 20, output_dir: dir }, join(dir, "c.yaml"), dir);
+      const plan = planFromConfig(cfg, { massMin: 0.06, massMax: 0.061 });
+      const strip = (o: Awaited<ReturnType<typeof runScanPlan>>) => JSON.stringify({ single: [...o.single], combined: o.combined, bands: [...o.bands] });
+      const local = await runScanPlan(plan, { write: false });
+      const pooled = await runScanPlan(plan, { executor: poolTaskExecutor(2), write: false });
+      assert.equal(local.single.get("2015")!.length, 2);
+      assert.equal(local.combined.length, 2);
+      assert.ok(local.combined.every((r) => Number.isFinite(r.eps2_up)), JSON.stringify(local.combined));
+      assert.equal(strip(pooled), strip(local));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("three-way combined scan (2015 + 2016 + 2021, rebin 5)", needsShared(), () => {
   test("50–51 MeV: every single and combined row filled; combined ε²_up, p0, Z equal combinedLimit on the same windows", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sl-comb-"));
