@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { InputError } from "../io/errors.ts";
 import { checkWorkspace } from "./checks.ts";
-import { digestOf, plainOf, sourceOf } from "./digest.ts";
+import { digestOf, hasSource, plainOf, rememberSource, sourceOf } from "./digest.ts";
 import { parseJsonText, toPlain, type Kinded } from "./jsontext.ts";
 import { applyJsonPatch, type PatchOperation } from "./patch.ts";
 import { PatchSet } from "./patchset.ts";
@@ -50,9 +50,27 @@ export function readKindedFile(path: string): Kinded {
   return parseJsonText(readTextFile(path), path);
 }
 
-/** Read a (possibly gzipped) JSON file as plain values; a syntax error names line and column. */
+// A number JSON.parse would turn into ±Infinity (an exponent of 3+ digits, or 300+ digits in a
+// row) goes through the kinded parser, which rejects an overflow naming the field.
+const MAYBE_OVERFLOW = /[eE]\+?\d{3}|\d{300}/;
+
+/**
+ * Read a (possibly gzipped) JSON file as plain values; a syntax error names line and column.
+ * The text is parsed by JSON.parse; the kinded tree that exact digests need (`sourceOf`) is built
+ * from the same text only when asked for. JSON.parse and the kinded parser agree on every
+ * document JSON.parse accepts here (duplicate keys: the last wins; `__proto__` is a plain key).
+ */
 export function readJsonFile(path: string): unknown {
-  return plainOf(readKindedFile(path));
+  const text = readTextFile(path);
+  if (MAYBE_OVERFLOW.test(text)) return plainOf(parseJsonText(text, path));
+  let plain: unknown;
+  try {
+    plain = JSON.parse(text);
+  } catch {
+    return plainOf(parseJsonText(text, path)); // the kinded parser's message names line and column
+  }
+  if (plain !== null && typeof plain === "object") rememberSource(plain, () => parseJsonText(text, path));
+  return plain;
 }
 
 /**
@@ -60,14 +78,14 @@ export function readJsonFile(path: string): unknown {
  * pyhf's structural checks. The result keeps its file's number kinds for `digestOf`.
  */
 export function readWorkspace(path: string, opts: { checks?: boolean } = {}): WorkspaceSpec {
-  const spec = workspaceFromJson(readKindedFile(path), path, opts);
-  return spec;
+  return workspaceFromJson(readJsonFile(path), path, opts);
 }
 
 /** Validate a parsed workspace (kinded or plain) and return its plain spec. */
 export function workspaceFromJson(doc: unknown, file: string, opts: { checks?: boolean } = {}): WorkspaceSpec {
-  const kinded = (sourceOf(doc) ?? doc) as Kinded;
-  const spec = plainOf<WorkspaceSpec>(kinded);
+  // A reader's plain value is used as it is (its kinded source stays attached); a kinded tree or
+  // any other value is copied into plain values.
+  const spec = hasSource(doc) ? (doc as WorkspaceSpec) : plainOf<WorkspaceSpec>((sourceOf(doc) ?? doc) as Kinded);
   if (Array.isArray(spec) && spec.length > 0 && typeof spec[0] === "object" && spec[0] && "op" in spec[0]) {
     throw new InputError(file, "/", "this is a JSON Patch, not a workspace: pass it with --patch");
   }
@@ -145,27 +163,35 @@ function preselect(doc: Kinded, file: string, name: string | undefined): void {
 export function loadWorkspaceInput(o: WorkspaceInputOptions): WorkspaceInput {
   if (o.patch && o.patchset) throw new InputError(o.patch, "--patch", "give either --patch or --patchset, not both");
   const base = readWorkspace(o.workspace, { checks: false });
-  let kinded: Kinded = sourceOf(base)!;
+  let patched: unknown = base;
   let label: string | null = null;
   const patchFile = o.patchset ?? o.patch;
   if (patchFile) {
-    const raw = patchSetDoc(readKindedFile(patchFile), patchFile);
-    const asPatchSet = o.patchset !== undefined || o.patchName !== undefined || !Array.isArray(raw);
+    const plainPatch = readJsonFile(patchFile);
+    const asPatchSet = o.patchset !== undefined || o.patchName !== undefined || !Array.isArray(patchSetDoc(plainPatch as Kinded, patchFile));
     if (!asPatchSet) {
-      validateSchema(toPlain(raw), "patch", patchFile);
-      kinded = applyJsonPatch(kinded, raw as unknown as PatchOperation[], patchFile);
+      // A bare JSON Patch needs no digest: patch the plain values, and patch the kinded trees
+      // only if a digest of the result is asked for.
+      const ops = plainPatch as PatchOperation[];
+      validateSchema(ops, "patch", patchFile);
+      const result = applyJsonPatch(base, ops, patchFile) as object;
+      rememberSource(result, () => applyJsonPatch(sourceOf(base)!, sourceOf(plainPatch) as unknown as PatchOperation[], patchFile));
+      patched = result;
       label = patchFile;
     } else {
+      // A patchset's digest is verified against the workspace as written: kinded trees.
+      const raw = patchSetDoc(sourceOf(plainPatch) ?? (plainPatch as Kinded), patchFile);
       preselect(raw, patchFile, o.patchName);
       const ps = new PatchSet(raw, patchFile);
       const patch = o.patchName !== undefined ? ps.get(o.patchName, "--patch-name") : ps.patches[0];
+      const kinded = sourceOf(base)!;
       ps.verify(kinded, o.workspace);
-      kinded = patch.applyKinded(kinded, patchFile);
+      patched = patch.applyKinded(kinded, patchFile);
       label = patch.name;
     }
   }
   const where = patchFile ? `${o.workspace} (patched by ${patchFile})` : o.workspace;
-  const spec = patchFile ? workspaceFromJson(kinded, where, { checks: false }) : base;
+  const spec = patchFile ? workspaceFromJson(patched, where, { checks: false }) : base;
   checkWorkspace(spec, where);
   return { spec, file: o.workspace, patchLabel: label };
 }

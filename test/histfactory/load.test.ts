@@ -10,6 +10,7 @@ import { needsShared, sharedPath } from "../shared.ts";
 import { digestOf } from "../../src/histfactory/digest.ts";
 import { loadWorkspaceInput, readPatch, readWorkspace } from "../../src/histfactory/load.ts";
 import { checkWorkspace } from "../../src/histfactory/checks.ts";
+import { parseJsonText } from "../../src/histfactory/jsontext.ts";
 import type { WorkspaceSpec } from "../../src/histfactory/spec.ts";
 
 const ws = (): WorkspaceSpec => ({
@@ -85,4 +86,43 @@ describe("loadWorkspaceInput", () => {
 test("sbottom RegionA + a HEPData bare patch file", needsShared(), () => {
   const r = loadWorkspaceInput({ workspace: sharedPath("workspaces/atlas-susy-2018-31-sbottom/RegionA/BkgOnly.json"), patch: sharedPath("workspaces/atlas-susy-2018-31-sbottom/RegionA/patch.sbottom_1300_205_60.json") });
   assert.ok(r.spec.channels.every((c) => c.samples.some((s) => s.modifiers.some((m) => m.type === "normfactor"))));
+});
+
+describe("JSON.parse fast path keeps exact digests and the kinded parser's errors", () => {
+  const dir = mkdtempSync(join(tmpdir(), "sl-fast-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const ws = (obs: string) => `{"channels":[{"name":"c","samples":[{"name":"s","data":[1.0,2.5e0],"modifiers":[{"name":"mu","type":"normfactor","data":null}]}]}],` +
+    `"observations":[{"name":"c","data":${obs}}],"measurements":[{"name":"m","config":{"poi":"mu","parameters":[]}}],"version":"1.0.0"}`;
+
+  test("integral floats written 1.0 / 2.5e0 hash as floats, as the kinded parser does", () => {
+    const f = join(dir, "ws.json");
+    writeFileSync(f, ws("[3.0, 4]"));
+    const spec = readWorkspace(f);
+    assert.equal(spec.observations[0].data[0], 3);
+    // canonical Python text has 1.0, 2.5, 3.0 and 4: the kinded tree was built from the text
+    assert.equal(digestOf(spec), digestOf(parseJsonText(ws("[3.0, 4]"), f)));
+    assert.notEqual(digestOf(spec), digestOf(JSON.parse(ws("[3.0, 4]"))));
+  });
+
+  test("a bare JSON Patch: the patched workspace's digest equals the kinded patch's", () => {
+    const f = join(dir, "ws2.json");
+    const p = join(dir, "p.json");
+    writeFileSync(f, ws("[3.0, 4]"));
+    writeFileSync(p, `[{"op":"replace","path":"/observations/0/data","value":[5.0, 6]}]`);
+    const r = loadWorkspaceInput({ workspace: f, patch: p });
+    assert.deepEqual(r.spec.observations[0].data, [5, 6]);
+    assert.equal(digestOf(r.spec), digestOf(parseJsonText(ws("[5.0, 6]"), f)));
+  });
+
+  test("a number that overflows a double is refused naming the field, not read as Infinity", () => {
+    const f = join(dir, "ws3.json");
+    writeFileSync(f, ws("[1e400, 4]"));
+    assert.throws(() => readWorkspace(f), (e: Error) => /ws3\.json/.test(e.message) && /overflows a double/.test(e.message) && /observations\/0\/data\/0/.test(e.message));
+  });
+
+  test("a syntax error still names line and column", () => {
+    const f = join(dir, "ws4.json");
+    writeFileSync(f, ws("[3.0, 4]").replace('"version"', '\n "version" 1'));
+    assert.throws(() => readWorkspace(f), (e: Error) => /ws4\.json/.test(e.message) && /line 2, column/.test(e.message));
+  });
 });
