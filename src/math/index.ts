@@ -1,6 +1,7 @@
 // Numerical kernels every other layer builds on: special functions, seeded random numbers,
 // scalar root finding, descriptive statistics, dense linear algebra and multivariate samplers.
 export * from "./special.ts";
+export { gammaP, gammaQ, chi2Sf, chi2Cdf, gammaQuantile, garwoodInterval } from "./incgamma.ts";
 export { Rng } from "./rng.ts";
 export * from "./roots.ts";
 export * from "./stats.ts";
