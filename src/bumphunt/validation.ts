@@ -4,9 +4,10 @@
 // to validation_report.json; a failing dataset is one InputError line naming the file and the
 // key to fix. Masses whose window is empty are warnings here and error rows in the scan (as
 // hps_gpr), fatal only with fail_fast.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../io/errors.ts";
+import { writeJsonAtomic } from "../io/output.ts";
 import { readHistogram } from "../io/histogram.ts";
 import { defaultModel, fradEffective, fradFunction, sigmaFunction } from "./dataset.ts";
 import type { ScanPlan } from "./scan-plan.ts";
@@ -78,6 +79,7 @@ export async function validatePlan(plan: ScanPlan, names: FieldNames, o: { failF
     out.push(v);
     if (!job.file) { fail(v, names.path(d), `no ROOT file given for dataset ${d}: set ${names.path(d)} to the file holding the ${model.label} spectrum`); continue; }
     if (!existsSync(job.file)) { fail(v, names.path(d), `ROOT file not found: ${job.file}`); continue; }
+    if (statSync(job.file).isDirectory()) { fail(v, names.path(d), `${job.file} is a folder: give the path of the ROOT file`); continue; }
     let h;
     try {
       h = await readHistogram(job.file, job.hist);
@@ -89,6 +91,12 @@ export async function validatePlan(plan: ScanPlan, names: FieldNames, o: { failF
     const sp = prepareSpectrum(h.edges, h.counts, { rebin: job.rebin, low: model.dataRange?.[0], high: model.dataRange?.[1] });
     const nb = sp.counts.length;
     v.n_bins = nb;
+    // Bins that do not fill a last group of `rebin` are dropped (boost-histogram slicing): say so.
+    const R = Math.max(1, Math.floor(job.rebin));
+    const nIn = prepareSpectrum(h.edges, h.counts, { rebin: 1, low: model.dataRange?.[0], high: model.dataRange?.[1] }).counts.length;
+    if (nIn - nb * R > 0) {
+      v.warnings.push(`${names.file ? "neighborhood_rebin" : "--rebin"}: ${R} does not divide the ${nIn} bins in range: the top ${nIn - nb * R} bins are dropped (choose a divisor of ${nIn} to keep them)`);
+    }
     v.total_counts = sp.counts.reduce((a, x) => a + x, 0);
     if (nb === 0) { fail(v, names.hist(d), `no bins left after data_range and rebin ${job.rebin} (histogram has ${h.counts.length} bins)`); continue; }
     const e0 = sp.edges[0], e1 = sp.edges[nb];
@@ -126,8 +134,7 @@ export async function validatePlan(plan: ScanPlan, names: FieldNames, o: { failF
   }
   const report: ValidationReport = { ok: out.every((v) => v.ok), config: names.file || null, datasets: out };
   if (o.write !== false) {
-    mkdirSync(plan.outputDir, { recursive: true });
-    writeFileSync(join(plan.outputDir, "validation_report.json"), JSON.stringify(report, null, 1) + "\n");
+    writeJsonAtomic(join(plan.outputDir, "validation_report.json"), report, names.file ? "output_dir" : "--output-dir");
   }
   if (fatal) throw fatal;
   return report;

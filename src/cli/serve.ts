@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { InputError } from "../io/errors.ts";
-import { intOr } from "./shared/options.ts";
+import { port } from "./shared/options.ts";
 
 const WEB = fileURLToPath(new URL("../../web/", import.meta.url));
 const TYPES: Record<string, string> = {
@@ -56,10 +56,15 @@ export function register(cmd: Command): void {
   cmd.option("--port <port>", "port (0 = any free port)", "8377")
     .action(async (dir: string, o: { port: string }) => {
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(dir, "", "not a directory: give the output folder of a Searchlight command");
-      const server = await startServer(dir, intOr("--port", o.port, 8377));
+      const p = port("--port", o.port, 8377);
+      const server = await startServer(dir, p).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === "EADDRINUSE") throw new InputError("", "--port", `port ${p} is in use: choose another with --port (0 picks a free one)`);
+        if (e.code === "EACCES") throw new InputError("", "--port", `port ${p} needs privileges: choose one above 1023 with --port`);
+        throw e;
+      });
       const addr = server.address();
-      const port = typeof addr === "object" && addr ? addr.port : o.port;
-      process.stderr.write(`searchlight: serving ${resolve(dir)} at http://127.0.0.1:${port}/ (Ctrl-C to stop)\n`);
+      const bound = typeof addr === "object" && addr ? addr.port : p;
+      process.stderr.write(`searchlight: serving ${resolve(dir)} at http://127.0.0.1:${bound}/ (Ctrl-C to stop)\n`);
       await new Promise(() => {});
     });
 }

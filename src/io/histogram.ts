@@ -1,7 +1,7 @@
 // One-dimensional histograms from a ROOT file (TH1, via jsroot) or from a JSON file
 // {"histograms": {"<name>": {"edges": [...], "counts": [...]}}} (what `searchlight bump example`
 // generates; handy for spectra that never lived in ROOT). The file extension decides.
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync, statSync } from "node:fs";
 import { InputError } from "./errors.ts";
 import { readTH1, type Histogram1D } from "./root-hist.ts";
 
@@ -10,6 +10,7 @@ export type { Histogram1D };
 export async function readHistogram(path: string, name: string): Promise<Histogram1D> {
   if (!/\.json$/i.test(path)) return readTH1(path, name);
   if (!existsSync(path)) throw new InputError(path, "", "histogram file not found");
+  if (statSync(path).isDirectory()) throw new InputError(path, "", "is a folder, expected a JSON histogram file: give the file's path");
   let doc: unknown;
   try {
     doc = JSON.parse(readFileSync(path, "utf8"));

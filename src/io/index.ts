@@ -7,6 +7,10 @@ export {
   validateConfig, readConfigFile, parseConfigText, configSource, configError, checkValue, describeSchema, keyPathText, editDistance, closestKey, showValue, ConfigError,
   type Schema, type Field, type Fields, type KeyPath, type Position, type ConfigSource, type ValidatedConfig,
 } from "./config.ts";
+export {
+  writeFileAtomic, writeJsonAtomic, ensureDir, fsInputError, claimOutputDir, readRun, packageVersion, RunRecord, RUN_FILE,
+  type RunJson, type RunStatus, type ClaimOptions,
+} from "./output.ts";
 export { readHistogram } from "./histogram.ts";
 export { readTH1, type Histogram1D } from "./root-hist.ts";
 export { listKeys, readNamedTitle, type RootKey } from "./root-keys.ts";

@@ -1,7 +1,7 @@
 // One-dimensional ROOT histograms (TH1F/TH1D …) read with jsroot: bin edges and contents.
 // jsroot is loaded lazily (through jsroot.ts) on the first read; its objects are untyped, so this
 // module is the typed boundary.
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { InputError } from "./errors.ts";
 import { jsrootIo } from "./jsroot.ts";
 
@@ -22,6 +22,7 @@ interface JsrootKey { fName: string; fClassName: string }
 /** Read histogram `name` ("dir/sub/name" allowed) from a ROOT file. */
 export async function readTH1(path: string, name: string): Promise<Histogram1D> {
   if (!existsSync(path)) throw new InputError(path, "", "ROOT file not found");
+  if (statSync(path).isDirectory()) throw new InputError(path, "", "is a folder, expected a ROOT file: give the file's path");
   const io = await jsrootIo<{ openFile(p: string): Promise<{ fKeys: JsrootKey[]; readObject(n: string): Promise<unknown> }> }>();
   let file;
   try {

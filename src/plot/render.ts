@@ -2,8 +2,9 @@
 // canvas), PNG through resvg, PDF through pdfkit + svg-to-pdfkit, each with the DejaVu fonts
 // passed explicitly so output is the same on every machine that has them. Each library is
 // imported on first use (dynamic import), so importing this module costs nothing.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname } from "node:path";
+import { ensureDir, writeFileAtomic } from "../io/output.ts";
 import type { VegaLiteSpec } from "./charts.ts";
 
 const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
@@ -53,16 +54,20 @@ export async function svgToPdf(svg: string): Promise<Buffer> {
 
 export type FigureFormat = "svg" | "png" | "pdf";
 
-/** Write `base.svg/.png/.pdf` for a spec; returns the paths written. */
-export async function writeFigure(spec: VegaLiteSpec, base: string, formats: FigureFormat[] = ["png", "pdf"]): Promise<string[]> {
-  mkdirSync(dirname(base), { recursive: true });
+/**
+ * Write `base.svg/.png/.pdf` for a spec, each atomically (io/output.ts); returns the paths
+ * written. `option` names the flag the path came from (for the one-line error when a file stands
+ * where the folder should be).
+ */
+export async function writeFigure(spec: VegaLiteSpec, base: string, formats: FigureFormat[] = ["png", "pdf"], option = ""): Promise<string[]> {
+  ensureDir(dirname(base), option);
   const svg = await renderSvg(spec);
   const out: string[] = [];
   for (const f of formats) {
     const path = `${base}.${f}`;
-    if (f === "svg") writeFileSync(path, svg);
-    else if (f === "png") writeFileSync(path, await svgToPng(svg));
-    else writeFileSync(path, await svgToPdf(svg));
+    if (f === "svg") writeFileAtomic(path, svg, option);
+    else if (f === "png") writeFileAtomic(path, await svgToPng(svg), option);
+    else writeFileAtomic(path, await svgToPdf(svg), option);
     out.push(path);
   }
   return out;

@@ -12,7 +12,7 @@ import type { ScanPlan } from "../../bumphunt/scan-plan.ts";
 import { singleJobPlan } from "../../bumphunt/study-options.ts";
 import { CLI_FIELDS, CONFIG_FIELDS, type FieldNames } from "../../bumphunt/validation.ts";
 import { HPS_DATASETS } from "../../bumphunt/spectrum.ts";
-import { num, withJson, workers } from "../shared/options.ts";
+import { int, num, ordered, positive, step, withJson, workers } from "../shared/options.ts";
 
 const SHARED = fileURLToPath(new URL("../../../../shared/", import.meta.url));
 
@@ -45,7 +45,7 @@ export function scanPlan(o: BumpCli, extra: MassRange & { outputDir?: string; wo
     const cfg = configOf(o.config);
     const p = planFromConfig(cfg, {
       massMin: extra.massMin, massMax: extra.massMax, step: extra.step, outputDir: extra.outputDir, workers: extra.workers, perMassPlots: extra.perMassPlots,
-      rebin: num("--rebin", o.rebin), restarts: num("--restarts", o.restarts), blindNSigma: num("--blind-nsigma", o.blindNsigma),
+      ...inputNumbers(o),
       datasets: o.datasetFromDefault === false && o.dataset ? [o.dataset] : undefined,
     });
     if (o.file || o.hist) {
@@ -74,7 +74,8 @@ export function job(o: BumpCli, extra: MassRange): ScanJob {
   }
   if (!HPS_DATASETS[o.dataset]) throw new InputError("", "--dataset", `"${o.dataset}": expected one of ${Object.keys(HPS_DATASETS).join(", ")}`);
   const sharedDir = resolve(o.shared ?? SHARED);
-  const j = hpsScanJob(o.dataset, sharedDir, { ...extra, rebin: num("--rebin", o.rebin), restarts: num("--restarts", o.restarts ?? "0"), blindNSigma: num("--blind-nsigma", o.blindNsigma ?? "1.64") });
+  const n = inputNumbers(o);
+  const j = hpsScanJob(o.dataset, sharedDir, { ...extra, rebin: n.rebin, restarts: n.restarts ?? 0, blindNSigma: n.blindNSigma ?? 1.64 });
   if (o.file) j.file = resolve(o.file);
   if (o.hist) j.hist = o.hist;
   if (!existsSync(j.file)) throw new InputError(j.file, "--file", "ROOT file not found (give --shared DIR or --file)");
@@ -106,8 +107,19 @@ export function withMassRange(cmd: Command, step: { help: string; dflt?: string 
     .option("--step <GeV>", step.help, step.dflt);
 }
 
+/** --rebin (integer ≥ 1), --restarts (integer ≥ 0), --blind-nsigma (> 0); undefined when not given. */
+export function inputNumbers(o: BumpCli): { rebin?: number; restarts?: number; blindNSigma?: number } {
+  return {
+    rebin: int("--rebin", o.rebin, 1), restarts: int("--restarts", o.restarts, 0),
+    blindNSigma: o.blindNsigma === undefined ? undefined : positive("--blind-nsigma", o.blindNsigma),
+  };
+}
+
+/** --mass-min ≤ --mass-max (GeV), --step > 0 and ≥ 1e-5 GeV (finer grids have millions of points). */
 export function massRangeOf(o: { massMin?: string; massMax?: string; step?: string }): MassRange {
-  return { massMin: num("--mass-min", o.massMin), massMax: num("--mass-max", o.massMax), step: num("--step", o.step) };
+  const massMin = num("--mass-min", o.massMin), massMax = num("--mass-max", o.massMax);
+  ordered("--mass-min", massMin, "--mass-max", massMax, "GeV");
+  return { massMin, massMax, step: step("--step", o.step, { min: 1e-5, unit: "GeV", example: "0.001" }) };
 }
 
 /** --full-toy-bkg-mode: poisson or fixed_total_multinomial. */

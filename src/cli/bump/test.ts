@@ -19,7 +19,15 @@ export function register(bump: Command): void {
       if (o.config) return smokeTest(o);
       if (o.mass === undefined) throw new InputError("", "--mass", "required (or give --config)");
       const m = num("--mass", o.mass)!;
-      const j = job(o, { massMin: m, massMax: m });
+      // The range options are not given here: a mass outside the dataset's range is --mass's fault.
+      const j = (() => {
+        try {
+          return job(o, { massMin: m, massMax: m });
+        } catch (e) {
+          if (e instanceof InputError && e.field === "--mass-min/--mass-max") throw new InputError("", "--mass", `${m} GeV ${e.detail.replace(/^no grid mass inside/, "is outside")}: give a mass inside it`);
+          throw e;
+        }
+      })();
       j.masses = [m];
       const rows = await runPool<number, MassPointRow>({ module: new URL("../../bumphunt/scan.ts", import.meta.url).href, factory: "scanRunner", args: j }, [0], 1);
       const r = rows[0];

@@ -5,7 +5,7 @@ import { hypotest } from "../../infer/hypotest.ts";
 import { fmtNum, printJson } from "../shared/format.ts";
 import { modelFromCli, withModelOptions, type ModelCliOptions } from "./model-options.ts";
 import { modelRecipe, needPoi, testStatOf, withTestStat } from "./model-options.ts";
-import { choice, intOr, numOr, withJson, withSeed, withWorkers, workersGiven } from "../shared/options.ts";
+import { choice, insideBounds, intOr, numOr, seedOf, withJson, withSeed, withWorkers, workersGiven } from "../shared/options.ts";
 
 interface ClsOptions extends ModelCliOptions {
   poi: string;
@@ -15,11 +15,13 @@ interface ClsOptions extends ModelCliOptions {
   seed: string;
   workers?: string;
   toyPars: string;
+  allowOutsideBounds?: boolean;
   json?: boolean;
 }
 
 export function register(cmd: Command): void {
-  const c = withTestStat(withModelOptions(cmd).option("--poi <value>", "tested POI value", "1"))
+  const c = withTestStat(withModelOptions(cmd).option("--poi <value>", "tested POI value", "1")
+    .option("--allow-outside-bounds", "test a POI value outside the POI's bounds"))
     .option("--calculator <name>", "asymptotics or toys", "asymptotics")
     .option("--ntoys <n>", "pseudo-experiments per hypothesis (toys)", "2000");
   withJson(withWorkers(withSeed(c, "random seed (toys)", "0"), "worker threads for toys (default: all cores)")
@@ -30,9 +32,11 @@ export function register(cmd: Command): void {
       const mu = numOr("--poi", o.poi, 1);
       const { model, file } = modelFromCli(ws, o);
       needPoi(model, file);
+      const par = model.parameters[model.poi];
+      insideBounds("--poi", mu, par.name, [par.lower, par.upper], o.allowOutsideBounds);
       let out: Record<string, unknown>;
       if (o.calculator === "toys") {
-        const seed = numOr("--seed", o.seed, 0);
+        const seed = seedOf(o.seed, 0);
         const toyPars = choice("--toy-pars", o.toyPars, ["fit", "init"] as const);
         const recipe = modelRecipe(ws, o, model.modifierSettings);
         // The worker pool and toy machinery load only for toys.

@@ -81,6 +81,44 @@ export function grid(flag: string, v: string, minStart = -Infinity): { start: nu
   return { start, stop, num: n };
 }
 
+/**
+ * A grid step > 0 and ≥ `min` (a smaller step would make millions of grid points: the run would
+ * hang or run out of memory), e.g. `--step 0.001`.
+ */
+export function step(flag: string, v: string | undefined, o: { min: number; unit?: string; example: string }): number | undefined {
+  const x = num(flag, v);
+  if (x === undefined) return undefined;
+  const u = o.unit ? ` ${o.unit}` : "";
+  if (!(x > 0)) throw new InputError("", flag, `"${v}" is not a positive step: give a step > 0${u}, e.g. ${flag} ${o.example}`);
+  if (x < o.min) throw new InputError("", flag, `"${v}" is too small: the step must be ≥ ${o.min}${u} (a finer grid has too many points), e.g. ${flag} ${o.example}`);
+  return x;
+}
+
+/** Two options that bound a range: lower ≤ upper (both optional). */
+export function ordered(lowFlag: string, low: number | undefined, highFlag: string, high: number | undefined, unit = ""): void {
+  if (low !== undefined && high !== undefined && low > high) {
+    throw new InputError("", `${lowFlag}/${highFlag}`, `${lowFlag} ${low}${unit ? ` ${unit}` : ""} is above ${highFlag} ${high}: swap them`);
+  }
+}
+
+/**
+ * A value of a parameter inside its bounds [lo, hi], unless `allowOutside` (--allow-outside-bounds):
+ * `--poi: -1 is outside the bounds [0, 10] of mu: give a value inside them, or add --allow-outside-bounds`.
+ */
+export function insideBounds(flag: string, x: number, name: string, bounds: readonly [number, number], allowOutside = false): number {
+  if (!allowOutside && !(x >= bounds[0] && x <= bounds[1])) {
+    throw new InputError("", flag, `${x} is outside the bounds [${bounds[0]}, ${bounds[1]}] of ${name}: give a value inside them, or add --allow-outside-bounds`);
+  }
+  return x;
+}
+
+/** A TCP port, an integer in [0, 65535] (0: any free port). */
+export function port(flag: string, v: string | undefined, dflt: number): number {
+  const x = int(flag, v, 0) ?? dflt;
+  if (x > 65535) throw new InputError("", flag, `"${v}" is not a port: give an integer in [0, 65535] (0 picks a free port)`);
+  return x;
+}
+
 /** Accumulator for a repeatable option (`--x a --x b` → ["a", "b"]). */
 export const repeatable = (v: string, prev: string[] = []): string[] => [...prev, v];
 /** Accumulator for a repeatable option whose values may also be comma-separated. */
@@ -123,14 +161,20 @@ export function seedOf(v: string | undefined, dflt = 0): number {
   return intOr("--seed", v, dflt);
 }
 
+/** `--overwrite` and `--resume` for commands that write a run folder (run.json, io/output.ts). */
+export function withOverwrite(cmd: Command, resume = true): Command {
+  cmd.option("--overwrite", "clear an output folder that holds an earlier run of this command");
+  return resume ? cmd.option("--resume", "keep an earlier run's finished units in the output folder and do the rest") : cmd;
+}
+
 /** `--json`: one JSON object on stdout instead of the human-readable output. */
 export function withJson(cmd: Command, help = "print one JSON object"): Command {
   return cmd.option("--json", help);
 }
 
-/** `--quiet`: no progress bar. */
+/** `--quiet`: no progress bar or progress lines. */
 export function withQuiet(cmd: Command): Command {
-  return cmd.option("--quiet", "no progress bar");
+  return cmd.option("--quiet", "no progress bar or progress lines on stderr");
 }
 
 // ---- SLURM ------------------------------------------------------------------------------------
