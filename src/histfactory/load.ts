@@ -4,15 +4,16 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { InputError } from "../io/errors.ts";
-import { checkWorkspace } from "./checks.ts";
-import { digestOf, hasSource, plainOf, rememberSource, sourceOf } from "./digest.ts";
+import { digestOf } from "./digest.ts";
+import { parseJsonDocument, patchSetDoc, workspaceFromJson, workspaceInput } from "./input.ts";
 import { parseJsonText, toPlain, type Kinded } from "./jsontext.ts";
-import { applyJsonPatch, type PatchOperation } from "./patch.ts";
+import type { PatchOperation } from "./patch.ts";
 import { PatchSet } from "./patchset.ts";
 import { validateSchema } from "./schema.ts";
 import type { WorkspaceSpec } from "./spec.ts";
 
 export { checkWorkspace } from "./checks.ts";
+export { workspaceFromJson } from "./input.ts";
 export { digestOf } from "./digest.ts";
 
 export interface WorkspaceInputOptions {
@@ -50,27 +51,12 @@ export function readKindedFile(path: string): Kinded {
   return parseJsonText(readTextFile(path), path);
 }
 
-// A number JSON.parse would turn into ±Infinity (an exponent of 3+ digits, or 300+ digits in a
-// row) goes through the kinded parser, which rejects an overflow naming the field.
-const MAYBE_OVERFLOW = /[eE]\+?\d{3}|\d{300}/;
-
 /**
  * Read a (possibly gzipped) JSON file as plain values; a syntax error names line and column.
- * The text is parsed by JSON.parse; the kinded tree that exact digests need (`sourceOf`) is built
- * from the same text only when asked for. JSON.parse and the kinded parser agree on every
- * document JSON.parse accepts here (duplicate keys: the last wins; `__proto__` is a plain key).
+ * Number kinds are kept for exact digests (parseJsonDocument in input.ts).
  */
 export function readJsonFile(path: string): unknown {
-  const text = readTextFile(path);
-  if (MAYBE_OVERFLOW.test(text)) return plainOf(parseJsonText(text, path));
-  let plain: unknown;
-  try {
-    plain = JSON.parse(text);
-  } catch {
-    return plainOf(parseJsonText(text, path)); // the kinded parser's message names line and column
-  }
-  if (plain !== null && typeof plain === "object") rememberSource(plain, () => parseJsonText(text, path));
-  return plain;
+  return parseJsonDocument(readTextFile(path), path);
 }
 
 /**
@@ -79,31 +65,6 @@ export function readJsonFile(path: string): unknown {
  */
 export function readWorkspace(path: string, opts: { checks?: boolean } = {}): WorkspaceSpec {
   return workspaceFromJson(readJsonFile(path), path, opts);
-}
-
-/** Validate a parsed workspace (kinded or plain) and return its plain spec. */
-export function workspaceFromJson(doc: unknown, file: string, opts: { checks?: boolean } = {}): WorkspaceSpec {
-  // A reader's plain value is used as it is (its kinded source stays attached); a kinded tree or
-  // any other value is copied into plain values.
-  const spec = hasSource(doc) ? (doc as WorkspaceSpec) : plainOf<WorkspaceSpec>((sourceOf(doc) ?? doc) as Kinded);
-  if (Array.isArray(spec) && spec.length > 0 && typeof spec[0] === "object" && spec[0] && "op" in spec[0]) {
-    throw new InputError(file, "/", "this is a JSON Patch, not a workspace: pass it with --patch");
-  }
-  if (spec && typeof spec === "object" && "patches" in spec && !("channels" in spec)) {
-    throw new InputError(file, "/", "this is a patchset, not a workspace: pass it with --patchset");
-  }
-  validateSchema(spec, "workspace", file);
-  if (opts.checks !== false) checkWorkspace(spec, file);
-  return spec;
-}
-
-function patchSetDoc(doc: Kinded, file: string): Kinded {
-  // HEPData ships `patchsets_v1.json.gz` as a list holding one patchset.
-  if (Array.isArray(doc) && doc.length > 0 && doc.every((x) => x !== null && typeof x === "object" && !Array.isArray(x) && "patches" in x)) {
-    if (doc.length !== 1) throw new InputError(file, "/", `the file holds ${doc.length} patchsets; expected one`);
-    return doc[0];
-  }
-  return doc;
 }
 
 /** Read and validate a patchset file (a PatchSet object, or a list holding one). */
@@ -136,25 +97,6 @@ export function readPatch(path: string): StandalonePatch {
   return { ops: ps.patches[0].ops, name: ps.patches[0].name, patchSet: ps };
 }
 
-/** Look a patch name up before full validation, so a wrong name is reported as such. */
-function preselect(doc: Kinded, file: string, name: string | undefined): void {
-  const d = doc as { patches?: unknown };
-  if (Array.isArray(doc)) throw new InputError(file, "--patch-name", "the file is a bare JSON Patch, not a patchset: drop --patch-name");
-  if (!d || typeof d !== "object" || !Array.isArray(d.patches)) {
-    throw new InputError(file, "/patches", "neither a JSON Patch array nor a patchset with a \"patches\" array");
-  }
-  const patches = d.patches as { metadata?: { name?: unknown } }[];
-  const names = patches.map((p) => p?.metadata?.name).filter((x): x is string => typeof x === "string");
-  if (name === undefined) {
-    if (patches.length !== 1) throw new InputError(file, "--patch-name", `the patchset has ${patches.length} patches: choose one with --patch-name (e.g. ${names[0]})`);
-    return;
-  }
-  if (!names.includes(name)) {
-    const more = names.length > 5 ? `, … (${names.length} patches)` : "";
-    throw new InputError(file, "--patch-name", `no patch named "${name}" (available: ${names.slice(0, 5).join(", ")}${more})`);
-  }
-}
-
 /**
  * The workspace of a command line: read and validate it, apply `--patch FILE` (a JSON Patch file,
  * or a patchset file when `patchName` is given) or `--patchset PS --patch-name N` (digest verified
@@ -162,38 +104,12 @@ function preselect(doc: Kinded, file: string, name: string | undefined): void {
  */
 export function loadWorkspaceInput(o: WorkspaceInputOptions): WorkspaceInput {
   if (o.patch && o.patchset) throw new InputError(o.patch, "--patch", "give either --patch or --patchset, not both");
-  const base = readWorkspace(o.workspace, { checks: false });
-  let patched: unknown = base;
-  let label: string | null = null;
+  const doc = readJsonFile(o.workspace);
   const patchFile = o.patchset ?? o.patch;
-  if (patchFile) {
-    const plainPatch = readJsonFile(patchFile);
-    const asPatchSet = o.patchset !== undefined || o.patchName !== undefined || !Array.isArray(patchSetDoc(plainPatch as Kinded, patchFile));
-    if (!asPatchSet) {
-      // A bare JSON Patch needs no digest: patch the plain values, and patch the kinded trees
-      // only if a digest of the result is asked for.
-      const ops = plainPatch as PatchOperation[];
-      validateSchema(ops, "patch", patchFile);
-      const result = applyJsonPatch(base, ops, patchFile) as object;
-      rememberSource(result, () => applyJsonPatch(sourceOf(base)!, sourceOf(plainPatch) as unknown as PatchOperation[], patchFile));
-      patched = result;
-      label = patchFile;
-    } else {
-      // A patchset's digest is verified against the workspace as written: kinded trees.
-      const raw = patchSetDoc(sourceOf(plainPatch) ?? (plainPatch as Kinded), patchFile);
-      preselect(raw, patchFile, o.patchName);
-      const ps = new PatchSet(raw, patchFile);
-      const patch = o.patchName !== undefined ? ps.get(o.patchName, "--patch-name") : ps.patches[0];
-      const kinded = sourceOf(base)!;
-      ps.verify(kinded, o.workspace);
-      patched = patch.applyKinded(kinded, patchFile);
-      label = patch.name;
-    }
-  }
-  const where = patchFile ? `${o.workspace} (patched by ${patchFile})` : o.workspace;
-  const spec = patchFile ? workspaceFromJson(patched, where, { checks: false }) : base;
-  checkWorkspace(spec, where);
-  return { spec, file: o.workspace, patchLabel: label };
+  const patch = patchFile === undefined ? undefined
+    : { doc: readJsonFile(patchFile), file: patchFile, asPatchSet: o.patchset !== undefined, patchName: o.patchName };
+  const { spec, patchLabel } = workspaceInput(doc, o.workspace, patch);
+  return { spec, file: o.workspace, patchLabel };
 }
 
 /** Digest of a workspace file as pyhf computes it (`pyhf digest`). */
