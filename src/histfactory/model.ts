@@ -7,10 +7,11 @@
 import { InputError } from "../io/errors.ts";
 import { lgamma, LN_SQRT_2PI } from "../math/special.ts";
 import type { Rng } from "../math/rng.ts";
-import type { Likelihood, ParameterSpec } from "../likelihood/types.ts";
+import type { ClosedFormProfile, Likelihood, ParameterSpec } from "../likelihood/types.ts";
 import type { WorkspaceSpec } from "./spec.ts";
 import { COEFS_PER_BIN, CODE_ID, compileBin, interpolate, interpOut, parseInterpCode, type InterpCode } from "./interpolation.ts";
 import { buildStructure, sortedChannels, type ModelStructure, type ParamSet } from "./paramsets.ts";
+import { profileBin, type GammaSlots } from "./gammas.ts";
 
 // Local aliases: hot loops then read module-local constants, whatever the module loader.
 const CPB = COEFS_PER_BIN;
@@ -36,6 +37,12 @@ export interface CompileOptions {
    * constraint terms stay): a "blinded" likelihood. expected()/expectedMain() still report them.
    */
   blindChannels?: string[];
+  /**
+   * Profile the per-bin staterror and shapesys γ's in closed form inside every fit
+   * (Barlow–Beeston-lite, gammas.ts; default true). Exact: the same profile likelihood, with
+   * fewer parameters left to the optimiser. false = every γ goes to the optimiser.
+   */
+  analyticGammas?: boolean;
 }
 
 /** Large-τ Poisson constraints are evaluated in a cancellation-free form above this aux value. */
@@ -93,6 +100,14 @@ export class HistFactoryModel implements Likelihood {
   private readonly wMain: Float64Array; // ∂nll/∂λ_b
   private readonly jac: Float64Array; // ∂λ_b/∂θ_k, row k (nPars × nMain)
   private readonly inMain: Uint8Array; // 1 = main bin enters nll (0 = blinded)
+  // --- per-bin γ's that may be profiled in closed form (see closedFormProfile) ---
+  private readonly analyticGammas: boolean;
+  private readonly cPar: Int32Array; // parameter index
+  private readonly cBin: Int32Array; // the one main bin it scales
+  private readonly cKind: Uint8Array; // 0 Gaussian (staterror), 1 Poisson (shapesys)
+  private readonly cCon: Int32Array; // index into gPar/… or pPar/…
+  private readonly cBBOff: Int32Array; // its block-bins: cBB[cBBOff[c] .. cBBOff[c+1])
+  private readonly cBB: Int32Array;
   // --- data-constant cache (lnΓ terms depend on data only) ---
   private cacheData: Float64Array;
   private cacheConst = NaN;
@@ -232,6 +247,132 @@ export class HistFactoryModel implements Likelihood {
     }
 
     this.observed = observedData(spec, st, file);
+
+    // Closed-form γ candidates: staterror/shapesys components that scale exactly one main bin.
+    this.analyticGammas = opts.analyticGammas ?? true;
+    const typeOf: string[] = [];
+    for (const ps of st.paramsets) for (let i = 0; i < ps.n; i++) typeOf.push(ps.type);
+    const bbOf = new Map<number, number[]>();
+    const binOf = new Map<number, Set<number>>();
+    for (let j = 0; j < this.bBlock.length; j++) {
+      const k = this.bBlock[j];
+      for (let b = 0; b < this.blockNb[k]; b++) {
+        const p = this.bPar0[j] + b;
+        if (typeOf[p] !== "staterror" && typeOf[p] !== "shapesys") continue;
+        if (!bbOf.has(p)) { bbOf.set(p, []); binOf.set(p, new Set()); }
+        bbOf.get(p)!.push(this.blockStart[k] + b);
+        binOf.get(p)!.add(this.blockBin0[k] + b);
+      }
+    }
+    const gIdx = new Map<number, number>(gPar.map((p, j) => [p, j]));
+    const pIdx = new Map<number, number>(pPar.map((p, j) => [p, j]));
+    const cPar: number[] = [], cBin: number[] = [], cKind: number[] = [], cCon: number[] = [], cBBOff: number[] = [0], cBB: number[] = [];
+    for (const [p, bbs] of [...bbOf].sort((x, y) => x[0] - y[0])) {
+      const bins = binOf.get(p)!;
+      const kind = gIdx.has(p) ? 0 : pIdx.has(p) ? 1 : -1;
+      if (bins.size !== 1 || kind < 0) continue;
+      cPar.push(p); cBin.push([...bins][0]); cKind.push(kind); cCon.push(kind === 0 ? gIdx.get(p)! : pIdx.get(p)!);
+      cBB.push(...bbs); cBBOff.push(cBB.length);
+    }
+    this.cPar = Int32Array.from(cPar); this.cBin = Int32Array.from(cBin); this.cKind = Uint8Array.from(cKind);
+    this.cCon = Int32Array.from(cCon); this.cBBOff = Int32Array.from(cBBOff); this.cBB = Int32Array.from(cBB);
+  }
+
+  /**
+   * The per-bin γ's this fit can profile in closed form (Likelihood.closedFormProfile): free
+   * staterror/shapesys components that scale one main bin, with a lower bound ≥ 0, a Poisson
+   * auxiliary count > 0 (a = 0 makes the constraint linear and the per-bin optimum a corner),
+   * and at most one of them on any (sample, bin) (a sample scaled by two of them is not linear
+   * in each: the first in parameter order is profiled, the other left to the optimiser).
+   */
+  closedFormProfile(data: Float64Array, held: Uint8Array, lower: Float64Array, upper: Float64Array): ClosedFormProfile | null {
+    if (!this.analyticGammas || this.cPar.length === 0) return null;
+    const { cPar, cBin, cKind, cCon, cBBOff, cBB } = this;
+    const owner = new Int32Array(this.nominal.length).fill(-1);
+    const chosen: number[] = [];
+    for (let c = 0; c < cPar.length; c++) {
+      const p = cPar[c];
+      if (held[p] || !(lower[p] >= 0) || !(upper[p] > lower[p])) continue;
+      if (cKind[c] === 1 && !(data[this.pAux[cCon[c]]] > 0)) continue;
+      let free = true;
+      for (let e = cBBOff[c]; e < cBBOff[c + 1]; e++) if (owner[cBB[e]] >= 0) { free = false; break; }
+      if (!free) continue;
+      for (let e = cBBOff[c]; e < cBBOff[c + 1]; e++) owner[cBB[e]] = 0; // claimed; slots below
+      chosen.push(c);
+    }
+    if (chosen.length === 0) return null;
+    // Slots grouped by bin (stable in parameter order).
+    chosen.sort((x, y) => cBin[x] - cBin[y] || x - y);
+    const m = chosen.length;
+    const slotPar = new Int32Array(m);
+    const auxIdx = new Int32Array(m);
+    const g: GammaSlots = {
+      kind: new Uint8Array(m), width: new Float64Array(m), lower: new Float64Array(m), upper: new Float64Array(m),
+      aux: new Float64Array(m), s: new Float64Array(m), gamma: new Float64Array(m),
+    };
+    const groupStart: number[] = [], groupBin: number[] = [];
+    const binGroup = new Int32Array(this.nMain).fill(-1);
+    chosen.forEach((c, j) => {
+      const p = cPar[c];
+      slotPar[j] = p;
+      g.kind[j] = cKind[c];
+      g.width[j] = cKind[c] === 0 ? 1 / this.gInvVar[cCon[c]] : this.pTau[cCon[c]];
+      auxIdx[j] = cKind[c] === 0 ? this.gAux[cCon[c]] : this.pAux[cCon[c]];
+      g.lower[j] = lower[p];
+      g.upper[j] = upper[p];
+      for (let e = cBBOff[c]; e < cBBOff[c + 1]; e++) owner[cBB[e]] = j;
+      if (j === 0 || cBin[chosen[j - 1]] !== cBin[c]) { binGroup[cBin[c]] = groupStart.length; groupStart.push(j); groupBin.push(cBin[c]); }
+    });
+    groupStart.push(m);
+    const nGroups = groupBin.length;
+    const restRate = new Float64Array(nGroups); // B: rate of the bin's samples without a profiled γ
+    for (let j = 0; j < m; j++) g.aux[j] = data[auxIdx[j]];
+    const mask = new Uint8Array(this.parameters.length);
+    for (let j = 0; j < m; j++) mask[slotPar[j]] = 1;
+
+    const nllGrad = (pars: Float64Array, grad: Float64Array): number => {
+      // Rates with every profiled γ at 1 split each bin into s_j (per γ) and B.
+      for (let j = 0; j < m; j++) pars[slotPar[j]] = 1;
+      this.computeRates(pars, true);
+      const { fnz, nzero, add, lambda, blockStart, blockNb, blockBin0 } = this;
+      g.s.fill(0);
+      restRate.fill(0);
+      for (let k = 0; k < this.nBlocks; k++) {
+        const s0 = blockStart[k], nb = blockNb[k], b0 = blockBin0[k];
+        for (let b = 0; b < nb; b++) {
+          const i = s0 + b;
+          if (nzero[i] !== 0) continue;
+          const o = owner[i];
+          if (o >= 0) g.s[o] += fnz[i] * add[i];
+          else if (binGroup[b0 + b] >= 0) restRate[binGroup[b0 + b]] += fnz[i] * add[i];
+        }
+      }
+      for (let q = 0; q < nGroups; q++) {
+        const bin = groupBin[q];
+        profileBin(g, groupStart[q], groupStart[q + 1], data[bin], this.inMain[bin] === 0, restRate[q]);
+      }
+      // Put the γ̂'s into the rates (the factor products and λ) rather than recomputing them.
+      for (let j = 0; j < m; j++) pars[slotPar[j]] = g.gamma[j];
+      for (let k = 0; k < this.nBlocks; k++) {
+        const s0 = blockStart[k], nb = blockNb[k];
+        for (let b = 0; b < nb; b++) {
+          const o = owner[s0 + b];
+          if (o < 0) continue;
+          const v = g.gamma[o];
+          if (v === 0) nzero[s0 + b]++;
+          else fnz[s0 + b] *= v;
+        }
+      }
+      for (let q = 0; q < nGroups; q++) {
+        let lam = restRate[q];
+        for (let j = groupStart[q]; j < groupStart[q + 1]; j++) lam += g.s[j] * g.gamma[j];
+        lambda[groupBin[q]] = lam;
+      }
+      const v = this.evaluateRates(pars, data, grad);
+      for (let j = 0; j < m; j++) grad[slotPar[j]] = 0;
+      return v;
+    };
+    return { mask, nllGrad };
   }
 
   /** Auxiliary data as the model defines them (pyhf model.config.auxdata). */
@@ -377,8 +518,13 @@ export class HistFactoryModel implements Likelihood {
   }
 
   private evaluate(pars: Float64Array, data: Float64Array, grad: Float64Array | null): number {
+    this.computeRates(pars, grad !== null);
+    return this.evaluateRates(pars, data, grad);
+  }
+
+  /** −ln L (and its gradient) from the rates computeRates(pars, grad !== null) left behind. */
+  private evaluateRates(pars: Float64Array, data: Float64Array, grad: Float64Array | null): number {
     const withGrad = grad !== null;
-    this.computeRates(pars, withGrad);
     const { lambda, wMain, inMain } = this;
     let nll = this.dataConstant(data) + this.gConst;
     for (let b = 0; b < this.nMain; b++) {

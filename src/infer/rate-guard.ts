@@ -29,5 +29,20 @@ export function guardNegativeRates(lik: Likelihood): Likelihood {
     sample: (pars: Float64Array, rng: Rng, out?: Float64Array) => lik.sample(pars, rng, out),
   };
   if (lik.curvature) guarded.curvature = (pars, data, out) => lik.curvature!(pars, data, out);
+  if (lik.closedFormProfile) {
+    // The closed-form profile too, guarded at the parameters it completes.
+    guarded.closedFormProfile = (data, held, lower, upper) => {
+      const p = lik.closedFormProfile!(data, held, lower, upper);
+      if (!p) return null;
+      return {
+        mask: p.mask,
+        nllGrad: (pars, grad) => {
+          const v = p.nllGrad(pars, grad);
+          if (negative(pars)) { grad.fill(0); return Infinity; }
+          return v;
+        },
+      };
+    };
+  }
   return guarded;
 }

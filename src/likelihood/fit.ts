@@ -2,7 +2,7 @@
 // (e.g. the POI at a tested value), and the Hessian covariance at the minimum.
 import { minimize, type MinimizeResult } from "../optimize/minimize.ts";
 import { hessianFromGradient, covarianceFromHessian } from "../optimize/hessian.ts";
-import type { Likelihood } from "./types.ts";
+import type { ClosedFormProfile, Likelihood } from "./types.ts";
 
 export interface FitOptions {
   /** Starting values (default: each parameter's init). */
@@ -14,6 +14,12 @@ export interface FitOptions {
   /** Diagonal curvature seed for the optimiser (see MinimizeOptions.curvature). */
   curvature?: ArrayLike<number>;
   maxIter?: number;
+  /**
+   * Let the likelihood profile what it can in closed form (Likelihood.closedFormProfile, e.g.
+   * HistFactory's per-bin γ's; default true). Same minimum; false = every free parameter goes
+   * to the optimiser.
+   */
+  analytic?: boolean;
 }
 
 export interface FitResult {
@@ -47,6 +53,8 @@ export function fit(lik: Likelihood, data: Float64Array, opts: FitOptions = {}):
   });
   for (const [i, lo, hi] of opts.bounds ?? []) { lower[i] = lo; upper[i] = hi; }
   for (const [i, v] of opts.fix ?? []) { fixed[i] = 1; x0[i] = v; }
+  const profile = opts.analytic !== false && lik.closedFormProfile ? lik.closedFormProfile(data, fixed, lower, upper) : null;
+  if (profile) return profiledFit(lik, data, profile, x0, lower, upper, fixed, opts);
   const fg = (x: Float64Array, g: Float64Array) => lik.nllGrad(x, data, g);
   let curvature = opts.curvature;
   if (!curvature && lik.curvature) {
@@ -72,6 +80,53 @@ export function fit(lik: Likelihood, data: Float64Array, opts: FitOptions = {}):
     evaluations: r.evaluations,
     message: r.message,
     fixed,
+  };
+}
+
+/**
+ * The fit with some parameters profiled in closed form: the optimiser moves only the others
+ * (free and not masked), on the profiled −ln L, whose gradient the profile gives by the
+ * envelope theorem. The returned parameters carry the profiled values at the optimum.
+ */
+function profiledFit(
+  lik: Likelihood, data: Float64Array, profile: ClosedFormProfile,
+  x0: Float64Array, lower: Float64Array, upper: Float64Array, fixed: Uint8Array, opts: FitOptions,
+): FitResult {
+  const n = x0.length;
+  const idx: number[] = [];
+  for (let i = 0; i < n; i++) if (!fixed[i] && !profile.mask[i]) idx.push(i);
+  const m = idx.length;
+  const full = Float64Array.from(x0);
+  const gFull = new Float64Array(n);
+  const fg = (x: Float64Array, g: Float64Array): number => {
+    for (let a = 0; a < m; a++) full[idx[a]] = x[a];
+    const v = profile.nllGrad(full, gFull);
+    for (let a = 0; a < m; a++) g[a] = gFull[idx[a]];
+    return v;
+  };
+  const pick = (v: ArrayLike<number>) => Float64Array.from(idx, (i) => v[i]);
+  const lo = pick(lower), hi = pick(upper);
+  const curvatureAt = (x: Float64Array): Float64Array | undefined => {
+    if (!lik.curvature) return undefined;
+    fg(x, new Float64Array(m)); // puts the profiled values into `full`
+    const c = new Float64Array(n);
+    lik.curvature(full, data, c);
+    return pick(c);
+  };
+  const start = pick(x0);
+  let curvature = opts.curvature ? pick(opts.curvature) : curvatureAt(start);
+  let r: MinimizeResult = minimize(fg, start, { lower: lo, upper: hi, curvature, maxIter: opts.maxIter });
+  if (!r.converged && Number.isFinite(r.fun)) {
+    curvature = curvatureAt(r.x);
+    const r2 = minimize(fg, r.x, { lower: lo, upper: hi, curvature, maxIter: opts.maxIter });
+    if (r2.fun <= r.fun) r = { ...r2, iterations: r.iterations + r2.iterations, evaluations: r.evaluations + r2.evaluations };
+  }
+  const f = fg(r.x, new Float64Array(m));
+  const pars = Float64Array.from(full);
+  const nll = Number.isFinite(f) ? f : r.fun;
+  return {
+    pars, nll, twiceNll: 2 * nll, converged: r.converged, iterations: r.iterations, evaluations: r.evaluations + 1,
+    message: r.message, fixed,
   };
 }
 

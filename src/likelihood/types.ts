@@ -39,6 +39,25 @@ export interface Likelihood {
    * differences of the gradient (one extra gradient call per parameter).
    */
   curvature?(pars: Float64Array, data: Float64Array, out: Float64Array): void;
+  /**
+   * Optional: parameters the model profiles in closed form given all the others (HistFactory's
+   * per-bin γ's, Barlow–Beeston-lite). `fit` asks once per fit, with the data, the parameters
+   * held fixed (1 = held) and the bounds in force; null = none. The fit then moves only the
+   * other parameters and minimises the profiled −ln L: the same minimum, fewer dimensions.
+   */
+  closedFormProfile?(data: Float64Array, held: Uint8Array, lower: Float64Array, upper: Float64Array): ClosedFormProfile | null;
+}
+
+/** A closed-form profile over some parameters (see Likelihood.closedFormProfile). */
+export interface ClosedFormProfile {
+  /** 1 = this parameter is profiled in closed form. */
+  readonly mask: Uint8Array;
+  /**
+   * min over the masked parameters of −ln L(pars | data): writes their conditional optimum
+   * into `pars` (the other entries are read), and the gradient with respect to the others
+   * (envelope theorem: ∂/∂θ at the optimum; 0 for the masked ones) into `grad`.
+   */
+  nllGrad(pars: Float64Array, grad: Float64Array): number;
 }
 
 /** Initial values of all parameters as a fresh array. */
