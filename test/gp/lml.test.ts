@@ -1,6 +1,6 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { ConstantKernel, Matern, RBF, WhiteKernel, type Kernel } from "../../src/gp/kernels.ts";
+import { ConstantKernel, Matern, RationalQuadratic, RBF, WhiteKernel, type Kernel } from "../../src/gp/kernels.ts";
 import { MarginalLikelihood, logMarginalLikelihood } from "../../src/gp/lml.ts";
 import { LowRankMarginalLikelihood } from "../../src/gp/lowrank.ts";
 import { Rng } from "../../src/math/rng.ts";
@@ -66,6 +66,15 @@ describe("hand-written LML gradients against central differences (|Δ| ≤ 1e-6�
     [new ConstantKernel(1, [1e-3, 1e3]).times(new Matern(0.7, [1e-2, 1e2], 0.5)), [0.2, 0.1]],
     [new ConstantKernel(1, [1e-3, 1e3]).times(new Matern(0.7, [1e-2, 1e2], 2.5)).plus(new WhiteKernel(0.1, [1e-5, 1])), [0.2, -0.4, -3]],
   ];
+  // ≥ 4 hyperparameters take contractGradient's general loop (≤ 3 have an unrolled one): every
+  // composition of the kernel algebra with 4, 5 and 6 free hyperparameters (issue #23).
+  kernels.push(
+    [new ConstantKernel(1, [1e-3, 1e3]).times(new RationalQuadratic(0.7, 1.5, [1e-2, 1e2], [1e-2, 1e2])).plus(new WhiteKernel(0.1, [1e-5, 1])), [0.2, 0.3, -0.4, -3]],
+    [new ConstantKernel(1, [1e-3, 1e3]).times(new RBF(0.7, [1e-2, 1e2])).plus(new ConstantKernel(0.5, [1e-3, 1e3]).times(new Matern(1.3, [1e-2, 1e2], 1.5))), [0.1, -0.5, -0.6, 0.4]],
+    [new ConstantKernel(1, [1e-3, 1e3]).times(new RBF(0.9, [1e-2, 1e2])).times(new RationalQuadratic(1.2, 0.8, [1e-2, 1e2], [1e-2, 1e2])), [0.3, -0.2, -0.1, 0.25]],
+    [new ConstantKernel(1, [1e-3, 1e3]).times(new RBF(0.7, [1e-2, 1e2])).plus(new ConstantKernel(0.3, [1e-3, 1e3]).times(new RationalQuadratic(1.1, 2, [1e-2, 1e2], [1e-2, 1e2]))), [0.2, -0.4, -1.1, 0.5, 0.1]],
+    [new ConstantKernel(1, [1e-3, 1e3]).times(new RationalQuadratic(0.8, 1, [1e-2, 1e2], [1e-2, 1e2])).plus(new ConstantKernel(0.2, [1e-3, 1e3]).times(new Matern(0.6, [1e-2, 1e2], 2.5))).plus(new WhiteKernel(0.05, [1e-5, 1])), [0.1, 0.2, -0.3, -1.5, -0.4, -2.5]],
+  );
   for (const [k, theta] of kernels) {
     test(`${k}: heteroscedastic alpha`, () => checkLmlGradient(new MarginalLikelihood(k, X, y, { alpha }), theta, 1e-6));
     test(`${k}: normalize_y`, () => checkLmlGradient(new MarginalLikelihood(k, X, y, { alpha: 1e-3, normalizeY: true }), theta, 1e-6));
