@@ -1,7 +1,7 @@
 // `searchlight cls WS [...patch] [--poi 1] [--test-stat qtilde|q] [--calculator asymptotics|toys]
 // [--ntoys N] [--seed S] [--workers W] [--json]` → { cls_obs, cls_exp[5], clsb_obs, clb_obs }.
 import type { Command } from "commander";
-import { hypotest } from "../../infer/hypotest.ts";
+import { clsSummary } from "../../histfactory/results.ts";
 import { fmtNum, printJson } from "../shared/format.ts";
 import { modelFromCli, withModelOptions, type ModelCliOptions } from "./model-options.ts";
 import { modelRecipe, needPoi, testStatOf, withTestStat } from "./model-options.ts";
@@ -50,8 +50,7 @@ export function register(cmd: Command): void {
           ntoys: r.ntoys, seed, toy_pars: o.toyPars, failed_toys: r.failed_sb + r.failed_b, cls_obs_mc_error: r.cls_obs_mc_error, test_statistic: r.test_statistic,
         };
       } else {
-        const r = hypotest(model, mu, { testStat });
-        out = { cls_obs: r.cls_obs, cls_exp: r.cls_exp, clsb_obs: r.clsb_obs, clb_obs: r.clb_obs, poi: mu, test_stat: testStat, calculator: "asymptotics", test_statistic: r.test_statistic, mu_hat: r.mu_hat };
+        out = clsSummary(model, mu, testStat);
       }
       if (o.json) return printJson(out);
       const e = out.cls_exp as number[];

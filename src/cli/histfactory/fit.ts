@@ -2,7 +2,7 @@
 // maximum-likelihood fit of a workspace with Hessian uncertainties.
 import type { Command } from "commander";
 import { InputError } from "../../io/errors.ts";
-import { fit, uncertainties } from "../../likelihood/fit.ts";
+import { fitSummary } from "../../histfactory/results.ts";
 import { parameterIndex } from "../../likelihood/types.ts";
 import { fmtNum, printJson, table } from "../shared/format.ts";
 import { withJson } from "../shared/options.ts";
@@ -29,25 +29,9 @@ function runFit(workspace: string, o: FitCliOptions): void {
     if (i < 0) throw new InputError(file, "--fix", `no parameter "${m[1]}" in the model`);
     return [i, value];
   });
-  const t0 = performance.now();
-  const r = fit(model, model.observed, { fix });
-  const seconds = (performance.now() - t0) / 1000;
-  const u = uncertainties(model, model.observed, r);
-  const bestfit: Record<string, number> = {};
-  const errs: Record<string, number> = {};
-  model.parNames.forEach((n, i) => {
-    bestfit[n] = r.pars[i];
-    errs[n] = u.errors[i];
-  });
-  if (o.json) {
-    printJson({
-      bestfit, uncertainties: errs, twice_nll: r.twiceNll, converged: r.converged,
-      poi: model.poi === null ? null : model.parNames[model.poi],
-      iterations: r.iterations, evaluations: r.evaluations, message: r.message, seconds,
-    });
-    return;
-  }
+  const { json, fit: r, errors, seconds } = fitSummary(model, fix);
+  if (o.json) return printJson(json);
   const rows: (string | number)[][] = [["parameter", "best fit", "uncertainty", "fixed"]];
-  model.parNames.forEach((n, i) => rows.push([n + (i === model.poi ? " (POI)" : ""), r.pars[i], r.fixed[i] ? "–" : fmtNum(u.errors[i]), r.fixed[i] ? "yes" : ""]));
+  model.parNames.forEach((n, i) => rows.push([n + (i === model.poi ? " (POI)" : ""), r.pars[i], r.fixed[i] ? "–" : fmtNum(errors[i]), r.fixed[i] ? "yes" : ""]));
   process.stdout.write(`${table(rows)}\n\ntwice_nll = ${r.twiceNll.toPrecision(12)}   converged: ${r.converged} (${r.message}, ${r.iterations} iterations, ${(seconds * 1e3).toFixed(1)} ms)\n`);
 }
