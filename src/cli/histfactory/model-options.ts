@@ -16,6 +16,8 @@ export interface ModelCliOptions {
   poiName?: string;
   normsysCode?: string;
   histosysCode?: string;
+  /** false with --no-analytic-gammas (commander's negated flag; default true). */
+  analyticGammas?: boolean;
 }
 
 /** Add the model-input options to a command. */
@@ -27,7 +29,8 @@ export function withModelOptions(cmd: Command): Command {
     .option("--measurement <name>", "measurement to use (default: the first)")
     .option("--poi-name <name>", "parameter of interest (default: the measurement's; \"\" for none)")
     .option("--normsys-code <code>", "interpolation code for normsys (code1 or code4; default code4)")
-    .option("--histosys-code <code>", "interpolation code for histosys (code0, code2 or code4p; default code4p)");
+    .option("--histosys-code <code>", "interpolation code for histosys (code0, code2 or code4p; default code4p)")
+    .option("--no-analytic-gammas", "leave the per-bin staterror/shapesys γ's to the optimiser instead of profiling them in closed form (same results, slower)");
 }
 
 const inputOf = (workspace: string, o: ModelCliOptions) => loadWorkspaceInput({ workspace, patch: o.patch, patchset: o.patchset, patchName: o.patchName });
@@ -38,14 +41,14 @@ export function modelFromCli(workspace: string, o: ModelCliOptions): { model: Hi
   const modifierSettings: Record<string, { interpcode: string }> = {};
   if (o.normsysCode) modifierSettings.normsys = { interpcode: o.normsysCode };
   if (o.histosysCode) modifierSettings.histosys = { interpcode: o.histosysCode };
-  const model = compileModel(input.spec, { measurement: o.measurement, poiName: o.poiName, modifierSettings, file: input.file });
+  const model = compileModel(input.spec, { measurement: o.measurement, poiName: o.poiName, modifierSettings, file: input.file, analyticGammas: o.analyticGammas !== false });
   return { model, file: input.file, patchLabel: input.patchLabel };
 }
 
 /** The recipe a worker thread uses to rebuild the same HistFactory model (toys on all cores). */
 export function modelRecipe(workspace: string, o: ModelCliOptions, modifierSettings: unknown): Recipe {
   const input = inputOf(workspace, o);
-  const options = { measurement: o.measurement, poiName: o.poiName, modifierSettings };
+  const options = { measurement: o.measurement, poiName: o.poiName, modifierSettings, analyticGammas: o.analyticGammas !== false };
   return { module: new URL("../../histfactory/model.ts", import.meta.url).href, factory: "modelFromRecipe", args: { spec: input.spec, options } };
 }
 
