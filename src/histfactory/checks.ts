@@ -8,12 +8,21 @@ import type { WorkspaceSpec } from "./spec.ts";
 
 /** Throw an InputError for the first structural problem of a (schema-valid) workspace. */
 export function checkWorkspace(ws: WorkspaceSpec, file: string): void {
+  unique(ws.channels.map((c) => c.name), (i) => `/channels/${i}/name`, "channel", file);
+  unique((ws.observations ?? []).map((o) => o.name), (i) => `/observations/${i}/name`, "observation", file);
+  unique((ws.measurements ?? []).map((m) => m.name), (i) => `/measurements/${i}/name`, "measurement", file);
+  ws.channels.forEach((c, ci) => unique((c.samples ?? []).map((s) => s.name), (i) => `/channels/${ci}/samples/${i}/name`, `sample of channel "${c.name}"`, file));
   const obs = new Map<string, { data: number[]; index: number }>();
   (ws.observations ?? []).forEach((o, index) => { if (!obs.has(o.name)) obs.set(o.name, { data: o.data, index }); });
   ws.channels.forEach((c, ci) => {
     const o = obs.get(c.name);
     if (!o) throw new InputError(file, "/observations", `no observation for channel "${c.name}" (/channels/${ci}): add {"name": "${c.name}", "data": [...]}`);
     const nb = o.data.length;
+    // When every sample agrees on the bin count and the observation does not, the observation is wrong.
+    const lens = (c.samples ?? []).map((s) => (Array.isArray(s.data) ? s.data.length : -1));
+    if (lens.length && lens[0] >= 0 && lens.every((l) => l === lens[0]) && lens[0] !== nb) {
+      throw new InputError(file, `/observations/${o.index}/data`, `observation "${c.name}" has ${nb} bins but every sample of channel "${c.name}" (/channels/${ci}) has ${lens[0]}`);
+    }
     o.data.forEach((v, b) => {
       if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
         throw new InputError(file, `/observations/${o.index}/data/${b}`, `channel "${c.name}" has observed count ${v} in bin ${b}: counts must be finite and ≥ 0`);
@@ -55,5 +64,15 @@ export function checkWorkspace(ws: WorkspaceSpec, file: string): void {
         }
       });
     });
+  });
+}
+
+/** An InputError at the second use of a name (`field(i)` names its place). */
+function unique(names: string[], field: (i: number, j: number) => string, what: string, file: string): void {
+  const seen = new Map<string, number>();
+  names.forEach((n, i) => {
+    const j = seen.get(n);
+    if (j !== undefined) throw new InputError(file, field(i, j), `${what} name "${n}" is used twice (also at index ${j}): names must be unique`);
+    seen.set(n, i);
   });
 }

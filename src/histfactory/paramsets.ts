@@ -145,8 +145,14 @@ export function buildStructure(spec: WorkspaceSpec, file: string, measurementNam
   }
 
   const configByName = new Map<string, ParameterConfig>();
-  for (const p of measurement.config.parameters ?? []) configByName.set(p.name, p);
   const mPath = `/measurements/${mIndex}/config/parameters`;
+  (measurement.config.parameters ?? []).forEach((p, i) => {
+    if (configByName.has(p.name)) {
+      const j = (measurement.config.parameters ?? []).findIndex((q) => q.name === p.name);
+      throw new InputError(file, `${mPath}/${i}/name`, `parameter "${p.name}" is configured twice (also at ${mPath}/${j}): merge the two entries`);
+    }
+    configByName.set(p.name, p);
+  });
 
   const paramsets: ParamSet[] = [];
   const byName = new Map<string, ParamSet>();
@@ -156,6 +162,7 @@ export function buildStructure(spec: WorkspaceSpec, file: string, measurementNam
     for (const [name, r] of reqs.get(t)!) {
       if (owner.get(name) !== t) continue; // normsys sharing a histosys parameter
       const ps = defaultParamSet(name, r, file, configByName.get(name), mPath);
+      checkBounds(ps, file, `${mPath}/${(measurement.config.parameters ?? []).findIndex((q) => q.name === name)}`, configByName.get(name));
       ps.offset = nPars;
       nPars += ps.n;
       if (ps.constraint !== "none") {
@@ -242,6 +249,22 @@ function defaultParamSet(name: string, r: Requirement, file: string, cfg: Parame
   }
   if (cfg) applyOverrides(ps, cfg, file, mPath);
   return ps;
+}
+
+/**
+ * Bounds ordered and holding the init (the optimiser clips to the bounds, so an inverted pair or
+ * an init outside them would leave the parameter outside its bounds), named by the measurement's
+ * entry for the parameter (`at`), or the parameter itself when the defaults are at fault.
+ */
+function checkBounds(ps: ParamSet, file: string, at: string, cfg: ParameterConfig | undefined): void {
+  ps.bounds.forEach(([lo, hi], k) => {
+    const idx = ps.n > 1 ? `/${k}` : "/0";
+    if (!(lo <= hi)) throw new InputError(file, `${at}/bounds${idx}`, `parameter "${ps.name}" has bounds [${lo}, ${hi}]: the lower bound is above the upper one: write [${hi}, ${lo}]`);
+    const x = ps.inits[k];
+    if (!(x >= lo && x <= hi)) {
+      throw new InputError(file, cfg?.inits ? `${at}/inits${idx}` : cfg ? `${at}/bounds${idx}` : `/measurements`, `parameter "${ps.name}" starts at ${x}, outside its bounds [${lo}, ${hi}]: set an init inside them or widen the bounds`);
+    }
+  });
 }
 
 function applyOverrides(ps: ParamSet, cfg: ParameterConfig, file: string, mPath: string): void {

@@ -1,6 +1,6 @@
 // Figure builders: plain data in, a Vega-Lite spec out. Pure functions (no Node imports), so
 // the web page can render the same specs with vega-embed.
-import { COLORS, HEP_CONFIG } from "./style.ts";
+import { COLORS, DECADE_LABEL_EXPR, HEP_CONFIG } from "./style.ts";
 
 export type VegaLiteSpec = Record<string, unknown>;
 
@@ -37,6 +37,8 @@ export interface LinePlotOptions {
   legendOrient?: "top-right" | "top-left" | "bottom-left" | "bottom-right" | "bottom" | "right";
   /** Shaded x intervals (e.g. the blind window), drawn under the curves. */
   vbands?: { from: number; to: number; label?: string; color?: string; opacity?: number }[];
+  /** Experiment label in the top-left corner, e.g. "HPS" or "ATLAS Open Data". */
+  label?: string;
 }
 
 function scale(a: AxisOptions): Record<string, unknown> {
@@ -45,11 +47,75 @@ function scale(a: AxisOptions): Record<string, unknown> {
   return s;
 }
 
-/** Log axes label the decades only (1e-7, 1e-6, …), as HEP figures do. */
-const DECADE_LABELS = "abs(log(datum.value) / LN10 - round(log(datum.value) / LN10)) < 1e-6 ? format(datum.value, '.0e') : ''";
-
+/** Log axes label the decades only, as 10ⁿ (10⁻⁷, 10⁻⁶, …), as HEP figures do. */
 function axis(a: AxisOptions): Record<string, unknown> {
-  return a.log ? { labelExpr: DECADE_LABELS, labelOverlap: false } : {};
+  return a.log ? { labelExpr: DECADE_LABEL_EXPR, labelOverlap: false } : {};
+}
+
+export type Corner = "top-right" | "top-left" | "bottom-left" | "bottom-right";
+
+/**
+ * The frame corner whose legend box (a fraction `w` × `h` of the frame) covers the fewest data
+ * points, in the axes' own (linear or log) coordinates; ties go to top-right, then top-left.
+ */
+export function pickCorner(points: { x: number; y: number }[], o: { xLog?: boolean; yLog?: boolean; w?: number; h?: number; exclude?: Corner[] } = {}): Corner {
+  const tx = (v: number) => (o.xLog ? Math.log10(v) : v), ty = (v: number) => (o.yLog ? Math.log10(v) : v);
+  const ps = points.map((p) => ({ x: tx(p.x), y: ty(p.y) })).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  if (ps.length === 0) return "top-right";
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (const p of ps) { x0 = Math.min(x0, p.x); x1 = Math.max(x1, p.x); y0 = Math.min(y0, p.y); y1 = Math.max(y1, p.y); }
+  const w = o.w ?? 0.4, h = o.h ?? 0.35;
+  const fx = (v: number) => (x1 > x0 ? (v - x0) / (x1 - x0) : 0.5), fy = (v: number) => (y1 > y0 ? (v - y0) / (y1 - y0) : 0.5);
+  const count = (c: Corner) => ps.filter((p) => {
+    const u = fx(p.x), v = fy(p.y);
+    return (c.endsWith("right") ? u >= 1 - w : u <= w) && (c.startsWith("top") ? v >= 1 - h : v <= h);
+  }).length;
+  const order = (["top-right", "top-left", "bottom-right", "bottom-left"] as Corner[]).filter((c) => !o.exclude?.includes(c));
+  return order.reduce((best, c) => (count(c) < count(best) ? c : best), order[0]);
+}
+
+/** How a legend entry is drawn: a filled box (band), a line (solid or dashed, optional marker). */
+export interface LegendEntry { label: string; color: string; kind: "box" | "line"; dashed?: boolean; marker?: boolean; opacity?: number }
+
+/**
+ * A legend drawn as marks in a corner of the frame, so each entry shows its own style (a filled
+ * box for a band, a dashed or solid line, a marker), which a single Vega-Lite colour legend cannot.
+ */
+export function legendLayers(entries: LegendEntry[], corner: Corner): unknown[] {
+  const rowH = 18, pad = 8, symW = 26;
+  const widthPx = Math.max(...entries.map((e) => e.label.length)) * 7.2 + symW + 3 * pad;
+  const x0 = corner.endsWith("right") ? `width - ${widthPx + pad}` : `${pad}`;
+  const yTop = (i: number) => (corner.startsWith("top") ? `${pad + 6 + i * rowH}` : `height - ${pad + 6 + (entries.length - i) * rowH}`);
+  const layers: unknown[] = [{
+    mark: { type: "rect", fill: "white", fillOpacity: 0.85, stroke: null, x: { expr: x0 }, x2: { expr: `${x0} + ${widthPx}` }, y: { expr: `${yTop(0)} - 4` }, y2: { expr: `${yTop(entries.length)} - 2` } },
+  }];
+  entries.forEach((e, i) => {
+    const yc = `${yTop(i)} + ${rowH / 2 - 2}`;
+    const sx = `${x0} + ${pad}`;
+    if (e.kind === "box") {
+      layers.push({ mark: { type: "rect", fill: e.color, opacity: e.opacity ?? 1, x: { expr: sx }, x2: { expr: `${sx} + ${symW}` }, y: { expr: `${yc} - 6` }, y2: { expr: `${yc} + 6` } } });
+    } else {
+      // A line sample as thin boxes (a rule placed by pixel expressions is not drawn): one, or three dashes 6 px on, 4 px off.
+      const segs = e.dashed ? [[0, 6], [10, 16], [20, 26]] : [[0, symW]];
+      for (const [a, z] of segs) layers.push({ mark: { type: "rect", fill: e.color, x: { expr: `${sx} + ${a}` }, x2: { expr: `${sx} + ${z}` }, y: { expr: `${yc} - 1` }, y2: { expr: `${yc} + 1` } } });
+      if (e.marker) layers.push({ mark: { type: "point", filled: true, size: 30, color: e.color, x: { expr: `${sx} + ${symW / 2}` }, y: { expr: yc } } });
+    }
+    layers.push({ mark: { type: "text", text: e.label, align: "left", baseline: "middle", fontSize: 12, color: "black", x: { expr: `${sx} + ${symW + 6}` }, y: { expr: yc } } });
+  });
+  // Marks without data draw once only when given one datum.
+  return layers.map((l) => ({ data: { values: [{}] }, encoding: {}, ...(l as object) }));
+}
+
+/**
+ * An experiment label inside the frame's top-left corner, mplhep style: the first word bold italic
+ * ("HPS", "ATLAS"), the rest regular ("Open Data, √s = 13 TeV, 10 fb⁻¹").
+ */
+export function experimentLabelLayers(label: string | undefined): unknown[] {
+  if (!label) return [];
+  const [head, ...rest] = label.split(" ");
+  const layers: unknown[] = [{ data: { values: [{}] }, encoding: {}, mark: { type: "text", text: head, align: "left", baseline: "top", fontSize: 15, fontWeight: "bold", fontStyle: "italic", color: "black", x: 10, y: 8 } }];
+  if (rest.length) layers.push({ data: { values: [{}] }, encoding: {}, mark: { type: "text", text: rest.join(" "), align: "left", baseline: "top", fontSize: 14, color: "black", x: 10 + head.length * 10 + 6, y: 9 } });
+  return layers;
 }
 
 function rows(s: Series): { x: number; y: number; series: string }[] {
@@ -104,7 +170,10 @@ export function linePlot(o: LinePlotOptions): VegaLiteSpec {
     layers.push({ data: { values: [{ y: h.y }] }, mark: { type: "rule", color: "gray", strokeDash: [3, 3] }, encoding: { y: { field: "y", type: "quantitative" } } });
     if (h.label) layers.push({ data: { values: [{ y: h.y }] }, mark: { type: "text", align: "right", baseline: "bottom", dx: -4, dy: -2, x: "width", fontSize: 11, color: "gray" }, encoding: { y: { field: "y", type: "quantitative" }, text: { value: h.label } } });
   }
-  const config = o.legendOrient ? { ...HEP_CONFIG, legend: { ...HEP_CONFIG.legend, orient: o.legendOrient, ...(o.legendOrient === "bottom" ? { direction: "horizontal", fillColor: null } : {}) } } : HEP_CONFIG;
+  layers.push(...experimentLabelLayers(o.label));
+  // Without an explicit position the legend goes to the corner that hides the fewest points.
+  const orient = o.legendOrient ?? (o.series.length > 1 ? pickCorner(o.series.flatMap(rows), { xLog: o.x.log, yLog: o.y.log, exclude: o.label ? ["top-left"] : [] }) : undefined);
+  const config = orient ? { ...HEP_CONFIG, legend: { ...HEP_CONFIG.legend, orient, ...(orient === "bottom" ? { direction: "horizontal", fillColor: null } : {}) } } : HEP_CONFIG;
   return { $schema: "https://vega.github.io/schema/vega-lite/v6.json", config, ...(o.title ? { title: o.title } : {}), layer: layers };
 }
 
@@ -120,23 +189,70 @@ export interface BandPlotOptions {
   xAxis: AxisOptions;
   yAxis: AxisOptions;
   title?: string;
+  /** Experiment label in the top-left corner, e.g. "HPS" or "ATLAS Open Data". */
+  label?: string;
+  /** Legend corner; default: the corner that hides the fewest points. */
+  legendCorner?: Corner;
 }
 
-/** Expected-limit band ("Brazil plot") with the observed limit on top. */
-export function bandPlot(o: BandPlotOptions): VegaLiteSpec {
+/** The layers of a Brazil band: ±2σ and ±1σ areas, the dashed median and the observed line. */
+function bandLayers(o: BandPlotOptions, extra: { yTitle: string; obsMarkers: boolean }): { values: Record<string, number>[]; layers: unknown[]; legend: LegendEntry[]; points: { x: number; y: number }[] } {
   const values: Record<string, number>[] = [];
+  const points: { x: number; y: number }[] = [];
   for (let i = 0; i < o.x.length; i++) {
     values.push({ x: o.x[i], med: o.median[i], m1: o.minus1[i], p1: o.plus1[i], m2: o.minus2[i], p2: o.plus2[i], ...(o.observed ? { obs: o.observed[i] } : {}) });
+    for (const v of [o.minus2[i], o.plus2[i], o.median[i], ...(o.observed ? [o.observed[i]] : [])]) points.push({ x: o.x[i], y: v });
   }
   const x = { field: "x", type: "quantitative", title: o.xAxis.title, scale: scale(o.xAxis), axis: axis(o.xAxis) };
   const yScale = scale(o.yAxis);
-  const labels = ["Expected ± 2σ", "Expected ± 1σ", "Expected", ...(o.observed ? ["Observed"] : [])];
-  const color = { scale: { domain: labels, range: [COLORS.band2, COLORS.band1, COLORS.expected, COLORS.observed] }, legend: { title: null, symbolType: "square" } };
   const layers: unknown[] = [
-    { mark: { type: "area", opacity: 1 }, encoding: { x, y: { field: "m2", type: "quantitative", title: o.yAxis.title, scale: yScale, axis: axis(o.yAxis) }, y2: { field: "p2" }, color: { datum: labels[0], ...color } } },
-    { mark: { type: "area", opacity: 1 }, encoding: { x, y: { field: "m1", type: "quantitative", scale: yScale }, y2: { field: "p1" }, color: { datum: labels[1], ...color } } },
-    { mark: { type: "line", strokeDash: [6, 4] }, encoding: { x, y: { field: "med", type: "quantitative", scale: yScale }, color: { datum: labels[2], ...color } } },
+    { mark: { type: "area", opacity: 1, color: COLORS.band2 }, encoding: { x, y: { field: "m2", type: "quantitative", title: extra.yTitle, scale: yScale, axis: axis(o.yAxis) }, y2: { field: "p2" } } },
+    { mark: { type: "area", opacity: 1, color: COLORS.band1 }, encoding: { x, y: { field: "m1", type: "quantitative", scale: yScale }, y2: { field: "p1" } } },
+    { mark: { type: "line", strokeDash: [6, 4], color: COLORS.expected }, encoding: { x, y: { field: "med", type: "quantitative", scale: yScale } } },
   ];
-  if (o.observed) layers.push({ mark: { type: "line", point: { filled: true, size: 20 } }, encoding: { x, y: { field: "obs", type: "quantitative", scale: yScale }, color: { datum: labels[3], ...color } } });
-  return { $schema: "https://vega.github.io/schema/vega-lite/v6.json", config: HEP_CONFIG, ...(o.title ? { title: o.title } : {}), data: { values }, layer: layers };
+  if (o.observed) layers.push({ mark: { type: "line", color: COLORS.observed, ...(extra.obsMarkers ? { point: { filled: true, size: 20, color: COLORS.observed } } : {}) }, encoding: { x, y: { field: "obs", type: "quantitative", scale: yScale } } });
+  const legend: LegendEntry[] = [
+    ...(o.observed ? [{ label: "Observed", color: COLORS.observed, kind: "line" as const, marker: extra.obsMarkers }] : []),
+    { label: "Expected", color: COLORS.expected, kind: "line", dashed: true },
+    { label: "Expected ± 1σ", color: COLORS.band1, kind: "box" },
+    { label: "Expected ± 2σ", color: COLORS.band2, kind: "box" },
+  ];
+  return { values, layers, legend, points };
+}
+
+/**
+ * Expected-limit band ("Brazil plot") with the observed limit on top. The legend shows each
+ * entry's style (boxes for the bands, a dashed median, the observed line with markers) in the
+ * corner that hides the fewest points.
+ */
+export function bandPlot(o: BandPlotOptions): VegaLiteSpec {
+  const b = bandLayers(o, { yTitle: o.yAxis.title, obsMarkers: true });
+  const corner = o.legendCorner ?? pickCorner(b.points, { xLog: o.xAxis.log, yLog: o.yAxis.log, exclude: o.label ? ["top-left"] : [] });
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json", config: HEP_CONFIG, ...(o.title ? { title: o.title } : {}),
+    layer: [{ data: { values: b.values }, layer: b.layers }, ...legendLayers(b.legend, corner), ...experimentLabelLayers(o.label)],
+  };
+}
+
+export interface ClsPlotOptions extends BandPlotOptions {
+  /** The test size α = 1 − CL: a red line at CLs = α, labelled. */
+  alpha: number;
+  /** The POI's name, for the α line's label. */
+  poi?: string;
+}
+
+/**
+ * CLs against the POI (pyhf's brazil plot of `upper-limit`): the expected band, the observed
+ * curve, and the line CLs = α whose crossings are the limits. Linear CLs axis from 0 to 1.
+ */
+export function clsPlot(o: ClsPlotOptions): VegaLiteSpec {
+  const yAxis: AxisOptions = { ...o.yAxis, domain: o.yAxis.domain ?? (o.yAxis.log ? undefined : [0, 1]) };
+  const b = bandLayers({ ...o, yAxis }, { yTitle: o.yAxis.title, obsMarkers: false });
+  const alphaLayer = { data: { values: [{ y: o.alpha }] }, mark: { type: "rule", color: "red", strokeWidth: 1.5 }, encoding: { y: { field: "y", type: "quantitative", scale: scale(yAxis) } } };
+  const legend: LegendEntry[] = [...b.legend, { label: `α = ${+o.alpha.toFixed(4)}`, color: "red", kind: "line" }];
+  const corner = o.legendCorner ?? pickCorner(b.points, { yLog: yAxis.log, exclude: o.label ? ["top-left"] : [] });
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json", config: HEP_CONFIG, ...(o.title ? { title: o.title } : {}),
+    layer: [{ data: { values: b.values }, layer: [...b.layers] }, alphaLayer, ...legendLayers(legend, corner), ...experimentLabelLayers(o.label)],
+  };
 }

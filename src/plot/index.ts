@@ -1,5 +1,5 @@
 // Figures: Vega-Lite specs from plain data (charts.ts, HEP style) and their rendering to SVG,
 // PNG and PDF on Node (the renderers load on first use).
-export { linePlot, bandPlot, type VegaLiteSpec, type Series, type AxisOptions, type LinePlotOptions, type BandPlotOptions } from "./charts.ts";
+export { linePlot, bandPlot, clsPlot, pickCorner, legendLayers, experimentLabelLayers, type Corner, type LegendEntry, type ClsPlotOptions, type VegaLiteSpec, type Series, type AxisOptions, type LinePlotOptions, type BandPlotOptions } from "./charts.ts";
 export { renderSvg, svgToPng, svgToPdf, writeFigure, type FigureFormat } from "./render.ts";
-export { HEP_CONFIG, COLORS, FONT } from "./style.ts";
+export { HEP_CONFIG, COLORS, FONT, LABELS, axisLabel, tenTo, DECADE_LABEL_EXPR } from "./style.ts";

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bandPlot, linePlot } from "../../src/plot/charts.ts";
+import { bandPlot, clsPlot, linePlot, pickCorner } from "../../src/plot/charts.ts";
+import { axisLabel, tenTo } from "../../src/plot/style.ts";
 import { renderSvg, svgToPdf, svgToPng } from "../../src/plot/render.ts";
 import { assertSvgSnapshot } from "./snapshot.ts";
 
@@ -11,14 +12,15 @@ function brazil() {
   return bandPlot({
     x, median: med, minus1: med.map((v) => v * 0.7), plus1: med.map((v) => v * 1.4),
     minus2: med.map((v) => v * 0.5), plus2: med.map((v) => v * 2), observed: med.map((v, i) => v * (1 + 0.3 * Math.sin(i))),
-    xAxis: { title: "m(A') [MeV]" }, yAxis: { title: "ε² upper limit (95% CL)", log: true },
+    xAxis: { title: "m(A') [MeV]" }, yAxis: { title: "ε² upper limit (95% CL)", log: true }, label: "HPS Preliminary",
   });
 }
 
 test("bandPlot: Brazil band with observed limit and log y axis (SVG snapshot)", async () => {
   const svg = await renderSvg(brazil());
   assert.ok(svg.includes("Expected ± 2σ") && svg.includes("Observed"));
-  assert.ok(svg.includes(">1e-6<"), "decade label 1e-6 on the log axis");
+  assert.ok(svg.includes(">10⁻⁶<"), "decade label 10⁻⁶ on the log axis");
+  assert.ok(svg.includes(">HPS<"), "experiment label");
   assertSvgSnapshot("band-plot", svg);
 });
 
@@ -56,4 +58,29 @@ test("PNG and PDF renderings are well-formed files", async () => {
   const pdf = await svgToPdf(svg);
   assert.equal(pdf.subarray(0, 5).toString(), "%PDF-");
   assert.ok(pdf.length > 2000);
+});
+
+test("clsPlot: α line, legend entries drawn in their own styles, linear CLs axis 0–1 (SVG snapshot)", async () => {
+  const mu = Array.from({ length: 41 }, (_, i) => 0.05 + i * 0.1);
+  const e = mu.map((m) => Math.exp(-m));
+  const svg = await renderSvg(clsPlot({
+    x: mu, median: e, minus1: e.map((v) => v ** 1.3), plus1: e.map((v) => v ** 0.75), minus2: e.map((v) => v ** 1.7), plus2: e.map((v) => v ** 0.55), observed: e.map((v) => v ** 0.9),
+    alpha: 0.05, xAxis: { title: axisLabel("mu_SIG") }, yAxis: { title: "CLs" }, label: "ATLAS Open Data",
+  }));
+  assert.ok(svg.includes("α = 0.05") && svg.includes("μ (signal strength)") && svg.includes(">ATLAS<"));
+  assert.ok(svg.includes('fill="red"') || svg.includes("stroke=\"red\""), "the α line and its legend entry are red");
+  assertSvgSnapshot("cls-plot", svg);
+});
+
+test("pickCorner puts the legend where the data are not; tenTo and axisLabel", () => {
+  const falling = Array.from({ length: 20 }, (_, i) => ({ x: i, y: 20 - i }));
+  assert.equal(pickCorner(falling), "top-right");
+  const rising = falling.map((p) => ({ x: p.x, y: p.x }));
+  assert.equal(pickCorner(rising), "top-left");
+  assert.equal(pickCorner(rising, { exclude: ["top-left"] }), "bottom-right");
+  assert.equal(tenTo(-4), "10⁻⁴");
+  assert.equal(tenTo(12), "10¹²");
+  assert.equal(axisLabel("eps2_up"), "ε² upper limit (95% CL)");
+  assert.equal(axisLabel("mu_X"), "μ (mu_X)");
+  assert.equal(axisLabel("unknown_par"), "unknown_par");
 });

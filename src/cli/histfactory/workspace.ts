@@ -1,12 +1,12 @@
 // `searchlight workspace combine | prune | rename | sort | digest` (pyhf's `combine`, `prune`,
 // `rename`, `sorted`, `digest`). Commands that make a workspace print it as JSON on stdout
 // (pyhf's layout: indent 4, sorted keys, number kinds kept), or write it with --output.
-import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../../io/errors.ts";
+import { writeFileAtomic } from "../../io/output.ts";
 import { digestOf, kindedOf } from "../../histfactory/digest.ts";
 import { pyJsonDumps } from "../../histfactory/jsontext.ts";
-import { readWorkspace } from "../../histfactory/load.ts";
+import { readWorkspace, workspaceFromJson } from "../../histfactory/load.ts";
 import type { WorkspaceSpec } from "../../histfactory/spec.ts";
 import { combineWorkspaces, JOIN_TYPES, pruneWorkspace, renameWorkspace, sortWorkspace, workspaceSummary, type JoinType } from "../../histfactory/workspace-ops.ts";
 import { printJson } from "../shared/format.ts";
@@ -17,18 +17,23 @@ export function withEmitOptions(cmd: Command, what: string): Command {
   return cmd.option("--output <file>", `write the ${what} workspace here instead of stdout`).option("--json", "with --output: print a JSON summary");
 }
 
-/** Write a workspace to `output` (or stdout) and report it. */
-export function emitWorkspace(ws: WorkspaceSpec, o: { output?: string; json?: boolean }, what: string): void {
+/**
+ * Write a workspace to `output` (or stdout) and report it. A result that fails validation (schema,
+ * structural checks) is refused: one line naming the options of the operation (`blame`).
+ */
+export function emitWorkspace(ws: WorkspaceSpec, o: { output?: string; json?: boolean }, what: string, blame = ""): void {
+  try {
+    workspaceFromJson(JSON.parse(JSON.stringify(ws)), "");
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new InputError("", blame, `the workspace made by ${what} would be invalid, so nothing was written: ${e.message}`);
+  }
   const text = pyJsonDumps(kindedOf(ws), { indent: 4 }) + "\n";
   if (!o.output) {
     process.stdout.write(text);
     return;
   }
-  try {
-    writeFileSync(o.output, text);
-  } catch (e) {
-    throw new InputError(o.output, "--output", `cannot write: ${(e as Error).message}`);
-  }
+  writeFileAtomic(o.output, text, "--output");
   const s = workspaceSummary(ws);
   const summary = {
     output: o.output,
@@ -70,7 +75,7 @@ export function register(ws: Command): void {
       const left = readWorkspace(a);
       const right = readWorkspace(b);
       const out = combineWorkspaces(left, right, { join: o.join as JoinType, mergeChannels: o.mergeChannels, files: [a, b] });
-      emitWorkspace(out, o, "combine");
+      emitWorkspace(out, o, "combine", "--join");
     });
 
   withEmitOptions(withItems(ws.command("prune <workspace>")
@@ -80,7 +85,7 @@ export function register(ws: Command): void {
       const out = pruneWorkspace(readWorkspace(file), {
         channels: o.channel, samples: o.sample, modifiers: o.modifier, modifierTypes: o.modifierType, measurements: o.measurement,
       }, file);
-      emitWorkspace(out, o, "prune");
+      emitWorkspace(out, o, "prune", "--channel/--sample/--modifier/--modifier-type/--measurement");
     });
 
   withEmitOptions(withItems(ws.command("rename <workspace>")
@@ -91,7 +96,8 @@ export function register(ws: Command): void {
         channels: renames(o.channel, "--channel"), samples: renames(o.sample, "--sample"),
         modifiers: renames(o.modifier, "--modifier"), measurements: renames(o.measurement, "--measurement"),
       };
-      emitWorkspace(renameWorkspace(readWorkspace(file), opts, file), o, "rename");
+      const given = (["channel", "sample", "modifier", "measurement"] as const).filter((k) => o[k]?.length).map((k) => `--${k}`).join("/");
+      emitWorkspace(renameWorkspace(readWorkspace(file), opts, file), o, "rename", given);
     });
 
   withEmitOptions(ws.command("sort <workspace>")
