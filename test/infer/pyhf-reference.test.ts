@@ -1,12 +1,30 @@
 // Asymptotic inference on every pyhf reference case (../shared/reference/pyhf_reference.json):
-// CLs observed and expected at μ = 1 (1e-3 absolute), discovery p0 (1e-3 relative or 1e-6
-// absolute), upper limits observed and expected (1% relative; toms748 root or, where the
-// reference used a grid scan, the same grid). Cases whose pyhf fit is marked `suspect` (pyhf
-// missed the minimum) are not targets for CLs and limits: there we check we reach a lower
-// minimum than pyhf did instead (test/histfactory/model.test.ts). Entries pyhf could not
-// compute (status error/timeout/skipped) have no number to compare. Every non-target is listed
-// as a skipped test with its reason (node:test prints them). The huge workspaces run hypotest
-// and p0 only: pyhf recorded no limits for them (its budget), and ours take seconds each.
+// CLs observed and expected at μ = 1, discovery p0 observed and expected, upper limits observed
+// and expected (toms748 root or, where the reference used a grid scan, the same grid). Cases whose
+// pyhf fit is marked `suspect` (pyhf missed the minimum) are not targets for CLs and limits: there
+// we check we reach a lower minimum than pyhf did instead (test/histfactory/model.test.ts).
+// Entries pyhf could not compute (status error/timeout/skipped) have no number to compare. Every
+// non-target is listed as a skipped test with its reason (node:test prints them). The huge
+// workspaces run hypotest and p0 only: pyhf recorded no limits for them (its budget).
+//
+// Tolerances (issue #23), all RELATIVE, no absolute floor — expected CLs go down to 7.5e-10 and p0
+// to 1.1e-11, where an absolute 1e-3 would accept any number. Set from the worst agreement
+// measured on this tree over all target cases, with a stated margin:
+//   CLs (obs and the 5 expected)  worst 5.6e-4 (1bin_normsys, expected −2σ = 7.5e-10)  → 1e-3
+//   p0  (obs and the 5 expected)  worst 6.8e-4 (sbottom RegionB)                       → 1e-3
+//   upper limits (obs, 5 exp)     worst 5.1e-5 (1bin_shapesys_q0)                       → 2e-4
+// The residual is fit convergence on both sides (SLSQP's 1e-6-ish stopping vs ours), not formula:
+// the asymptotic formulas themselves are checked to 1e-12 in test/infer/asymptotic.test.ts.
+const CLS_RTOL = 1e-3, P0_RTOL = 1e-3, LIMIT_RTOL = 2e-4;
+
+// Limits that fail the tolerance for a known reason outside this test: run as todo (printed, not
+// counted), never loosened. RegionB: since the closed-form γ's became the default (9903cc3), the
+// +2σ expected limit moved from 3.3e-5 to 1.1e-3 from pyhf (467.99 vs 468.50): at μ = 467.99 the
+// Asimov fit with analyticGammas reaches NLL 54.50298 while the optimiser-only fit reaches
+// 54.48853 — the closed-form profile stops 0.0145 above the minimum at this large μ. Reported to #19.
+const LIMIT_TODO: Record<string, string> = {
+  "atlas-susy-2018-31-sbottom/RegionB/sbottom_1400_550_60": "analytic-γ fit 0.0145 above the minimum at μ ≈ 468 (exp +2σ 1.1e-3 from pyhf); #19",
+};
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { needsShared } from "../shared.ts";
@@ -17,6 +35,7 @@ import { significance } from "../../src/infer/significance.ts";
 import { upperLimit } from "../../src/infer/upper-limit.ts";
 
 type Rec = Record<string, unknown> & { status?: string };
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
 /** Why a reference entry is not a target, or null when it is. */
 function skipReason(c: RefCase, e: Rec | undefined, usesFreeFit = true): string | null {
@@ -36,22 +55,23 @@ describe("asymptotic CLs, p0 and upper limits vs pyhf", needsShared(), () => {
       let model: HistFactoryModel | undefined;
       const m = () => (model ??= caseModel(c));
       const hs = skipReason(c, h);
-      test("CLs at μ = 1, observed and expected set, within 1e-3", hs ? { skip: hs } : {}, () => {
+      test(`CLs at μ = 1, observed and expected set, within ${CLS_RTOL} relative`, hs ? { skip: hs } : {}, () => {
         const r = hypotest(m(), 1);
-        assert.ok(Math.abs(r.cls_obs - (h!.CLs_obs as number)) < 1e-3, `obs ${r.cls_obs} vs ${h!.CLs_obs}`);
-        (h!.CLs_exp as number[]).forEach((v, i) => assert.ok(Math.abs(r.cls_exp[i] - v) < 1e-3, `exp[${i}] ${r.cls_exp[i]} vs ${v}`));
+        assert.ok(rel(r.cls_obs, h!.CLs_obs as number) <= CLS_RTOL, `obs ${r.cls_obs} vs ${h!.CLs_obs}`);
+        (h!.CLs_exp as number[]).forEach((v, i) => assert.ok(rel(r.cls_exp[i], v) <= CLS_RTOL, `exp[${i}] ${r.cls_exp[i]} vs ${v}`));
       });
       const ds = skipReason(c, d);
-      test("discovery p0 within 1e-3 relative or 1e-6 absolute; expected p0 likewise", ds ? { skip: ds } : {}, () => {
+      test(`discovery p0, observed and expected, within ${P0_RTOL} relative`, ds ? { skip: ds } : {}, () => {
         const s = significance(m());
-        const close = (a: number, b: number) => Math.abs(a - b) <= Math.max(1e-6, 1e-3 * Math.abs(b));
+        const close = (a: number, b: number) => rel(a, b) <= P0_RTOL;
         assert.ok(close(s.p0_obs, d!.p0_obs as number), `p0 ${s.p0_obs} vs ${d!.p0_obs}`);
         (d!.p0_exp as number[]).forEach((v, i) => assert.ok(close(s.p0_exp_band[i], v), `p0_exp[${i}] ${s.p0_exp_band[i]} vs ${v}`));
       });
       const us = skipReason(c, u);
-      test("upper limit, observed and expected, within 1% relative", us ? { skip: us } : {}, () => {
+      const ut = LIMIT_TODO[c.name];
+      test(`upper limit, observed and expected, within ${LIMIT_RTOL} relative`, us ? { skip: us } : ut ? { todo: ut } : {}, () => {
         const r = upperLimit(m(), Array.isArray(u!.scan) ? { scan: u!.scan as number[] } : {});
-        const close = (a: number, b: number) => Math.abs(a - b) <= 0.01 * Math.abs(b);
+        const close = (a: number, b: number) => rel(a, b) <= LIMIT_RTOL;
         assert.ok(close(r.obs, u!.obs as number), `obs ${r.obs} vs ${u!.obs}`);
         (u!.exp as number[]).forEach((v, i) => assert.ok(close(r.exp[i], v), `exp[${i}] ${r.exp[i]} vs ${v}`));
       });
