@@ -1,7 +1,7 @@
 // Look-elsewhere corrections for resonance scans (hps_gpr; spec ../shared/specs/hps_gpr.md §9):
 // effective number of independent trials from the mass resolution, Šidák and Bonferroni
 // global p-values, toy-based global p from the maximum q0, and the p ↔ Z ↔ q0 conversions.
-import { normalIsf } from "../math/special.ts";
+import { erfc, normalIsf } from "../math/special.ts";
 import { mean } from "../math/stats.ts";
 import { tailFraction } from "./toys.ts";
 
@@ -67,4 +67,21 @@ export function globalPFromMaxQ0Toys(q0MaxObs: number, toyMaxQ0: ArrayLike<numbe
 /** Two-sided p from the strong and weak tail fractions: min(1, 2·min(p_strong, p_weak)). */
 export function pTwoSided(pStrong: number, pWeak: number): number {
   return Math.min(1, 2 * Math.min(pStrong, pWeak));
+}
+
+/**
+ * Gross–Vitells global p-value (EPJC 70 (2010) 525, eq. 2, for a one-sided q0 with one degree
+ * of freedom): p_global(u) ≈ P(q0 > u) + ⟨N(u0)⟩·e^{−(u − u0)/2}, where ⟨N(u0)⟩ is the mean
+ * number of up-crossings of the level u0 by q0(m) in background-only toys. Clipped to [0, 1].
+ */
+export function grossVitellsGlobalP(q0: number, u0: number, meanUpcrossings: number): number {
+  const pLocal = 0.5 * erfc(Math.sqrt(Math.max(q0, 0) / 2));
+  return Math.min(1, pLocal + meanUpcrossings * Math.exp(-(q0 - u0) / 2));
+}
+
+/** Up-crossings of the level u by a sequence (index order): #{k : x_{k−1} < u ≤ x_k}. Non-finite values break the sequence. */
+export function upcrossings(x: ArrayLike<number>, u: number): number {
+  let n = 0;
+  for (let k = 1; k < x.length; k++) if (Number.isFinite(x[k - 1]) && Number.isFinite(x[k]) && x[k - 1] < u && x[k] >= u) n++;
+  return n;
 }

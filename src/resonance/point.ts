@@ -1,0 +1,192 @@
+// One mass hypothesis of a resonance search on any spectrum: the signal window by containment,
+// the signal's bin fractions (CDF differences), the background (GP on the sidebands, or a
+// parametric family fitted to the whole spectrum, or the envelope of several families), the
+// per-mass likelihood and its statistics through src/infer, and the checks that turn an
+// unphysical background into a failed point with its reason instead of a number.
+import { ProfileFits } from "../infer/test-statistics.ts";
+import { WindowLikelihood } from "../bumphunt/index.ts";
+import { DEFAULT_GP, fitGpBackground, gpPrediction, lengthScaleBounds, type GpSettings } from "./gp-background.ts";
+import type { BackgroundFit } from "./order.ts";
+import { ParametricLikelihood } from "./parametric.ts";
+import { binFractions, containmentInterval, overlappingBins, type SignalModel } from "./signal.ts";
+import type { Spectrum } from "./spectrum.ts";
+import { EnvelopeProfile, pointStatistics, type PointStatistics } from "./statistics.ts";
+
+/** The background of a search: a GP on the sidebands of each mass, or fitted parametric families. */
+export type BackgroundModel =
+  | { kind: "gp"; gp: GpSettings }
+  /** One family (its background-only fit), or several profiled as an envelope. */
+  | { kind: "parametric"; fits: BackgroundFit[]; envelopePenalty?: number };
+
+export interface PointSettings {
+  signal: SignalModel;
+  sigmaAt: (m: number) => number;
+  /** Signal fraction inside the search window (default 0.9, ±1.645σ for a Gaussian). */
+  containment: number;
+  /** Signal fraction excluded from the GP training (default: the window's). */
+  trainContainment: number;
+  alpha: number;
+  /** A point fails when the sideband counts differ from the background by more than this many standard deviations (default 5). */
+  sidebandNSigma: number;
+  /** A point fails when window background and observed counts differ by more than this factor (default 100). */
+  windowRatio: number;
+  background: BackgroundModel;
+}
+
+export interface ResonanceRow extends PointStatistics {
+  dataset: string;
+  mass: number;
+  sigma: number;
+  window_lo: number;
+  window_hi: number;
+  n_window_bins: number;
+  n_train_bins: number;
+  signal_in_window: number;
+  obs_window: number;
+  bkg_window: number;
+  bkg_window_sd: number;
+  sideband_pull: number;
+  background: string;
+  gp_length_scale: number;
+  gp_ls_lo: number;
+  gp_ls_hi: number;
+  gp_constant: number;
+  status: "ok" | "failed";
+  warnings: string;
+  error: string;
+}
+
+export const ROW_COLUMNS: (keyof ResonanceRow)[] = [
+  "dataset", "mass", "sigma", "window_lo", "window_hi", "status", "A_hat", "sigma_A", "q0", "p0", "Z", "A_up", "A_up_expected", "converged",
+  "n_window_bins", "n_train_bins", "signal_in_window", "obs_window", "bkg_window", "bkg_window_sd", "sideband_pull",
+  "background", "gp_length_scale", "gp_ls_lo", "gp_ls_hi", "gp_constant", "warnings", "error",
+];
+
+function emptyRow(dataset: string, m: number, sigma: number, background: string): ResonanceRow {
+  return {
+    dataset, mass: m, sigma, window_lo: NaN, window_hi: NaN, n_window_bins: 0, n_train_bins: 0, signal_in_window: NaN, obs_window: NaN, bkg_window: NaN, bkg_window_sd: NaN,
+    sideband_pull: NaN, background, gp_length_scale: NaN, gp_ls_lo: NaN, gp_ls_hi: NaN, gp_constant: NaN,
+    A_hat: NaN, sigma_A: NaN, q0: NaN, p0: NaN, Z: NaN, A_up: NaN, A_up_expected: NaN, converged: false, status: "failed", warnings: "", error: "",
+  };
+}
+
+const sum = (v: ArrayLike<number>, idx?: number[]) => {
+  let s = 0;
+  if (idx) for (const i of idx) s += v[i];
+  else for (let i = 0; i < v.length; i++) s += v[i];
+  return s;
+};
+
+const BOUNDARY = "Â lies where a bin's expectation reaches zero (a deficit): σ_A from the Hessian is not meaningful there";
+
+/** True when some expected count sits at the likelihood's floor ε. */
+function atFloor(e: ArrayLike<number>, eps: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (e[i] <= eps * (1 + 1e-9)) return true;
+  return false;
+}
+
+/** Sideband bins: those outside the window within one window width on either side. */
+function sidebandBins(sp: Spectrum, lo: number, hi: number, exclude: Set<number>): number[] {
+  const w = hi - lo, out: number[] = [];
+  for (let i = 0; i < sp.counts.length; i++) {
+    if (exclude.has(i)) continue;
+    if (sp.edges[i + 1] > lo - w && sp.edges[i] < hi + w) out.push(i);
+  }
+  return out;
+}
+
+/** Evaluate one mass; never throws (a failure is a row with status "failed" and the reason). */
+export function evaluatePoint(dataset: string, sp: Spectrum, m: number, s: PointSettings): ResonanceRow {
+  const sigma = s.sigmaAt(m);
+  const bg = s.background;
+  const label = bg.kind === "gp" ? "gp" : bg.fits.length > 1 ? `envelope(${bg.fits.map((f) => `${f.spec.family}${f.spec.npar}`).join(",")})` : `${bg.fits[0].spec.family}${bg.fits[0].spec.npar}`;
+  const row = emptyRow(dataset, m, sigma, label);
+  const warnings: string[] = [];
+  try {
+    if (!(sigma > 0) || !Number.isFinite(sigma)) throw new Error(`the resolution σ(${m}) = ${sigma} is not positive`);
+    const [lo, hi] = containmentInterval(s.signal, m, sigma, s.containment);
+    row.window_lo = lo; row.window_hi = hi;
+    const window = overlappingBins(sp.edges, lo, hi);
+    if (window.length === 0) throw new Error(`the signal window [${lo}, ${hi}] lies outside the spectrum`);
+    const wFull = binFractions(sp.edges, s.signal, m, sigma);
+    row.n_window_bins = window.length;
+    row.signal_in_window = sum(wFull, window);
+    row.obs_window = sum(sp.counts, window);
+    let stats: PointStatistics;
+    let sideband: number[] = [], sbB = 0, sbVar = 0;
+    if (bg.kind === "gp") {
+      const tInt = s.trainContainment === s.containment ? [lo, hi] : containmentInterval(s.signal, m, sigma, s.trainContainment);
+      const excluded = new Set(overlappingBins(sp.edges, tInt[0], tInt[1]));
+      for (const i of window) excluded.add(i);
+      const train = [...Array(sp.counts.length).keys()].filter((i) => !excluded.has(i));
+      row.n_train_bins = train.length;
+      const g = fitGpBackground(sp, train, lengthScaleBounds(sp, [lo, hi], bg.gp ?? DEFAULT_GP), bg.gp ?? DEFAULT_GP);
+      warnings.push(...g.warnings);
+      Object.assign(row, { gp_length_scale: g.lengthScale, gp_ls_lo: g.lsBounds[0], gp_ls_hi: g.lsBounds[1], gp_constant: g.constant });
+      const { b, C } = gpPrediction(sp, g, window, bg.gp);
+      row.bkg_window = sum(b);
+      row.bkg_window_sd = Math.sqrt(Math.max(sum(C), 0));
+      sideband = sidebandBins(sp, lo, hi, excluded);
+      if (sideband.length) {
+        const p = gpPrediction(sp, g, sideband, bg.gp);
+        sbB = sum(p.b); sbVar = sbB + Math.max(sum(p.C), 0);
+      }
+      const lik = new WindowLikelihood({ n: window.map((i) => sp.counts[i]), b, C, w: window.map((i) => wFull[i]) });
+      const fitsOpt = { warmStart: true, start: (d: Float64Array) => lik.startingPoint(d) };
+      const obs = new ProfileFits(lik, lik.observed, {}, fitsOpt);
+      const asimov = new ProfileFits(lik, lik.dataWithCounts(lik.b), {}, fitsOpt);
+      stats = pointStatistics(obs, asimov, () => obs.poiError(), { alpha: s.alpha, start: 3 * Math.sqrt(Math.max(row.bkg_window, 1)) });
+      stats.converged = stats.converged && obs.free.converged;
+      if (atFloor(lik.expected(obs.free.pars), lik.eps, lik.nMain)) warnings.push(BOUNDARY);
+      if (g.warnings.some((x) => x.includes("lower bound")) && row.bkg_window_sd > 2 * Math.sqrt(Math.max(row.bkg_window, 1)))
+        warnings.push(`the GP may absorb a structure here: its length scale is at the window width and the window background is uncertain by ${(row.bkg_window_sd / Math.sqrt(Math.max(row.bkg_window, 1))).toFixed(1)}× its Poisson error`);
+    } else {
+      const members = bg.fits.map((f) => {
+        const lik = new ParametricLikelihood(f.lik.family, sp.counts, wFull, f.pars.subarray(1));
+        const start = (d: Float64Array) => { const x = Float64Array.from(f.pars); x[0] = 0; void d; return x; };
+        const obs = new ProfileFits(lik, lik.observed, {}, { warmStart: true, start });
+        const asimovData = Float64Array.from(f.yields, (v) => Math.max(v, 0));
+        const asimov = new ProfileFits(lik, asimovData, {}, { warmStart: true, start });
+        return { f, lik, obs, asimov };
+      });
+      row.n_train_bins = sp.counts.length - window.length;
+      const best = members.reduce((a, x) => (x.f.twiceNll + (bg.envelopePenalty ?? 1) * x.f.spec.npar < a.f.twiceNll + (bg.envelopePenalty ?? 1) * a.f.spec.npar ? x : a));
+      row.bkg_window = sum(best.f.yields, window);
+      row.bkg_window_sd = NaN;
+      const start = 3 * Math.sqrt(Math.max(row.bkg_window, 1));
+      if (members.length === 1) {
+        const x = members[0];
+        stats = pointStatistics(x.obs, x.asimov, () => x.obs.poiError(), { alpha: s.alpha, start });
+        stats.converged = stats.converged && x.obs.free.converged;
+        if (atFloor(x.lik.expected(x.obs.free.pars), x.lik.eps, x.lik.nMain)) warnings.push(BOUNDARY);
+      } else {
+        const env = new EnvelopeProfile(members.map((x) => ({ fits: x.obs, npar: x.f.spec.npar })), bg.envelopePenalty ?? 1);
+        const envA = new EnvelopeProfile(members.map((x) => ({ fits: x.asimov, npar: x.f.spec.npar })), bg.envelopePenalty ?? 1);
+        stats = pointStatistics(env, envA, () => members[env.best].obs.poiError(), { alpha: s.alpha, start });
+        stats.converged = stats.converged && members.every((x) => x.obs.free.converged);
+        row.background = `envelope:${members[env.best].f.spec.family}${members[env.best].f.spec.npar}`;
+      }
+      const excluded = new Set(window);
+      sideband = sidebandBins(sp, lo, hi, excluded);
+      sbB = sum(best.f.yields, sideband); sbVar = sbB;
+    }
+    Object.assign(row, stats);
+    row.sideband_pull = sideband.length ? (sum(sp.counts, sideband) - sbB) / Math.sqrt(Math.max(sbVar, 1e-300)) : NaN;
+    // Unphysical backgrounds and broken statistics are failures, with the reason.
+    const reasons: string[] = [];
+    if (!(row.sigma_A > 0) || !Number.isFinite(row.sigma_A)) reasons.push(`σ_A = ${row.sigma_A}: the likelihood does not constrain the signal yield`);
+    if (!Number.isFinite(row.Z)) reasons.push(`Z = ${row.Z} is not finite`);
+    if (!Number.isFinite(row.A_up)) reasons.push("no upper limit found (CLs never fell below α)");
+    if (Math.abs(row.sideband_pull) > s.sidebandNSigma) reasons.push(`the background is off by ${row.sideband_pull.toFixed(1)} standard deviations in the sidebands (limit ${s.sidebandNSigma})`);
+    if (row.obs_window > 0 && (row.bkg_window * s.windowRatio < row.obs_window || row.bkg_window > s.windowRatio * Math.max(row.obs_window, 1)))
+      reasons.push(`background prediction ${row.bkg_window.toPrecision(3)} against ${row.obs_window} observed in the window`);
+    if (!stats.converged) reasons.push("a fit or the limit search did not converge");
+    if (reasons.length) throw new Error(reasons.join("; "));
+    row.status = "ok";
+  } catch (e) {
+    row.status = "failed";
+    row.error = (e as Error).message.replace(/[\r\n,]+/g, " ");
+  }
+  row.warnings = warnings.join("; ").replace(/,/g, " ");
+  return row;
+}
