@@ -38,10 +38,17 @@ describe("GP background vs scikit-learn on real HPS spectra", needsShared(), () 
       const p = predictBackground(centres, c.counts, train, c.blind_idx, c.sx, { lsUpperFactor: c.l_hi_factor, nRestarts: 10, seed: 0 });
       assert.ok(p.lml >= c.opt_n10.lml - 1e-6, `LML ${p.lml} vs sklearn ${c.opt_n10.lml}`);
       // At (nearly) the same optimum the window prediction agrees; θ agrees to ~1e-4 in log space.
+      // Tolerances from the measured agreement (issue #23): b worst 6e-8 → 1e-6 relative; C worst
+      // 1.1e-5 on the diagonal and off it (relative to √(C_ii C_jj): off-diagonal entries can be near
+      // 0), both hps2015_m030 → 1e-4.
       const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
-      c.counts_opt_n10.b.forEach((v, i) => assert.ok(rel(p.b[i], v) < 1e-3, `b[${i}] ${p.b[i]} vs ${v}`));
+      c.counts_opt_n10.b.forEach((v, i) => assert.ok(rel(p.b[i], v) < 1e-6, `b[${i}] ${p.b[i]} vs ${v}`));
       const B = c.blind_idx.length;
-      for (let i = 0; i < B; i++) assert.ok(rel(p.C[i * B + i], c.counts_opt_n10.C[i][i]) < 2e-2, `C[${i},${i}] ${p.C[i * B + i]} vs ${c.counts_opt_n10.C[i][i]}`);
+      const Cref = c.counts_opt_n10.C;
+      for (let i = 0; i < B; i++) for (let j = 0; j < B; j++) {
+        const scale = Math.sqrt(Cref[i][i] * Cref[j][j]);
+        assert.ok(Math.abs(p.C[i * B + j] - Cref[i][j]) < 1e-4 * scale, `C[${i},${j}] ${p.C[i * B + j]} vs ${Cref[i][j]}`);
+      }
     });
 
     test(`${c.id}: the lognormal moment transform reproduces sklearn-based b and C at the stored θ (1e-6)`, () => {
