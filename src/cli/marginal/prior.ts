@@ -94,8 +94,8 @@ function runPrior(regionFile: string, o: PriorCliOptions): void {
   }
   if (o.kind.includes("mcmc")) {
     const r = runMcmc(br, best, {
-      range: [start, stop], nbins: Math.max(1, int("--nbins", o.nbins)!), nburnin: int("--burnin", o.burnin)!,
-      nsamples: int("--samples", o.samples)!, nrepeats: Math.max(1, int("--chains", o.chains)!), seed: int("--seed", o.seed)!,
+      range: [start, stop], nbins: int("--nbins", o.nbins, 1)!, nburnin: int("--burnin", o.burnin)!,
+      nsamples: int("--samples", o.samples)!, nrepeats: int("--chains", o.chains, 1)!, seed: int("--seed", o.seed)!,
       stepSize: positive("--step-size", o.stepSize), probEye: probability("--prob-eye", o.probEye),
     });
     writeJson(join(o.outputDir, "mcmc_mix.json"), r.json);
