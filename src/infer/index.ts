@@ -20,5 +20,8 @@ export {
 } from "./toys.ts";
 export { inThread, type TaskExecutor, type TaskRecipe, type TaskSession } from "./executor.ts";
 export { profileScan, LEVELS, type ProfileResult, type ScanPoint, type Interval } from "./profile.ts";
+export {
+  profileInterval, scanInterval, hesseSigma, type ProfileIntervalOptions, type ProfileIntervalResult, type ScanIntervalOptions,
+} from "./profile-interval.ts";
 export { ranking, type Impact, type RankingResult } from "./ranking.ts";
 export * from "./look-elsewhere.ts";

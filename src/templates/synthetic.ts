@@ -19,6 +19,8 @@
 import type { Rng } from "../math/rng.ts";
 import { betaCdf } from "./beta.ts";
 import type { TemplateGrid, RegionSpec } from "./grid.ts";
+import type { InterpolationMode, OutsideMode } from "./interpolate.ts";
+import type { TemplateModelSpec } from "./likelihood.ts";
 
 export const SYNTHETIC_PROCESSES = ["htautau", "ztautau", "ttbar", "diboson"] as const;
 export const SYNTHETIC_REGIONS = ["SR", "CR_ttbar", "CR_diboson", "CR_ztautau"] as const;
@@ -137,4 +139,47 @@ export function drawTruth(rng: Rng): Truth {
   const diboson_scale = clip(1 + 0.25 * rng.normal(), 0, 2);
   const bkg_scale = clip(1 + 0.001 * rng.normal(), 0.99, 1.01);
   return { tes, jes, soft_met, ttbar_scale, diboson_scale, bkg_scale };
+}
+
+/**
+ * The likelihood spec matching the synthetic model and the challenge's nuisances (§B3/§B4):
+ * μ ∈ [−2, 10]; tes, jes ~ Gaussian(1, 0.01) (the PE truth σ) in [0.9, 1.1]; soft_met flat on
+ * [0, 5]; bkg, ttbar and diboson as HEPHY's (1 + α)^ν with α = 0.001, 0.02, 0.25 and unit-normal
+ * ν in [−10, 10] ([−4, 4] for diboson).
+ */
+export function syntheticModelSpec(o: { interpolation?: InterpolationMode; outside?: OutsideMode } = {}): TemplateModelSpec {
+  const g = (mean: number, sigma: number) => ({ type: "gaussian" as const, mean, sigma });
+  return {
+    poi: { name: "mu", init: 1, lower: -2, upper: 10 },
+    signal: ["htautau"],
+    shapes: [
+      { name: "tes", init: 1, lower: 0.9, upper: 1.1, constraint: g(1, 0.01) },
+      { name: "jes", init: 1, lower: 0.9, upper: 1.1, constraint: g(1, 0.01) },
+      { name: "soft_met", init: 1, lower: 0, upper: 5, constraint: { type: "flat" } },
+    ],
+    norms: [
+      { name: "bkg_scale", kind: "power", alpha: 0.001, processes: ["ztautau", "ttbar", "diboson"], init: 0, lower: -10, upper: 10, constraint: g(0, 1) },
+      { name: "ttbar_scale", kind: "power", alpha: 0.02, processes: ["ttbar"], init: 0, lower: -10, upper: 10, constraint: g(0, 1) },
+      { name: "diboson_scale", kind: "power", alpha: 0.25, processes: ["diboson"], init: 0, lower: -4, upper: 4, constraint: g(0, 1) },
+    ],
+    interpolation: o.interpolation ?? "linear",
+    outside: o.outside ?? "extrapolate",
+  };
+}
+
+/**
+ * A truth as the parameter vector of `syntheticModelSpec` ([μ, tes, jes, soft_met, ν_bkg, ν_tt,
+ * ν_db], by parameter name): ν = ln(scale)/ln(1 + α), held inside the parameter bounds (a diboson scale below
+ * 1.25⁻⁴ = 0.41 — 0.9% of draws — is generated at 0.41).
+ */
+export function truthParameters(lik: { parameters: readonly { name: string; lower: number; upper: number }[]; spec: TemplateModelSpec }, mu: number, t: Truth): Float64Array {
+  const tv = t as unknown as Record<string, number>;
+  return Float64Array.from(lik.parameters, (p, i) => {
+    if (i === 0) return mu;
+    const n = lik.spec.norms.find((f) => f.name === p.name);
+    const v = tv[p.name];
+    if (v === undefined) throw new Error(`truthParameters: no truth for "${p.name}"`);
+    const x = n && n.kind === "power" ? Math.log(v) / Math.log1p(n.alpha!) : v;
+    return n ? Math.min(p.upper, Math.max(p.lower, x)) : x;
+  });
 }

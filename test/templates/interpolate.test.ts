@@ -133,7 +133,7 @@ test("bad grids: missing points, non-monotone axis, NaN and negative yields each
   };
   bad((v) => v.yields.pop(), /^t\.json: yields: expected 648 yields .*missing/);
   bad((v) => { v.axes[1].values[2] = 0.9; }, /^t\.json: axes\[1\]\.values\[2\]: axis "jes" is not strictly increasing/);
-  bad((v) => { v.yields[5] = null; }, /^t\.json: yields\[5\]: NaN at tes = 0\.96, jes = 0\.96, soft_met = 0, process "htautau"/);
+  bad((v) => { (v.yields as unknown[])[5] = null; }, /^t\.json: yields\[5\]: NaN at tes = 0\.96, jes = 0\.96, soft_met = 0, process "htautau"/);
   bad((v) => { v.yields[40] = -1; }, /^t\.json: yields\[40\]: -1 at .*must be finite and ≥ 0/);
   bad((v) => { v.axes[0].name = "jes"; }, /axes\[1\]\.name: axis "jes" appears twice/);
   assert.throws(() => gridFromBinary(new Uint8Array(20), "g.bin"), /g\.bin: not a Searchlight binary template grid/);
