@@ -1,8 +1,9 @@
 // A pool of worker threads for independent units of work (toys, mass points, patches).
 // Each worker builds its runner once from a serialisable recipe (module URL, factory export,
-// arguments) and keeps it for every task it is given, across runs; tasks go to whichever
-// worker is free and results come back by task index, so the output is the same whatever the
-// number of workers. Workers ≤ 1 runs everything in this thread (no worker start-up cost).
+// arguments) and keeps it for every task it is given, across runs; tasks go in chunks to
+// whichever worker is free and results come back by task index, so the output is the same
+// whatever the number of workers. Workers ≤ 1 runs everything in this thread (no worker
+// start-up cost); n ≥ 2 workers are this thread plus n − 1 worker threads.
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { buildFromRecipe, runInThread, type TaskExecutor, type TaskRecipe, type TaskSession } from "../infer/executor.ts";
@@ -29,27 +30,50 @@ export function defaultWorkers(): number {
 interface Slot {
   worker: Worker;
   ready: boolean;
-  busy: boolean;
+  /** Chunks sent and not yet answered (at most PREFETCH). */
+  inflight: number;
 }
 
-/** Persistent workers for many runs of the same recipe; `close()` when done. */
+/**
+ * Chunking: a message carries consecutive tasks worth about CHUNK_MS of work (measured as the
+ * run goes: the first chunks hold one task), so the per-message cost (structured clone, event
+ * loop hop) stays small beside the work for any task size; near the end chunks shrink so the
+ * threads finish together. Each worker keeps PREFETCH chunks queued, so it never waits for the
+ * main thread's event loop, which is busy running chunks of its own.
+ */
+const CHUNK_MS = 50;
+const PREFETCH = 2;
+
+interface Run<T, R> {
+  tasks: T[];
+  results: R[];
+  next: number;
+  done: number;
+  /** Task time measured so far (ms over tasks), for the chunk size. */
+  ms: number;
+  timed: number;
+  threads: number;
+  onDone?: (index: number) => void;
+  resolve: (r: R[]) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * Persistent workers for many runs of the same recipe; `close()` when done. With n ≥ 2 workers
+ * the calling thread is one of them (it would otherwise wait idle) and n − 1 worker threads are
+ * started: the calling thread starts on the tasks at once, while the threads boot, so n workers
+ * are never slower than one. Results are gathered by task index: the same for any n.
+ */
 export class WorkerPool<T, R> implements TaskSession<T, R> {
   private local?: Promise<Runner>;
   private readonly slots: Slot[] = [];
-  private current?: {
-    tasks: T[];
-    results: R[];
-    next: number;
-    done: number;
-    onDone?: (index: number) => void;
-    resolve: (r: R[]) => void;
-    reject: (e: Error) => void;
-  };
+  private current?: Run<T, R>;
   private failure?: Error;
 
   /**
-   * `alwaysThreads`: use a worker thread even for one worker (benchmarks compare 1 and 2
-   * threads on equal terms); by default one worker means this thread.
+   * `alwaysThreads`: only worker threads run tasks, even for one worker (benchmarks compare 1
+   * and 2 threads on equal terms); by default one worker means this thread, and n ≥ 2 means
+   * this thread and n − 1 worker threads.
    */
   constructor(readonly recipe: Recipe, readonly workers = defaultWorkers(), private readonly alwaysThreads = false) {}
 
@@ -61,10 +85,15 @@ export class WorkerPool<T, R> implements TaskSession<T, R> {
       return runInThread<T, R>(await (this.local ??= buildFromRecipe<Runner>(this.recipe)), tasks, onDone);
     }
     if (tasks.length === 0) return [];
-    this.start(Math.max(1, Math.min(this.workers, tasks.length)));
+    const here = !this.alwaysThreads;
+    const nThreads = Math.max(1, Math.min(this.workers - (here ? 1 : 0), tasks.length - (here ? 1 : 0)));
+    this.start(nThreads);
+    const runner = here ? await (this.local ??= buildFromRecipe<Runner>(this.recipe)) : undefined;
     return new Promise<R[]>((resolve, reject) => {
-      this.current = { tasks, results: new Array(tasks.length), next: 0, done: 0, onDone, resolve, reject };
+      const run: Run<T, R> = { tasks, results: new Array(tasks.length), next: 0, done: 0, ms: 0, timed: 0, threads: nThreads + (here ? 1 : 0), onDone, resolve, reject };
+      this.current = run;
       for (const s of this.slots) this.feed(s);
+      if (runner) void this.runHere(run, runner);
     });
   }
 
@@ -74,26 +103,66 @@ export class WorkerPool<T, R> implements TaskSession<T, R> {
     await Promise.all(ws.map((w) => w.terminate()));
   }
 
+  /** Tasks for the next chunk: ≈ CHUNK_MS of work, at most a fair share of what is left. */
+  private chunkSize(run: Run<T, R>): number {
+    const left = run.tasks.length - run.next;
+    if (run.timed === 0) return Math.min(1, left);
+    const perTask = run.ms / run.timed;
+    const want = perTask > 0 ? Math.ceil(CHUNK_MS / perTask) : left;
+    const fair = Math.ceil(left / (2 * run.threads));
+    return Math.max(1, Math.min(want, fair, left));
+  }
+
+  /** The calling thread's share: chunks run here, yielding to the event loop between them. */
+  private async runHere(run: Run<T, R>, runner: Runner): Promise<void> {
+    while (this.current === run && run.next < run.tasks.length) {
+      const k = this.chunkSize(run);
+      const start = run.next;
+      run.next += k;
+      const t0 = performance.now();
+      for (let i = start; i < start + k; i++) {
+        try {
+          run.results[i] = (await runner.run(run.tasks[i])) as R;
+        } catch (e) {
+          return this.fail(new Error(`task ${i}: ${e instanceof Error ? e.message : String(e)}`));
+        }
+      }
+      run.ms += performance.now() - t0;
+      run.timed += k;
+      this.completed(run, start, k);
+      // let the workers' messages in (results, requests for more work)
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+
+  private completed(run: Run<T, R>, start: number, k: number): void {
+    run.done += k;
+    if (run.onDone) for (let i = start; i < start + k; i++) run.onDone(i);
+    if (run.done === run.tasks.length && this.current === run) {
+      this.current = undefined;
+      run.resolve(run.results);
+    }
+  }
+
   private start(n: number): void {
     while (this.slots.length < n) {
-      const slot: Slot = { worker: new Worker(WORKER_URL, { workerData: this.recipe }), ready: false, busy: false };
+      const slot: Slot = { worker: new Worker(WORKER_URL, { workerData: this.recipe }), ready: false, inflight: 0 };
       this.slots.push(slot);
-      slot.worker.on("message", (msg: { ready?: boolean; id?: number; ok?: boolean; result?: R; error?: string }) => {
+      slot.worker.on("message", (msg: { ready?: boolean; start?: number; ok?: boolean; results?: R[]; ms?: number; error?: string }) => {
         if (msg.ready) {
           slot.ready = true;
           return this.feed(slot);
         }
-        slot.busy = false;
+        slot.inflight--;
         const run = this.current;
         if (!run) return;
-        if (!msg.ok) return this.fail(new Error(`task ${msg.id}: ${msg.error}`));
-        run.results[msg.id!] = msg.result as R;
-        run.done++;
-        run.onDone?.(msg.id!);
-        if (run.done === run.tasks.length) {
-          this.current = undefined;
-          run.resolve(run.results);
-        } else this.feed(slot);
+        if (!msg.ok) return this.fail(new Error(`task ${msg.start}: ${msg.error}`));
+        const res = msg.results!;
+        for (let i = 0; i < res.length; i++) run.results[msg.start! + i] = res[i];
+        run.ms += msg.ms!;
+        run.timed += res.length;
+        this.completed(run, msg.start!, res.length);
+        this.feed(slot);
       });
       slot.worker.on("error", (e) => this.fail(e instanceof Error ? e : new Error(String(e))));
       slot.worker.on("exit", (code) => {
@@ -104,10 +173,13 @@ export class WorkerPool<T, R> implements TaskSession<T, R> {
 
   private feed(slot: Slot): void {
     const run = this.current;
-    if (!run || !slot.ready || slot.busy || run.next >= run.tasks.length) return;
-    const id = run.next++;
-    slot.busy = true;
-    slot.worker.postMessage({ id, task: run.tasks[id] });
+    while (run && slot.ready && slot.inflight < PREFETCH && run.next < run.tasks.length) {
+      const k = this.chunkSize(run);
+      const start = run.next;
+      run.next += k;
+      slot.inflight++;
+      slot.worker.postMessage({ start, tasks: run.tasks.slice(start, start + k) });
+    }
   }
 
   private fail(e: Error): void {

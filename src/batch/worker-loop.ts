@@ -8,11 +8,16 @@ interface Runner {
 }
 
 const runner = await buildFromRecipe<Runner>(workerData as TaskRecipe);
-parentPort!.on("message", async (msg: { id: number; task: unknown }) => {
+// A message is a chunk of consecutive tasks (pool.ts sizes it); the answer carries their
+// results in order and the time they took (the pool sizes later chunks from it).
+parentPort!.on("message", async (msg: { start: number; tasks: unknown[] }) => {
+  const t0 = performance.now();
+  const results: unknown[] = [];
   try {
-    parentPort!.postMessage({ id: msg.id, ok: true, result: await runner.run(msg.task) });
+    for (const task of msg.tasks) results.push(await runner.run(task));
+    parentPort!.postMessage({ start: msg.start, ok: true, results, ms: performance.now() - t0 });
   } catch (e) {
-    parentPort!.postMessage({ id: msg.id, ok: false, error: (e as Error).message });
+    parentPort!.postMessage({ start: msg.start + results.length, ok: false, error: (e as Error).message });
   }
 });
 parentPort!.postMessage({ ready: true });
