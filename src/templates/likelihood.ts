@@ -270,7 +270,7 @@ export class TemplateLikelihood implements Likelihood {
     for (let b = 0; b < this.nMain; b++) {
       const n = data[b];
       s += nu[b];
-      if (n > 0) s += lgamma(n + 1) - n * Math.log(nu[b]);
+      if (n !== 0) s += lgamma(n + 1) - n * Math.log(nu[b]); // NaN data propagate (a failed fit), never skipped
     }
     return s;
   }
