@@ -4,6 +4,7 @@
 // to reject an unknown command. Bad input (InputError) prints one line and exits 1.
 import { Command, CommanderError, Help } from "commander";
 import { InputError } from "../io/errors.ts";
+import { fsInputError } from "../io/output.ts";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,8 +60,14 @@ function reportError(err: unknown): number {
     process.stderr.write(`searchlight: ${err.message}\n`);
     return 1;
   }
+  // A file-system error on a path the user gave (EEXIST, EISDIR, ENOENT, EACCES…) is their mistake.
+  const fsErr = fsInputError(err, (err as NodeJS.ErrnoException | undefined)?.path ?? "");
+  if (fsErr && (err as NodeJS.ErrnoException).path) {
+    process.stderr.write(`searchlight: ${fsErr.message}\n`);
+    return 1;
+  }
   const msg = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`searchlight: internal error: ${msg}\n`);
+  process.stderr.write(`searchlight: internal error: ${msg} (a bug: please report it with the command line; SEARCHLIGHT_DEBUG=1 prints the stack)\n`);
   if (process.env.SEARCHLIGHT_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   return 2;
 }

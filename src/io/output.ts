@@ -135,6 +135,8 @@ export interface ClaimOptions {
   resume?: boolean;
   /** The option naming the folder, for messages. */
   option?: string;
+  /** false: the command has no --resume (the message does not offer it). */
+  resumable?: boolean;
 }
 
 /**
@@ -160,8 +162,8 @@ export function claimOutputDir(dir: string, o: ClaimOptions & { strict?: boolean
     for (const e of entries) rmSync(join(dir, e), { recursive: true, force: true });
     return "overwritten";
   }
-  const what = prev ? `a ${prev.status} "${prev.command}" run from ${prev.started}` : "files of another run";
-  throw new InputError(dir, option, `the folder holds ${what}: add --overwrite to replace it, --resume to finish it, or choose another folder`);
+  const what = prev ? `${/^[aeiou]/.test(prev.status) ? "an" : "a"} ${prev.status} "${prev.command}" run from ${prev.started}` : "files of an earlier run";
+  throw new InputError(dir, option, `the folder holds ${what}: add --overwrite to replace it${o.resumable === false ? "" : ", --resume to finish it"}, or choose another folder`);
 }
 
 /**

@@ -28,6 +28,6 @@ export function register(bump: Command): void {
       const cfg = join(dir, "example.yaml");
       writeFileSync(cfg, yamlText);
       if (!o.json) process.stdout.write(`generated ${join(dir, "spectrum.json")} (signal: ${sp.truth.signal_yield} events at ${1000 * sp.truth.signal_mass_GeV} MeV) and ${cfg}\n`);
-      await scanCommand({ config: cfg, dataset: "2015", datasetFromDefault: true, workers: o.workers, json: o.json });
+      await scanCommand({ config: cfg, dataset: "2015", datasetFromDefault: true, workers: o.workers, json: o.json, overwrite: true });
     });
 }
