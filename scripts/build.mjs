@@ -9,6 +9,9 @@
 //      dev dependency because its npm dependencies include canvas (a native build that fails
 //      offline) and jsdom/three/mathjax, none of which ROOT file reading needs. Rebuilt only
 //      when missing or older than node_modules/jsroot.
+//   5. dist/web/engine-worker.bundle.js (the browser engine, src/web/engine-worker.ts) and
+//      dist/web/charts.bundle.js (the chart specs + vega, src/web/charts-page.ts), bundled with
+//      esbuild for the browser; their sizes recorded in dist/web/bundle-sizes.json.
 // Options: --force (rebuild everything), --quiet.
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -35,7 +38,8 @@ if (tsc.status === 1 && status === 0) process.stderr.write("build: tsc reported 
 // tsc never deletes what it emitted for a source that was since moved or deleted; such leftovers
 // would still be importable at run time (a stale dist/). Remove every output without a source.
 const SRC = join(ROOT, "src");
-const GENERATED = new Set(["vendor", ".tsbuildinfo", join("histfactory", "schema-validators.cjs")]);
+const GENERATED = new Set(["vendor", ".tsbuildinfo", join("histfactory", "schema-validators.cjs"),
+  ...["engine-worker", "charts"].flatMap((b) => [join("web", `${b}.bundle.js`), join("web", `${b}.bundle.js.map`)]), join("web", "bundle-sizes.json")]);
 function prune(dir) {
   for (const name of readdirSync(join(DIST, dir))) {
     const rel = join(dir, name);
@@ -157,5 +161,43 @@ if (force || !existsSync(VENDOR) || statSync(VENDOR).mtimeMs < statSync(JSROOT_P
   });
   writeFileSync(join(DIST, "vendor", "README.md"), `jsroot ${version} I/O, bundled by scripts/build.mjs (MIT licence, header of jsroot-io.mjs).\n`);
   log(`bundled jsroot ${version} I/O into dist/vendor/jsroot-io.mjs`);
+}
+// 5. The engine for the page. No Node built-in may be reachable from it except the two that
+// src/web/node-shims.ts stands in for; esbuild fails the build on any other. Rebuilt every time
+// (≈ 0.2 s) and written only when its bytes change.
+{
+  const { build } = await import("esbuild");
+  const shims = {
+    name: "searchlight-browser",
+    setup(b) {
+      b.onResolve({ filter: /^node:crypto$/ }, () => ({ path: join(SRC, "web", "node-shims.ts") }));
+      b.onResolve({ filter: /^node:module$/ }, () => ({ path: "node-module", namespace: "shim" }));
+      b.onLoad({ filter: /.*/, namespace: "shim" }, () => ({
+        contents: `import validators from ${JSON.stringify(VALIDATORS_CJS)};
+export function createRequire() {
+  return (id) => { if (id === "./schema-validators.cjs") return validators; throw new Error(id + " is not part of the browser bundle"); };
+}`,
+        loader: "js", resolveDir: ROOT,
+      }));
+    },
+  };
+  mkdirSync(join(DIST, "web"), { recursive: true });
+  const sizes = {};
+  for (const [entry, out] of [["engine-worker.ts", "engine-worker.bundle.js"], ["charts-page.ts", "charts.bundle.js"]]) {
+    const r = await build({
+      entryPoints: [join(SRC, "web", entry)], bundle: true, platform: "browser", format: "esm", target: "chrome110",
+      write: false, outfile: join(DIST, "web", out), sourcemap: "linked", minify: true, plugins: [shims], logLevel: "error",
+    });
+    for (const f of r.outputFiles) {
+      if (!existsSync(f.path) || !readFileSync(f.path).equals(Buffer.from(f.contents))) writeFileSync(f.path, f.contents);
+      if (f.path.endsWith(".js")) sizes[out] = f.contents.length;
+    }
+  }
+  const sizeFile = join(DIST, "web", "bundle-sizes.json");
+  const text = JSON.stringify(sizes, null, 2) + "\n";
+  if (!existsSync(sizeFile) || readFileSync(sizeFile, "utf8") !== text) {
+    writeFileSync(sizeFile, text);
+    log(`bundled the pages' code: ${Object.entries(sizes).map(([k, v]) => `dist/web/${k} (${(v / 1024).toFixed(0)} kB)`).join(", ")}`);
+  }
 }
 process.exitCode = status;

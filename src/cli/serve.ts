@@ -4,15 +4,14 @@ import type { Command } from "commander";
 import { createServer, type Server } from "node:http";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
 import { InputError } from "../io/errors.ts";
+import { siteFiles } from "./web/site.ts";
 import { port } from "./shared/options.ts";
 
-const WEB = fileURLToPath(new URL("../../web/", import.meta.url));
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".json": "application/json",
   ".csv": "text/csv; charset=utf-8", ".png": "image/png", ".svg": "image/svg+xml", ".pdf": "application/pdf",
-  ".txt": "text/plain; charset=utf-8", ".md": "text/plain; charset=utf-8", ".yaml": "text/plain; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8", ".css": "text/css; charset=utf-8", ".map": "application/json", ".md": "text/plain; charset=utf-8", ".yaml": "text/plain; charset=utf-8",
 };
 
 /** Relative paths of the result files under dir (sorted; hidden entries skipped). */
@@ -43,8 +42,9 @@ export function startServer(dir: string, port: number, host = "127.0.0.1"): Prom
       return send(200, TYPES[extname(p).toLowerCase()] ?? "application/octet-stream", readFileSync(p));
     }
     const name = url.pathname === "/" ? "index.html" : url.pathname.slice(1);
-    if (!/^[\w.-]+$/.test(name) || !existsSync(join(WEB, name))) return send(404, TYPES[".txt"], "not found");
-    return send(200, TYPES[extname(name)] ?? "text/plain", readFileSync(join(WEB, name)));
+    const file = siteFiles().get(name); // the pages (web/) and their bundles (dist/web/)
+    if (!file) return send(404, TYPES[".txt"], "not found");
+    return send(200, TYPES[extname(name)] ?? "text/plain", readFileSync(file));
   });
   return new Promise((ok, fail) => {
     server.once("error", fail);

@@ -5,6 +5,9 @@ import { hypotest } from "../infer/hypotest.ts";
 import { significance } from "../infer/significance.ts";
 import { upperLimit, type UpperLimitResult } from "../infer/upper-limit.ts";
 import { fit, uncertainties } from "../likelihood/fit.ts";
+import { linspace } from "../math/stats.ts";
+import { clsPlot, type VegaLiteSpec } from "../plot/charts.ts";
+import { axisLabel } from "../plot/style.ts";
 import type { HistFactoryModel } from "./model.ts";
 
 /** `inspect --json`: channels, samples, parameter sets and interpolation codes. */
@@ -69,4 +72,30 @@ function limitJson(model: HistFactoryModel & { poi: number }, r: UpperLimitResul
 export function significanceSummary(model: HistFactoryModel & { poi: number }) {
   const s = significance(model);
   return { p0_obs: s.p0_obs, z_obs: s.z_obs, p0_exp: s.p0_exp, z_exp: s.z_exp, p0_exp_band: s.p0_exp_band, z_exp_band: s.z_exp_band, q0: s.q0, mu_hat: s.mu_hat };
+}
+
+export interface ClsCurvePoint { mu: number; cls_obs: number; cls_exp: number[] }
+
+/**
+ * The CLs curves of an upper limit for its figure: up to a little beyond the largest finite limit,
+ * on a dense grid (the root finder's points are too sparse for smooth bands), keeping the points
+ * the limit search already has.
+ */
+export function clsCurve(model: HistFactoryModel & { poi: number }, r: UpperLimitResult, testStat: "qtilde" | "q", points = 41): ClsCurvePoint[] {
+  const xmax = 1.3 * Math.max(...[r.obs, ...r.exp].filter(Number.isFinite));
+  const lo = model.parameters[model.poi].lower;
+  const have = r.scan.filter((p) => p.mu <= xmax && p.mu >= lo).map((p) => ({ mu: p.mu, cls_obs: p.cls_obs, cls_exp: [...p.cls_exp] }));
+  const dense = Array.from(linspace(Math.max(lo, 0), xmax, points)).filter((mu) => !have.some((p) => Math.abs(p.mu - mu) < 1e-9 * (1 + xmax)))
+    .map((mu) => { const h = hypotest(model, mu, { testStat }); return { mu, cls_obs: h.cls_obs, cls_exp: [...h.cls_exp] }; });
+  return [...have, ...dense].filter((p) => p.mu > 0 || testStat === "q").sort((a, b) => a.mu - b.mu);
+}
+
+/** The Vega-Lite spec of the CLs-vs-POI figure (`upper-limit --figure`, and the page's figure). */
+export function clsFigure(curve: ClsCurvePoint[], o: { cl: number; poi: string; label?: string }): VegaLiteSpec {
+  const s = curve;
+  return clsPlot({
+    x: s.map((p) => p.mu), median: s.map((p) => p.cls_exp[2]), minus1: s.map((p) => p.cls_exp[1]), plus1: s.map((p) => p.cls_exp[3]),
+    minus2: s.map((p) => p.cls_exp[0]), plus2: s.map((p) => p.cls_exp[4]), observed: s.map((p) => p.cls_obs),
+    alpha: 1 - o.cl, poi: o.poi, xAxis: { title: axisLabel(o.poi) }, yAxis: { title: "CLs" }, label: o.label,
+  });
 }

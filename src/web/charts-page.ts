@@ -1,0 +1,18 @@
+// The figures of the pages: the same Vega-Lite chart specifications as the static figures
+// (src/plot/charts.ts, styled by src/plot/style.ts), rendered to SVG in the browser by vega.
+// scripts/build.mjs bundles this file into dist/web/charts.bundle.js.
+import * as vega from "vega";
+import { compile } from "vega-lite";
+import type { VegaLiteSpec } from "../plot/charts.ts";
+
+export { bandPlot, clsPlot, linePlot } from "../plot/charts.ts";
+
+/** SVG text of a Vega-Lite spec, as plot/render.ts's renderSvg gives it in Node. */
+export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec as never).spec), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
