@@ -237,6 +237,17 @@ export class TemplateLikelihood implements Likelihood {
     }
   }
 
+  /** The per-process factors K_p = μ^[signal]·Π κ_f at pars, into out[nProcesses]. */
+  processFactors(pars: Float64Array, out: Float64Array): Float64Array {
+    const nP = this.nProc, nS = this.nShape;
+    for (let p = 0; p < nP; p++) {
+      let k = this.isSignal[p] ? pars[0] : 1;
+      for (let f = 0; f < this.nNorm; f++) if (this.normMember[f * nP + p]) k *= this.kappa(f, pars[1 + nS + f]);
+      out[p] = k;
+    }
+    return out;
+  }
+
   private kappa(f: number, v: number): number {
     const lb = this.normLogBase[f];
     return Number.isNaN(lb) ? v : Math.exp(lb * v);
