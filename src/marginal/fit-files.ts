@@ -61,7 +61,10 @@ export interface NormalFit { yieldLinear: number; errorLinear: number; errorLog:
 
 export function readNormalFit(fitDir: string): NormalFit {
   const file = join(fitDir, "normal.json");
-  const o = readObject(file);
+  return normalFitOf(readObject(file), file);
+}
+
+function normalFitOf(o: Json, file: string): NormalFit {
   return {
     yieldLinear: num(file, o, "yield_linear", positive, "a finite number > 0"),
     errorLinear: num(file, o, "error_linear", positive, "a finite number > 0"),
@@ -90,26 +93,34 @@ export interface FitPrior {
   support: [number, number] | null;
 }
 
+/** File of a prior label in a fit folder (normal_log shares normal.json). */
+export function fitFileOf(fitDir: string, label: PriorLabel): string {
+  return join(fitDir, `${label === "normal_log" ? "normal" : label}.json`);
+}
+
 /** Build the prior π(b) of a label from the files in `fitDir` (spec §3.3 table). */
 export function readFitPrior(fitDir: string, label: PriorLabel): FitPrior {
+  const file = fitFileOf(fitDir, label);
+  return priorFromFitJson(label, readObject(file), file);
+}
+
+/** Build the prior π(b) of a label from a fit file's content (`file` names it in errors). */
+export function priorFromFitJson(label: PriorLabel, content: unknown, file = ""): FitPrior {
+  if (typeof content !== "object" || content === null || Array.isArray(content)) throw new InputError(file, "/", "expected a JSON object");
+  const o = content as Json;
   switch (label) {
     case "normal":
     case "normal_log": {
-      const fit = readNormalFit(fitDir);
-      const file = join(fitDir, "normal.json");
+      const fit = normalFitOf(o, file);
       const prior = label === "normal" ? truncNormalPrior(fit.yieldLinear, fit.errorLinear) : logNormalPrior(Math.log(fit.yieldLinear), fit.errorLog);
       return { label, prior, file, support: null };
     }
     case "cabinetry":
     case "cabinetry_post": {
-      const file = join(fitDir, `${label}.json`);
-      const o = readObject(file);
       const [y, e] = label === "cabinetry" ? ["yield_pre", "error_pre"] : ["yield_post", "error_post"];
       return { label, prior: truncNormalPrior(num(file, o, y), num(file, o, e, positive, "a finite number > 0")), file, support: null };
     }
     case "linspace": {
-      const file = join(fitDir, "linspace.json");
-      const o = readObject(file);
       const start = num(file, o, "start");
       const stop = num(file, o, "stop", (x) => x > start, "a finite number > start");
       const levels = numArray(file, o, "levels", { minLength: 2 });
@@ -117,8 +128,6 @@ export function readFitPrior(fitDir: string, label: PriorLabel): FitPrior {
     }
     case "mcmc_mix":
     case "mcmc_tfp_ham": {
-      const file = join(fitDir, `${label}.json`);
-      const o = readObject(file);
       const range = numArray(file, o, "range_", { length: 2 });
       if (!(range[1] > range[0])) throw new InputError(file, "/range_", `expected [lo, hi] with lo < hi, got ${JSON.stringify(range)}`);
       const nbins = num(file, o, "nbins", (x) => Number.isInteger(x) && x >= 1, "a positive integer");
