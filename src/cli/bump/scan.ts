@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import { Progress } from "../../batch/progress.ts";
 import { poolTaskExecutor } from "../../batch/pool.ts";
+import { checkpointExecutor } from "../../batch/checkpoint.ts";
 import { runScanPlan } from "../../bumphunt/scan-plan.ts";
 import type { CombinedRow } from "../../bumphunt/scan-plan.ts";
 import type { ScanRow } from "../../bumphunt/scan.ts";
@@ -15,12 +16,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { massRangeOf, scanPlan, withBumpInput, withMassRange, type BumpCli } from "./common.ts";
 
-export type ScanCli = BumpCli & { massMin?: string; massMax?: string; step?: string; outputDir?: string; perMassPlots?: boolean; workers?: string; overwrite?: boolean };
+export type ScanCli = BumpCli & { massMin?: string; massMax?: string; step?: string; outputDir?: string; perMassPlots?: boolean; workers?: string; overwrite?: boolean; resume?: boolean };
 
 export function register(bump: Command): void {
   const cmd = withMassRange(withBumpInput(bump.command("scan").description("mass scan of one dataset (--dataset) or of every enabled dataset of --config, with their combination; results_single.csv, results_combined.csv, per-mass folders, summary plots")),
     { help: "grid step (default 0.001; config: mass_step_gev)" });
-  withOverwrite(withWorkers(withOutputDir(cmd, "output folder (default out/bump; config: output_dir)"), "worker threads (default: all cores; config: scan_n_workers if scan_parallel, else 1)"), false)
+  withOverwrite(withWorkers(withOutputDir(cmd, "output folder (default out/bump; config: output_dir)"), "worker threads (default: all cores; config: scan_n_workers if scan_parallel, else 1)"))
     .option("--per-mass-plots", "write fit_full/blind_fit/s_over_b_ul figures into every per-mass folder mXXXMeV/<d>/")
     .action((o: ScanCli) => scanCommand(o));
 }
@@ -37,16 +38,19 @@ export async function scanCommand(o: ScanCli): Promise<void> {
   const p = scanPlan(o, { ...massRangeOf(o), outputDir: o.outputDir, workers: workersGiven(o.workers), perMassPlots: o.perMassPlots });
   // run.json (io/output.ts): a folder holding an earlier scan is refused unless --overwrite, which
   // clears it (no stale mXXX folders beside a new table); an interrupted run says so.
-  claimOutputDir(p.outputDir, { command: "bump scan", overwrite: o.overwrite, resumable: false, strict: existsSync(join(p.outputDir, "results_single.csv")), option: o.config && !o.outputDir ? "output_dir" : "--output-dir" });
+  const claim = claimOutputDir(p.outputDir, { command: "bump scan", overwrite: o.overwrite, resume: o.resume, strict: existsSync(join(p.outputDir, "results_single.csv")), option: o.config && !o.outputDir ? "output_dir" : "--output-dir" });
   const total = p.jobs.reduce((a, j) => a + j.masses.length, 0);
   let done = 0;
-  const run = RunRecord.start(p.outputDir, { command: "bump scan", version: packageVersion(), progress: () => `${done}/${total} masses`, extra: { masses: total, datasets: p.jobs.map((j) => j.dataset) } });
+  const run = RunRecord.start(p.outputDir, { command: "bump scan", version: packageVersion(), progress: () => `${done}/${total} masses`, extra: { masses: total, datasets: p.jobs.map((j) => j.dataset), ...(claim === "resumed" ? { resumed: true } : {}) } });
+  // Every finished mass point is kept under .checkpoints/ until the run completes: --resume redoes only the rest.
+  const executor = checkpointExecutor(poolTaskExecutor(p.workers), p.outputDir);
   const name = p.jobs.map((j) => j.dataset).join("+");
   const out = await run.around(async () => {
     await validatePlan(p, p.names, { failFast: p.failFast });
     const bar = new Progress(total, `scan ${name}`);
-    const r = await runScanPlan(p, { executor: poolTaskExecutor(p.workers), onProgress: () => { done++; bar.tick(); } });
+    const r = await runScanPlan(p, { executor, onProgress: () => { done++; bar.tick(); } });
     bar.finish();
+    executor.clear();
     return r;
   }, (r) => ({ done: `${done}/${total} masses`, failed: [...r.single.values()].flat().filter((x) => x.visibility === "error").length }));
   const rows = [...out.single.values()].flat();
