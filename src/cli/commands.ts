@@ -25,6 +25,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: "ranking", args: "<workspace>", description: "nuisance parameters ranked by their impact on the POI", load: () => import("./histfactory/ranking.ts") },
   { name: "batch", description: "hypotests over every patch of a patchset: local pool or SLURM array, with accounted merges", load: () => import("./batch/command.ts") },
   { name: "bump", description: "GP bump hunt (HPS): mass scan, limits on A and ε², local and global significance", load: () => import("./bump/command.ts") },
+  { name: "resonance", description: "resonance search on any spectrum: Gaussian/Crystal Ball/Voigtian/template signals, GP or parametric backgrounds, variable bins, global significance", load: () => import("./resonance/command.ts") },
   { name: "web", description: "the web pages as a static site: results browser and the engine in the browser", load: () => import("./web/command.ts") },
   { name: "serve", args: "<dir>", description: "browse an output folder (tables, JSON, figures) in the web page on localhost", load: () => import("./serve.ts") },
   { name: "patchset", description: "pyhf patchsets: inspect, apply a patch, verify against a workspace", load: () => import("./histfactory/patchset.ts") },

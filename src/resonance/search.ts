@@ -9,7 +9,7 @@ import { chooseOrder, fitBackground, type BackgroundFit } from "./order.ts";
 import type { FamilyName } from "./parametric.ts";
 import { evaluatePoint, type BackgroundModel, type PointSettings, type ResonanceRow } from "./point.ts";
 import { containmentInterval, resolutionFunction, type Resolution, type SignalModel } from "./signal.ts";
-import type { Spectrum } from "./spectrum.ts";
+import { spectrumOf, type Spectrum } from "./spectrum.ts";
 
 export type BackgroundSpec =
   | { model: "gp"; gp?: Partial<GpSettings> }
@@ -104,4 +104,19 @@ export function scanSpectrum(dataset: string, sp: Spectrum, masses: number[], bu
     onPoint?.(r);
     return r;
   });
+}
+
+export interface ScanTaskArgs {
+  dataset: string;
+  spec: SearchSpec;
+  edges: number[];
+  counts: number[];
+  masses: number[];
+}
+
+/** Worker factory (TaskExecutor recipe): build the search once per thread, evaluate masses by index. */
+export function scanRunner(a: ScanTaskArgs): { run(index: number): ResonanceRow } {
+  const sp = spectrumOf(a.edges, a.counts);
+  const built = buildSearch(a.spec, sp);
+  return { run: (index: number) => evaluatePoint(a.dataset, sp, a.masses[index], built.settings) };
 }

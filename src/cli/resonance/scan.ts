@@ -1,0 +1,60 @@
+// `searchlight resonance scan --config C.yaml`: every dataset's mass scan, failures with their
+// reasons, warnings (hyperparameters on a bound, GP absorbing a structure), the global
+// significance (Šidák with N_eff from the resolution; with --toys, toy-based and Gross–Vitells),
+// tables, summary and figures in the output folder.
+import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { poolTaskExecutor } from "../../batch/pool.ts";
+import { claimOutputDir, packageVersion, RunRecord } from "../../io/output.ts";
+import { loadResonanceConfig, type ResonanceConfig } from "../../resonance/config.ts";
+import { runResonance, writeResonanceOutputs, type DatasetResult } from "../../resonance/run.ts";
+import { fmtNum, printJson, table } from "../shared/format.ts";
+import { int, withJson, withOutputDir, withOverwrite, withWorkers, workers } from "../shared/options.ts";
+
+export interface ScanCli { config: string; outputDir?: string; workers?: string; toys?: string; json?: boolean; overwrite?: boolean; resume?: boolean; figures?: boolean }
+
+export function register(parent: Command): void {
+  const cmd = parent.command("scan").description("mass scan of every dataset of --config: results.csv, summary.json and figures per dataset")
+    .requiredOption("--config <yaml>", "resonance configuration (datasets, signal, resolution, background, scan)")
+    .option("--toys <n>", "background-only toys for the global significance (default: config global.toys)")
+    .option("--no-figures", "write the tables only");
+  withJson(withOverwrite(withWorkers(withOutputDir(cmd, "output folder (default: config output_dir)")), false), "print the summary as JSON")
+    .action((o: ScanCli) => scanCommand(o));
+}
+
+/** One summary line per dataset. */
+export function summaryLines(cfg: ResonanceConfig, results: DatasetResult[]): string[] {
+  const lines: string[] = [];
+  for (const r of results) {
+    const s = r.summary;
+    let line = `${s.label}: ${s.masses} masses on ${s.bins} bins, ${s.failed} failed, ${s.with_warnings} with warnings; background ${s.background}`;
+    if (Number.isFinite(s.max_local_Z)) line += `; largest local Z = ${fmtNum(s.max_local_Z)} at ${fmtNum(s.mass_at_max)} ${cfg.unit} (global: Šidák Z = ${fmtNum(s.Z_global_sidak)}, N_eff = ${fmtNum(s.n_eff)}`
+      + (s.toys ? `; ${s.toys.n} toys: Z = ${fmtNum(s.toys.Z_global_toys)}, Gross–Vitells Z = ${fmtNum(s.toys.Z_global_gv)}` : "") + ")";
+    lines.push(line);
+  }
+  return lines;
+}
+
+export async function scanCommand(o: ScanCli): Promise<void> {
+  const cfg = loadResonanceConfig(o.config);
+  const outDir = o.outputDir ? resolve(o.outputDir) : cfg.outputDir;
+  claimOutputDir(outDir, { command: "resonance scan", overwrite: o.overwrite, strict: existsSync(join(outDir, "summary.json")), option: o.outputDir ? "--output-dir" : "output_dir" });
+  const nw = workers(o.workers, cfg.workers ?? undefined);
+  const toys = int("--toys", o.toys, 0) ?? cfg.global.toys;
+  let done = 0;
+  const run = RunRecord.start(outDir, { command: "resonance scan", version: packageVersion(), seed: cfg.global.seed, progress: () => `${done} masses`, extra: { datasets: cfg.datasets.map((d) => d.name) } });
+  const t0 = Date.now();
+  const results = await run.around(async () => {
+    const r = await runResonance(cfg, { executor: poolTaskExecutor(nw), toys, onPoint: () => { done++; } });
+    await writeResonanceOutputs(cfg, r, { outputDir: outDir, figures: o.figures !== false });
+    return r;
+  }, (r) => ({ failed: r.reduce((a, x) => a + x.summary.failed, 0) }));
+  if (o.json) return printJson({ experiment: cfg.experiment, unit: cfg.unit, datasets: results.map((r) => r.summary), output_dir: outDir, seconds: (Date.now() - t0) / 1000 });
+  process.stdout.write(summaryLines(cfg, results).join("\n") + "\n");
+  const warned = results.flatMap((r) => r.rows.filter((x) => x.warnings).map((x) => [r.name, fmtNum(x.mass), x.warnings]));
+  if (warned.length) process.stdout.write(`warnings (${warned.length} masses; first 5):\n${table([["dataset", `mass [${cfg.unit}]`, "warning"], ...warned.slice(0, 5)])}\n`);
+  const failed = results.flatMap((r) => r.rows.filter((x) => x.status === "failed").map((x) => [r.name, fmtNum(x.mass), x.error]));
+  if (failed.length) process.stdout.write(`failed (${failed.length} masses; first 5):\n${table([["dataset", `mass [${cfg.unit}]`, "reason"], ...failed.slice(0, 5)])}\n`);
+  process.stdout.write(`wrote ${outDir}/ (summary.json, <dataset>/results.csv${o.figures !== false ? ", figures" : ""}) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+}

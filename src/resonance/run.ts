@@ -1,0 +1,126 @@
+// A configured resonance search, end to end: every dataset's spectrum is read, its background
+// model built (order tests reported), scanned (masses on the executor), corrected for the look
+// elsewhere (Šidák with N_eff from the window widths; with toys, the toy-based maximum-Z and
+// Gross–Vitells global significances), and written: <out>/<dataset>/results.csv, figures
+// (spectrum with events / bin width, local Z, limits on the signal yield) and summary.json.
+// Masses are written in the run's unit, unrounded; no dark-photon quantities are written here.
+import { join } from "node:path";
+import { csvText } from "../io/csv.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../io/output.ts";
+import { inThread, type TaskExecutor } from "../infer/executor.ts";
+import { loadDataset, resolveSignal, scanMasses, type ResonanceConfig } from "./config.ts";
+import { ROW_COLUMNS, type ResonanceRow } from "./point.ts";
+import { buildSearch, effectiveWindows, sidakColumns, type GlobalColumns, type ScanTaskArgs, type SearchSpec } from "./search.ts";
+import { resolutionFunction } from "./signal.ts";
+import type { Spectrum } from "./spectrum.ts";
+import type { Series } from "../plot/index.ts";
+import { calibrateGlobal, globalFromToys, type GlobalCalibration } from "./toys.ts";
+
+export interface DatasetResult {
+  name: string;
+  label: string;
+  spectrum: Spectrum;
+  rows: (ResonanceRow & GlobalColumns)[];
+  orderReport: ReturnType<typeof buildSearch>["orderReport"];
+  /** Background-only fit of the best parametric family (for the spectrum figure), if any. */
+  backgroundFit: Float64Array | null;
+  summary: DatasetSummary;
+}
+
+export interface DatasetSummary {
+  dataset: string;
+  label: string;
+  bins: number;
+  masses: number;
+  failed: number;
+  with_warnings: number;
+  max_local_Z: number;
+  mass_at_max: number;
+  n_eff: number;
+  p_global_sidak: number;
+  Z_global_sidak: number;
+  toys?: { n: number; failed_toys: number; mean_upcrossings: number; u0: number; p_global_toys: number; Z_global_toys: number; p_global_gv: number; Z_global_gv: number };
+  background: string;
+  failures: { mass: number; error: string }[];
+}
+
+export const RESULT_COLUMNS = [...ROW_COLUMNS, "n_eff", "p_global_sidak", "Z_global_sidak"] as const;
+
+export async function runResonance(cfg: ResonanceConfig, o: { executor?: TaskExecutor; onPoint?: () => void; onToy?: () => void; figures?: boolean; toys?: number } = {}): Promise<DatasetResult[]> {
+  const executor = o.executor ?? inThread;
+  const sigmaAt = resolutionFunction(cfg.search.resolution);
+  const spec: SearchSpec = { ...cfg.search, signal: await resolveSignal(cfg.search.signal, sigmaAt) };
+  const out: DatasetResult[] = [];
+  for (const d of cfg.datasets) {
+    const sp = await loadDataset(d, cfg.file);
+    const masses = scanMasses(cfg, sp);
+    const built = buildSearch(spec, sp);
+    const args: ScanTaskArgs = { dataset: d.name, spec, edges: Array.from(sp.edges), counts: Array.from(sp.counts), masses };
+    const raw = await executor.run<number, ResonanceRow>({ module: new URL("./search.ts", import.meta.url).href, factory: "scanRunner", args }, [...masses.keys()], o.onPoint ? () => o.onPoint!() : undefined);
+    const nEff = masses.length ? effectiveWindows(spec, masses[0], masses[masses.length - 1]) : 1;
+    const rows = sidakColumns(raw, nEff);
+    const ok = rows.filter((r) => r.status === "ok");
+    const best = ok.reduce<(typeof ok)[number] | undefined>((a, r) => (r.Z > (a?.Z ?? -1) ? r : a), undefined);
+    const bestFit = built.fits.length ? built.fits.reduce((a, f) => (f.twiceNll + f.spec.npar < a.twiceNll + a.spec.npar ? f : a)) : null;
+    const summary: DatasetSummary = {
+      dataset: d.name, label: d.label, bins: sp.counts.length, masses: masses.length, failed: rows.length - ok.length, with_warnings: rows.filter((r) => r.warnings).length,
+      max_local_Z: best?.Z ?? NaN, mass_at_max: best?.mass ?? NaN, n_eff: nEff, p_global_sidak: best?.p_global_sidak ?? NaN, Z_global_sidak: best?.Z_global_sidak ?? NaN,
+      background: bestFit ? `${bestFit.spec.family} (${bestFit.spec.npar} parameters)` : spec.background.model,
+      failures: rows.filter((r) => r.status === "failed").map((r) => ({ mass: r.mass, error: r.error })),
+    };
+    const nToys = o.toys ?? cfg.global.toys;
+    if (nToys > 0 && best) {
+      const cal: GlobalCalibration = await calibrateGlobal(spec, sp, masses, { nToys, seed: cfg.global.seed, u0: cfg.global.u0, executor, onToy: o.onToy });
+      const g = globalFromToys(best.Z, cal);
+      summary.toys = { n: cal.nToys, failed_toys: cal.failedToys, mean_upcrossings: cal.meanUpcrossings, u0: cal.u0, ...g };
+    }
+    out.push({ name: d.name, label: d.label, spectrum: sp, rows, orderReport: built.orderReport, backgroundFit: bestFit ? Float64Array.from(bestFit.yields) : null, summary });
+  }
+  return out;
+}
+
+/** results.csv of a dataset. */
+export function resultsCsv(rows: (ResonanceRow & GlobalColumns)[]): string {
+  return csvText(RESULT_COLUMNS, rows.map((r) => ({ ...r, converged: r.converged ? "True" : "False" })));
+}
+
+/** Write tables, summary and (optionally) figures into cfg.outputDir. */
+export async function writeResonanceOutputs(cfg: ResonanceConfig, results: DatasetResult[], o: { figures?: boolean; outputDir?: string } = {}): Promise<string[]> {
+  const dir = o.outputDir ?? cfg.outputDir;
+  const written: string[] = [];
+  for (const r of results) {
+    const p = join(dir, r.name, "results.csv");
+    writeFileAtomic(p, resultsCsv(r.rows));
+    written.push(p);
+    if (o.figures !== false) written.push(...(await writeFigures(cfg, r, join(dir, r.name))));
+  }
+  const sp = join(dir, "summary.json");
+  writeJsonAtomic(sp, { experiment: cfg.experiment, unit: cfg.unit, datasets: results.map((r) => ({ ...r.summary, order_tests: r.orderReport })) });
+  written.push(sp);
+  return written;
+}
+
+async function writeFigures(cfg: ResonanceConfig, r: DatasetResult, dir: string): Promise<string[]> {
+  const { linePlot, writeFigure } = await import("../plot/index.ts");
+  const u = cfg.unit, label = cfg.experiment || undefined;
+  const ok = r.rows.filter((x) => x.status === "ok");
+  const out: string[] = [];
+  const sp = r.spectrum;
+  const dens = Array.from(sp.counts, (c, i) => c / sp.widths[i]);
+  const series: Series[] = [{ name: `${r.label} data`, x: sp.centres, y: dens, points: true, errors: Array.from(sp.counts, (c, i) => Math.sqrt(c) / sp.widths[i]) }];
+  if (r.backgroundFit) series.push({ name: "background-only fit", x: sp.centres, y: Array.from(r.backgroundFit, (b, i) => b / sp.widths[i]) });
+  const pos = dens.filter((v) => v > 0);
+  out.push(...(await writeFigure(linePlot({
+    series, label, x: { title: `Mass [${u}]` }, y: { title: `Events / ${u}`, log: true, domain: pos.length ? [Math.min(...pos) / 3, Math.max(...pos) * 3] : undefined },
+  }), join(dir, "spectrum"), ["png", "pdf", "svg"])));
+  out.push(...(await writeFigure(linePlot({
+    series: [{ name: "local Z", x: ok.map((x) => x.mass), y: ok.map((x) => x.Z) }], label, x: { title: `Mass [${u}]` }, y: { title: "Local significance Z [σ]" },
+    hlines: [{ y: 3, label: "3σ" }],
+  }), join(dir, "local_z"), ["png", "pdf", "svg"])));
+  const lim = ok.filter((x) => x.A_up > 0 && x.A_up_expected > 0);
+  out.push(...(await writeFigure(linePlot({
+    series: [{ name: "observed", x: lim.map((x) => x.mass), y: lim.map((x) => x.A_up) }, { name: "expected (median)", x: lim.map((x) => x.mass), y: lim.map((x) => x.A_up_expected), dashed: true }],
+    label, x: { title: `Mass [${u}]` }, y: { title: `${Math.round(100 * (1 - cfg.search.alpha))}% CL upper limit on the signal yield [events]`, log: true },
+  }), join(dir, "limits"), ["png", "pdf", "svg"])));
+  return out;
+}
