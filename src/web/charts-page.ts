@@ -16,3 +16,13 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
     view.finalize();
   }
 }
+
+/**
+ * An interactive chart in a page element: SVG renderer, hover tooltips (vega's default handler,
+ * the marks' `tooltip` encodings), and the View for click events and image export.
+ */
+export async function mountChart(el: unknown, spec: VegaLiteSpec): Promise<vega.View> {
+  const view = new vega.View(vega.parse(compile(spec as never).spec), { renderer: "svg", container: el as never, hover: true });
+  await view.runAsync();
+  return view;
+}
