@@ -50,26 +50,64 @@ function gammaAt(g: GammaSlots, j: number, w: number): number {
 /**
  * Profile the γ's in slots [j0, j1) of one bin: n observed events (`blinded`: the bin's Poisson
  * term is left out of −ln L), B the rate of the samples without these γ's. Writes g.gamma.
+ * Returns NaN, or — when the bound λ ≥ 0 is active (see floorRate) — the multiplier w that
+ * then takes the place of ∂(λ − n ln λ)/∂λ = 1 in the envelope-theorem gradient.
  */
-export function profileBin(g: GammaSlots, j0: number, j1: number, n: number, blinded: boolean, B: number): void {
+export function profileBin(g: GammaSlots, j0: number, j1: number, n: number, blinded: boolean, B: number): number {
   if (blinded || n === 0) {
     // No n ln λ term: w is constant (0 when blinded, 1 when n = 0).
     const w = blinded ? 0 : 1;
     for (let j = j0; j < j1; j++) g.gamma[j] = gammaAt(g, j, w);
-    return;
+    if (!blinded && rateAt(g, j0, j1, B, w) < 0) return floorRate(g, j0, j1, B);
+    return NaN;
   }
-  let sumS = 0;
-  for (let j = j0; j < j1; j++) sumS += g.s[j];
-  if (!(sumS > 0)) {
+  let anyS = false, allPositive = B >= 0;
+  for (let j = j0; j < j1; j++) { if (g.s[j] !== 0) anyS = true; if (!(g.s[j] > 0)) allPositive = false; }
+  if (!anyS) {
+    // λ does not depend on these γ's: each sits at its constraint's own minimum
     for (let j = j0; j < j1; j++) g.gamma[j] = gammaAt(g, j, 0);
-    return;
+    return NaN;
   }
-  const lam = j1 - j0 === 1 ? singleRoot(g, j0, n, B) : newtonRoot(g, j0, j1, n, B);
+  // (A negative sample rate — a histosys extrapolated below zero — keeps the problem convex and
+  // G increasing, but not the quadratic's root choice: the bracketed iteration handles it.)
+  const lam = j1 - j0 === 1 && allPositive ? singleRoot(g, j0, n, B) : newtonRoot(g, j0, j1, n, B);
   const w = 1 - n / lam;
   for (let j = j0; j < j1; j++) g.gamma[j] = gammaAt(g, j, w);
+  return NaN;
 }
 
-/** The root of G for one γ (s > 0, n > 0), by the quadratic formula without cancellation. */
+/** λ = B + Σ s_j γ_j(w). */
+function rateAt(g: GammaSlots, j0: number, j1: number, B: number, w: number): number {
+  let lam = B;
+  for (let j = j0; j < j1; j++) lam += g.s[j] * gammaAt(g, j, w);
+  return lam;
+}
+
+/**
+ * n = 0 and a sample rate below zero (a histosys extrapolated past −100 %): the minimum of
+ * λ + Σ c_j would have λ < 0, where the model is not defined (pyhf: NaN; infer's rate guard:
+ * +∞). The minimum over λ ≥ 0 has w = 1 − ν < 1 (ν the multiplier of λ ≥ 0) with λ(w) = 0;
+ * λ(w) is non-increasing in w, so it is found by bisection, on the side λ ≥ ε (ε = 1e-12 of
+ * the bin's scale, so rounding elsewhere cannot make it negative). Unreachable: left as is.
+ */
+function floorRate(g: GammaSlots, j0: number, j1: number, B: number): number {
+  let scale = Math.abs(B);
+  for (let j = j0; j < j1; j++) scale += Math.abs(g.s[j]) * Math.min(g.upper[j], 1e3);
+  const eps = 1e-12 * scale;
+  let hi = 1, lo = 0, step = 1;
+  for (; step < 1e300 && rateAt(g, j0, j1, B, 1 - step) < eps; step *= 2) hi = 1 - step;
+  if (!(step < 1e300)) return NaN;
+  lo = 1 - step;
+  for (let it = 0; it < 200 && hi - lo > 1e-15 * Math.max(1, Math.abs(lo)); it++) {
+    const mid = 0.5 * (lo + hi);
+    if (rateAt(g, j0, j1, B, mid) >= eps) lo = mid;
+    else hi = mid;
+  }
+  for (let j = j0; j < j1; j++) g.gamma[j] = gammaAt(g, j, lo);
+  return lo;
+}
+
+/** The root of G for one γ (s > 0, B ≥ 0, n > 0), by the quadratic formula without cancellation. */
 function singleRoot(g: GammaSlots, j: number, n: number, B: number): number {
   const s = g.s[j], a = g.aux[j];
   if (g.kind[j] === 0) {
@@ -84,10 +122,18 @@ function singleRoot(g: GammaSlots, j: number, n: number, B: number): number {
   return (P + Math.sqrt(Math.max(0, disc))) / (2 * A);
 }
 
-/** The root of the increasing G(λ) for several γ's: Newton steps kept inside a shrinking bracket. */
+/**
+ * The root of G(λ) (dG/dλ ≥ 1 whatever the signs of the s_j) for several γ's: Newton steps kept
+ * inside a shrinking bracket. If no λ > 0 is reachable (the bin's rate is negative for every γ
+ * in the box) the bracket's top is returned and −ln L is not finite there.
+ */
 function newtonRoot(g: GammaSlots, j0: number, j1: number, n: number, B: number): number {
   let lo = B, hi = B;
-  for (let j = j0; j < j1; j++) { lo += g.s[j] * g.lower[j]; hi += g.s[j] * g.upper[j]; }
+  for (let j = j0; j < j1; j++) {
+    const a = g.s[j] * g.lower[j], b = g.s[j] * g.upper[j];
+    lo += Math.min(a, b); hi += Math.max(a, b);
+  }
+  if (!(hi > 0)) return hi;
   if (!(lo > 0)) lo = 0;
   let lam = n < lo ? lo : n > hi ? hi : n;
   if (!(lam > 0)) lam = Math.min(hi, Math.max(1e-300, 0.5 * (lo + hi)));

@@ -108,6 +108,8 @@ export class HistFactoryModel implements Likelihood {
   private readonly cCon: Int32Array; // index into gPar/… or pPar/…
   private readonly cBBOff: Int32Array; // its block-bins: cBB[cBBOff[c] .. cBBOff[c+1])
   private readonly cBB: Int32Array;
+  /** Per main bin: ∂(λ − n ln λ)/∂λ replaced by a profile's multiplier (NaN = not), or null. */
+  private wOverride: Float64Array | null = null;
   // --- data-constant cache (lnΓ terms depend on data only) ---
   private cacheData: Float64Array;
   private cacheConst = NaN;
@@ -326,6 +328,7 @@ export class HistFactoryModel implements Likelihood {
     groupStart.push(m);
     const nGroups = groupBin.length;
     const restRate = new Float64Array(nGroups); // B: rate of the bin's samples without a profiled γ
+    const wBin = new Float64Array(this.nMain).fill(NaN);
     for (let j = 0; j < m; j++) g.aux[j] = data[auxIdx[j]];
     const mask = new Uint8Array(this.parameters.length);
     for (let j = 0; j < m; j++) mask[slotPar[j]] = 1;
@@ -347,9 +350,11 @@ export class HistFactoryModel implements Likelihood {
           else if (binGroup[b0 + b] >= 0) restRate[binGroup[b0 + b]] += fnz[i] * add[i];
         }
       }
+      let floored = false;
       for (let q = 0; q < nGroups; q++) {
         const bin = groupBin[q];
-        profileBin(g, groupStart[q], groupStart[q + 1], data[bin], this.inMain[bin] === 0, restRate[q]);
+        wBin[bin] = profileBin(g, groupStart[q], groupStart[q + 1], data[bin], this.inMain[bin] === 0, restRate[q]);
+        if (!Number.isNaN(wBin[bin])) floored = true;
       }
       // Put the γ̂'s into the rates (the factor products and λ) rather than recomputing them.
       for (let j = 0; j < m; j++) pars[slotPar[j]] = g.gamma[j];
@@ -368,7 +373,13 @@ export class HistFactoryModel implements Likelihood {
         for (let j = groupStart[q]; j < groupStart[q + 1]; j++) lam += g.s[j] * g.gamma[j];
         lambda[groupBin[q]] = lam;
       }
-      const v = this.evaluateRates(pars, data, grad);
+      this.wOverride = floored ? wBin : null;
+      let v: number;
+      try {
+        v = this.evaluateRates(pars, data, grad);
+      } finally {
+        this.wOverride = null;
+      }
       for (let j = 0; j < m; j++) grad[slotPar[j]] = 0;
       return v;
     };
@@ -533,6 +544,8 @@ export class HistFactoryModel implements Likelihood {
       nll += lam - (n === 0 ? 0 : n * Math.log(lam));
       wMain[b] = 1 - (n === 0 ? 0 : n / lam);
     }
+    const wo = this.wOverride;
+    if (wo !== null) for (let b = 0; b < this.nMain; b++) if (!Number.isNaN(wo[b])) wMain[b] = wo[b];
     // Gaussian constraints: (a − θ)²/(2σ²) + ln(σ√2π)
     for (let j = 0; j < this.gPar.length; j++) {
       const d = data[this.gAux[j]] - pars[this.gPar[j]];

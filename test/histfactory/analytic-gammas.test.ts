@@ -63,6 +63,37 @@ describe("per-bin closed form (gammas.ts)", () => {
     assert.ok(atBound > 100 && checked > 9000, `exercised ${checked} γ's, ${atBound} at a bound`);
   });
 
+  test("n = 0 with a negative sample rate: the minimum over λ ≥ 0 (no feasible point within 1e-3 does better)", () => {
+    const rng = new Rng(3);
+    let floored = 0;
+    for (let t = 0; t < 300; t++) {
+      const k = 1 + (t % 3);
+      const g = slots(k);
+      for (let j = 0; j < k; j++) {
+        g.kind[j] = j % 2; g.width[j] = g.kind[j] === 0 ? 0.04 : 30; g.aux[j] = g.kind[j] === 0 ? 1 : 30;
+        g.s[j] = j === 0 ? -(1 + 5 * rng.uniform()) : 2 * rng.uniform(); g.lower[j] = 1e-10; g.upper[j] = 10;
+      }
+      const B = 3 * rng.uniform();
+      const w = profileBin(g, 0, k, 0, false, B);
+      const f = (gam: Float64Array): number => {
+        let lam = B, c = 0;
+        for (let j = 0; j < k; j++) {
+          lam += g.s[j] * gam[j];
+          c += g.kind[j] === 0 ? (gam[j] - g.aux[j]) ** 2 / (2 * g.width[j]) : g.width[j] * gam[j] - g.aux[j] * Math.log(gam[j]);
+        }
+        return lam < 0 ? Infinity : lam + c;
+      };
+      const best = f(g.gamma);
+      assert.ok(Number.isFinite(best), "λ ≥ 0 at the solution");
+      if (!Number.isNaN(w)) floored++;
+      for (let r = 0; r < 200; r++) {
+        const p = Float64Array.from(g.gamma, (v, j) => Math.min(g.upper[j], Math.max(g.lower[j], v + 1e-3 * rng.normal())));
+        assert.ok(f(p) >= best - 1e-9 * Math.abs(best), `feasible point better: ${f(p)} < ${best}`);
+      }
+    }
+    assert.ok(floored > 50, `λ ≥ 0 active in ${floored} of 300`);
+  });
+
   test("blinded bin (no Poisson term): each γ at its constraint's own minimum", () => {
     const g = slots(2);
     g.kind.set([0, 1]); g.width.set([0.04, 50]); g.aux.set([1.1, 45]); g.s.set([3, 7]); g.lower.fill(1e-10); g.upper.fill(10);
@@ -200,6 +231,37 @@ describe("closed-form γ's in the HistFactory likelihood (synthetic model)", () 
     const off = compileModel(syntheticSpec(), { analyticGammas: false });
     const { held, lo, hi } = heldNone(off);
     assert.equal(off.closedFormProfile(off.observed, held, lo, hi), null);
+  });
+});
+
+describe("closed-form γ's where a sample rate goes negative (n = 0, λ ≥ 0 active)", () => {
+  // bkg's histosys extrapolates its bin-0 rate below zero for α < 0; sig has no staterror (B).
+  const spec = {
+    channels: [{
+      name: "C",
+      samples: [
+        { name: "bkg", data: [2, 6], modifiers: [{ name: "alpha", type: "histosys", data: { hi_data: [3, 7], lo_data: [-1, 5] } }, { name: "staterror_C", type: "staterror", data: [0.4, 0.5] }] },
+        { name: "sig", data: [1.5, 2], modifiers: [{ name: "mu", type: "normfactor", data: null }] },
+      ],
+    }],
+    observations: [{ name: "C", data: [0, 9] }],
+    measurements: [{ name: "m", config: { poi: "mu", parameters: [] } }],
+    version: "1.0.0",
+  } as unknown as WorkspaceSpec;
+  const m = compileModel(spec);
+  const ia = m.parameters.findIndex((p) => p.name === "alpha"), imu = m.parameters.findIndex((p) => p.name === "mu");
+
+  test("the profiled bin-0 rate stays ≥ 0 and the gradient (with the bound's multiplier) matches central differences (1e-6)", () => {
+    const x = initialValues(m);
+    x[ia] = -1.4; x[imu] = 0.3;
+    const { held, lo, hi } = heldNone(m);
+    const prof = m.closedFormProfile(m.observed, held, lo, hi)!;
+    const xx = Float64Array.from(x);
+    prof.nllGrad(xx, new Float64Array(x.length));
+    const lam = m.expectedMain(xx)[0];
+    assert.ok(lam >= 0 && lam < 1e-9, `λ_0 = ${lam}`);
+    // without the bound the free minimum would have λ_0 < 0: bkg rate·γ̂ with γ̂ = 1 + σ²·|s|
+    checkEnvelope(m, m.observed, x, 1e-6);
   });
 });
 
