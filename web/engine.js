@@ -41,9 +41,11 @@ function showError(msg) { $("error").textContent = msg ?? ""; }
 // A patchset offers its patch names; a bare JSON Patch needs no choice.
 $("patch-file").addEventListener("change", async () => {
   $("patch-pick").hidden = true;
+  document.body.dataset.patch = "reading";
   const patch = await readFile($("patch-file"));
-  if (!patch) return;
-  const r = await call({ kind: "patches", patch });
+  const r = patch ? await call({ kind: "patches", patch }) : null;
+  document.body.dataset.patch = "ready";
+  if (!r) return;
   if (!r.ok) return showError(r.error);
   showError("");
   if (r.result.names) {
