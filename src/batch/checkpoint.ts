@@ -32,6 +32,9 @@ export async function checkpointRunner(args: { recipe: TaskRecipe; dir: string }
       if (existsSync(file)) return deserialize(readFileSync(file));
       const r = await inner.run(task);
       writeFileAtomic(file, serialize(r));
+      // Let the event loop turn between tasks: when the runner works in this thread, a SIGINT or
+      // SIGTERM handler (run.json "interrupted") gets its turn instead of waiting for the last task.
+      await new Promise((ok) => setImmediate(ok));
       return r;
     },
   };
