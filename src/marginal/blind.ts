@@ -97,3 +97,15 @@ export function blindRegion(doc: unknown, file = ""): BlindedRegion {
   const workspace = workspaceFromJson(d.workspace, file);
   return new BlindedRegion({ signal_region_name: d.signal_region_name, workspace }, file);
 }
+
+/** The observed SR count n of a region object, read from its SR observation (no model compiled). */
+export function regionObservedCount(doc: unknown, file = ""): number {
+  const d = doc as { signal_region_name?: unknown; workspace?: { observations?: { name?: unknown; data?: unknown }[] } };
+  if (!d || typeof d !== "object" || typeof d.signal_region_name !== "string") throw new InputError(file, "/signal_region_name", "missing or not a string: a region file needs the SR channel's name");
+  const obs = d.workspace?.observations?.find((o) => o.name === d.signal_region_name);
+  const data = obs?.data;
+  if (!Array.isArray(data) || data.length !== 1 || typeof data[0] !== "number" || !(data[0] >= 0)) {
+    throw new InputError(file, `/workspace/observations (${d.signal_region_name})`, "expected the SR observation as one count ≥ 0");
+  }
+  return data[0];
+}

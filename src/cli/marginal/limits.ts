@@ -1,182 +1,141 @@
-// `searchlight marginal limits <region-dir> [--prior P] [--levels …] [--grid start:stop:n] [--n N]
-// [--rtol R] [--json] [--output-dir DIR]`: certified marginal-likelihood limit scans of one discovery
-// region from its stored background priors (fit/*.json), spec §3.4 (../shared/specs/interval_evidence.md).
+// `searchlight marginal limits REGION [--prior normal,linspace,mcmc|all] [--levels …]
+// [--grid start:stop:n] [--observed-only] [--n N] [--rtol R] [--compare-with DIR] [--json]
+// [--output-dir DIR]`: certified marginal-likelihood limit scans of one discovery region
+// (spec §3.4, ../shared/specs/interval_evidence.md). REGION is a region file (region.json.gz)
+// or its folder. Background priors come from the fit files (<folder>/fit/*.json); without them
+// the normal prior is fitted here from the region file. The observed count is the region's SR
+// observation, the signal grid is chosen from the prior and extended until every crossing is
+// bracketed (auto-scan.ts); stored scans (fit/limit/) are read only with --compare-with.
 // Prints T2/T3 (last crossings of ℓ = −2, −3) for observed and expected data per prior; with
 // --output-dir also draws ℓ(s) = ln Z(s) − ln Z(0) with the levels marked.
 import type { Command } from "commander";
-import { existsSync, statSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { InputError } from "../../io/errors.ts";
-import { linePlot } from "../../plot/charts.ts";
 import { writeFigure } from "../../plot/render.ts";
-import { DATA_VARIANTS, mcmcLabel, PRIOR_LABELS, readFitPrior, readNormalFit, readSignalFit, readStoredScan, storedScanPath, type DataVariant, type PriorLabel } from "../../marginal/fit-files.ts";
-import { linspace } from "../../math/stats.ts";
-import { expectedData, expectedDataDelta, type ExpectedData } from "../../marginal/expected-data.ts";
-import { DEFAULT_LEVELS, DEFAULT_NUM, DEFAULT_RTOL, scanDelta, scanPrior, upperLimit, type LevelCurve, type SignalGrid } from "../../marginal/limit-scan.ts";
+import { readJsonFile } from "../../histfactory/load.ts";
+import { scanVariants } from "../../marginal/auto-scan.ts";
+import { blindRegion, regionObservedCount } from "../../marginal/blind.ts";
+import { compareWithStored, storedFitDir } from "../../marginal/compare.ts";
+import { fitFileOf, mcmcLabel, priorFromFitJson, PRIOR_LABELS, readFitPrior, readNormalFit, type PriorLabel } from "../../marginal/fit-files.ts";
+import { DEFAULT_RTOL, DEFAULT_NUM, type SignalGrid } from "../../marginal/limit-scan.ts";
+import { fitPriors, RUN_DEFAULTS, type PriorLimits } from "../../marginal/pipeline.ts";
+import { regionFigure } from "../../marginal/run-summary.ts";
+import type { NormalJson } from "../../marginal/prior-fit.ts";
 import { MIN_RTOL } from "../../marginal/quad-bound.ts";
 import { fmtNum, printJson, table } from "../shared/format.ts";
-import { grid, int, numOr, withJson, withOutputDir } from "../shared/options.ts";
+import { grid, int, intOr, numOr, withJson, withOutputDir } from "../shared/options.ts";
+import { levelsOption, priorList, regionName, regionPaths, type RegionPaths } from "./options.ts";
 
 interface LimitsOptions {
   prior: string;
   levels?: string;
   grid?: string;
+  num: string;
   n?: string;
+  observedOnly?: boolean;
   rtol: string;
+  compareWith?: string;
   json?: boolean;
   outputDir?: string;
 }
 
 type CliPrior = PriorLabel | "delta";
-const CLI_PRIORS: readonly string[] = [...PRIOR_LABELS, "delta", "all"];
+const CLI_PRIORS: readonly string[] = [...PRIOR_LABELS, "delta", "mcmc"];
 
-/** The region's fit folder: <dir>/fit, or <dir> itself if it holds the fit files. */
-function fitDirOf(dir: string): string {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(dir, "", "region folder not found (expected a folder with fit/*.json)");
-  if (existsSync(join(dir, "fit", "normal.json"))) return join(dir, "fit");
-  if (existsSync(join(dir, "normal.json"))) return dir;
-  throw new InputError(dir, "fit/normal.json", "no fit files found: expected <region>/fit/normal.json (and the other prior fits)");
-}
-
-/** Region name for titles and file names: the folder holding fit/. */
-function regionName(fitDir: string): string {
-  return basename(fitDir) === "fit" ? basename(resolve(fitDir, "..")) : basename(fitDir);
-}
-
-function priorsOption(fitDir: string, v: string): CliPrior[] {
-  if (!CLI_PRIORS.includes(v)) throw new InputError("", "--prior", `"${v}": expected one of ${CLI_PRIORS.join(", ")}`);
-  if (v !== "all") return [v as CliPrior];
-  const labels: CliPrior[] = ["normal", "normal_log", "cabinetry", "cabinetry_post", "linspace"];
-  const mcmc = mcmcLabel(fitDir);
-  if (mcmc) labels.push(mcmc);
-  labels.push("delta");
-  return labels.filter((l) => l === "delta" || l.startsWith("normal") || existsSync(join(fitDir, `${l}.json`)));
-}
-
-function levelsOption(v: string | undefined): number[] {
-  if (v === undefined) return [...DEFAULT_LEVELS];
-  const levels = v.split(",").map((s) => Number(s.trim()));
-  if (!levels.length || levels.some((x) => !Number.isFinite(x)) || v.trim() === "") throw new InputError("", "--levels", `"${v}": expected comma-separated numbers, e.g. 2,0,-2,-3`);
-  return levels;
-}
-
-/** --grid start:stop:n, else the stored scans' range, else signal.json's, with 201 points. */
-function gridOption(fitDir: string, v: string | undefined): SignalGrid {
-  if (v !== undefined) return grid("--grid", v, 0);
-  const stored = storedScanPath(fitDir, "normal", "observed");
-  if (existsSync(stored)) {
-    const s = readStoredScan(stored);
-    return { start: s.start, stop: s.stop, num: s.integrals?.length ?? DEFAULT_NUM };
+/** `all`: every prior whose fit file exists (normal, normal_log and delta need normal.json or a fit). */
+function availablePriors(fitDir: string, haveNormal: boolean): CliPrior[] {
+  const out: CliPrior[] = [];
+  for (const l of ["normal", "normal_log", "cabinetry", "cabinetry_post", "linspace"] as const) {
+    if (l.startsWith("normal") ? haveNormal : existsSync(fitFileOf(fitDir, l))) out.push(l);
   }
-  if (existsSync(join(fitDir, "signal.json"))) {
-    const s = readSignalFit(fitDir);
-    return { start: s.start, stop: s.stop, num: DEFAULT_NUM };
-  }
-  throw new InputError(fitDir, "--grid", "no stored scan or signal.json to take the signal range from: give --grid start:stop:n");
+  const m = mcmcLabel(fitDir);
+  if (m) out.push(m);
+  if (haveNormal) out.push("delta");
+  return out;
 }
 
-/** Observed count: --n, else the stored observed scan's ndata. */
-function observedCount(fitDir: string, v: string | undefined): number {
-  if (v !== undefined) {
-    return int("--n", v)!;
+/** The normal fit: normal.json when present, else fitted here from the region file. */
+function normalOf(paths: RegionPaths): { normal: NormalJson; source: string } {
+  if (existsSync(join(paths.fitDir, "normal.json"))) {
+    const f = readNormalFit(paths.fitDir);
+    return { normal: { yield_linear: f.yieldLinear, error_linear: f.errorLinear, error_log: f.errorLog }, source: join(paths.fitDir, "normal.json") };
   }
-  for (const label of ["normal", "delta"] as const) {
-    const p = storedScanPath(fitDir, label, "observed");
-    if (existsSync(p)) {
-      const n = readStoredScan(p).ndata;
-      if (n !== null && Number.isInteger(n)) return n;
-    }
-  }
-  throw new InputError(fitDir, "--n", "no stored observed scan to read the observed count from: give --n");
+  if (!paths.file) throw new InputError(paths.dir, "fit/normal.json", "no fit files and no region file to fit: give a region file or its folder");
+  const br = blindRegion(readJsonFile(paths.file), paths.file);
+  const { fits, failures } = fitPriors(br, ["normal"], RUN_DEFAULTS);
+  for (const f of failures) process.stderr.write(`warning: ${f.where}: ${f.message}\n`);
+  return { normal: fits.normal, source: `${paths.file} (normal prior fitted here)` };
 }
 
-interface VariantResult {
-  ndata: number;
-  /** ln Z(0) (midpoint of the bounds), or ln L̃(b̂) for delta. */
-  log_z0: number;
-  limit_2: number | null;
-  limit_3: number | null;
-  crossings: { level: number; points: number[]; flat: [number, number][] }[];
-  log_ratio: number[];
-  integral_zero?: [number, number];
-}
-
-function variantResult(curve: LevelCurve, ndata: number, logZ0: number, integralZero?: [number, number]): VariantResult {
-  const has = (l: number) => curve.levels.includes(l);
-  return {
-    ndata,
-    log_z0: logZ0,
-    limit_2: has(-2) ? upperLimit(curve, -2) : null,
-    limit_3: has(-3) ? upperLimit(curve, -3) : null,
-    crossings: curve.levels.map((level, k) => ({ level, points: curve.crossings[k].points, flat: curve.crossings[k].flat })),
-    log_ratio: Array.from(curve.logRatios),
-    ...(integralZero ? { integral_zero: integralZero } : {}),
-  };
-}
-
-function scanOnePrior(fitDir: string, label: CliPrior, n: number, grid: SignalGrid, levels: number[], rtol: number): { prior: string; file: string } & Record<DataVariant, VariantResult> {
-  const data = (trio: ExpectedData): Record<DataVariant, number> => ({ observed: n, down: trio.down, central: trio.central, up: trio.up });
-  const out: Partial<Record<DataVariant, VariantResult>> = {};
-  if (label === "delta") {
-    const fit = readNormalFit(fitDir);
-    const nv = data(expectedDataDelta(fit.yieldLinear));
-    for (const v of DATA_VARIANTS) {
-      const s = scanDelta(fit.yieldLinear, nv[v], grid, levels);
-      out[v] = variantResult(s, nv[v], s.logLikelihoodZero);
-    }
-    return { prior: label, file: join(fitDir, "normal.json"), ...(out as Record<DataVariant, VariantResult>) };
-  }
-  const { prior, file } = readFitPrior(fitDir, label);
-  const nv = data(expectedData(prior));
-  for (const v of DATA_VARIANTS) {
-    const s = scanPrior(prior, nv[v], grid, levels, rtol);
-    out[v] = variantResult(s, nv[v], Math.log(0.5 * (s.integralZero[0] + s.integralZero[1])), s.integralZero);
-  }
-  return { prior: label, file, ...(out as Record<DataVariant, VariantResult>) };
+/** Observed count: --n, else the region file's SR observation. */
+function observedCount(paths: RegionPaths, v: string | undefined): number {
+  if (v !== undefined) return int("--n", v)!;
+  if (paths.file) return regionObservedCount(readJsonFile(paths.file), paths.file);
+  throw new InputError(paths.dir, "--n", "no region file (region.json.gz) to read the observed count from: give --n or the region file");
 }
 
 export function register(marginal: Command): void {
   withOutputDir(withJson(marginal
-    .command("limits <region-dir>")
-    .description("certified marginal-likelihood limit scans (T2/T3, observed and expected) from a region's stored background priors")
-    .option("--prior <label>", `background prior: ${CLI_PRIORS.join("|")}`, "all")
-    .option("--levels <list>", `levels λ of ln Z(s) − ln Z(0) to cross (default ${DEFAULT_LEVELS.join(",")})`)
-    .option("--grid <start:stop:n>", "signal grid (default: the stored scans' range, 201 points)")
-    .option("--n <count>", "observed count (default: from the stored observed scan)")
-    .option("--rtol <r>", "relative tolerance of the certified integrals (Z(0) uses rtol/10)", String(DEFAULT_RTOL))), "write a figure of ln Z(s) − ln Z(0) (PNG, PDF, SVG) here")
-    .action(async (regionDir: string, o: LimitsOptions) => {
-      const fitDir = fitDirOf(resolve(regionDir));
-      const labels = priorsOption(fitDir, o.prior);
+    .command("limits <region>")
+    .description("certified marginal-likelihood limit scans (T2/T3, observed and expected) of a region file or folder")
+    .option("--prior <list>", `background priors, comma-separated: ${CLI_PRIORS.join(", ")} (mcmc = the MCMC file present), or all`, "all")
+    .option("--levels <list>", "levels λ of ln Z(s) − ln Z(0) to cross (default 4.5,3,2,0.5,0,-0.5,-2,-3,-4.5)")
+    .option("--grid <start:stop:n>", "a fixed signal grid (default: from the prior, extended until every crossing is bracketed)")
+    .option("--num <n>", "points of the automatic grid before it is extended", String(DEFAULT_NUM))
+    .option("--n <count>", "observed count (default: the region file's SR observation)")
+    .option("--observed-only", "observed data only (skip the three expected-data scans)")
+    .option("--rtol <r>", "relative tolerance of the certified integrals (Z(0) uses rtol/10)", String(DEFAULT_RTOL))
+    .option("--compare-with <dir>", "print the differences from the stored scans in <dir>/fit/limit/ (a stored region folder)")), "write a figure of ln Z(s) − ln Z(0) (PNG, PDF, SVG) here")
+    .action(async (regionArg: string, o: LimitsOptions) => {
+      const paths = regionPaths(regionArg);
       const levels = levelsOption(o.levels);
-      const grid = gridOption(fitDir, o.grid);
+      const fixed: SignalGrid | undefined = o.grid !== undefined ? grid("--grid", o.grid, 0) : undefined;
+      const num = intOr("--num", o.num, DEFAULT_NUM, 2);
       const rtol = numOr("--rtol", o.rtol, DEFAULT_RTOL);
       if (!(rtol >= MIN_RTOL && rtol < 1)) throw new InputError("", "--rtol", `"${o.rtol}": expected a number in [${MIN_RTOL}, 1)`);
-      const n = observedCount(fitDir, o.n);
-      const results = labels.map((label) => scanOnePrior(fitDir, label, n, grid, levels, rtol));
-      const signals = Array.from(linspace(grid.start, grid.stop, grid.num));
+      const haveNormal = existsSync(join(paths.fitDir, "normal.json")) || paths.file !== null;
+      const labels = priorList<CliPrior>(o.prior, CLI_PRIORS, availablePriors(paths.fitDir, haveNormal), () => mcmcLabel(paths.fitDir));
+      if (o.compareWith !== undefined && !existsSync(o.compareWith)) throw new InputError(o.compareWith, "--compare-with", "folder not found");
+      const n = observedCount(paths, o.n);
+      const { normal, source } = normalOf(paths);
+      const bg = { mean: normal.yield_linear, sd: normal.error_linear };
+      const scan = { levels, rtol, num, grid: fixed, observedOnly: Boolean(o.observedOnly) };
+      const results: PriorLimits[] = labels.map((label) => {
+        if (label === "delta") return { prior: label, file: source, ...scanVariants({ delta: normal.yield_linear }, n, bg, scan) };
+        if (label === "normal" || label === "normal_log") {
+          return { prior: label, file: source, ...scanVariants(priorFromFitJson(label, normal, source).prior, n, bg, scan) };
+        }
+        const fp = readFitPrior(paths.fitDir, label);
+        return { prior: label, file: fp.file, ...scanVariants(fp.prior, n, bg, scan) };
+      });
+      const name = regionName(paths);
       let figure: string[] | undefined;
       if (o.outputDir) {
-        const spec = linePlot({
-          series: results.map((r) => ({ name: `${r.prior} (n = ${r.observed.ndata})`, x: signals, y: r.observed.log_ratio })),
-          x: { title: "signal yield s [events]" },
-          y: { title: "ln Z(s) − ln Z(0)" },
-          hlines: levels.map((y) => ({ y })),
-          title: `${regionName(fitDir)}: marginal likelihood, observed data`,
-        });
-        figure = await writeFigure(spec, join(o.outputDir, `marginal_limits_${regionName(fitDir)}`), ["png", "pdf", "svg"]);
+        const spec = regionFigure({ region: name, signal_region_name: name, n, normal, converged: true, failures: [], priors: results, seconds: { fit: 0, limits: 0 } }, levels);
+        figure = await writeFigure(spec, join(o.outputDir, `marginal_limits_${name}`), ["png", "pdf", "svg"]);
       }
+      const compare = o.compareWith !== undefined ? compareWithStored(results, storedFitDir(resolve(o.compareWith))) : undefined;
       if (o.json) {
-        return printJson({ region_dir: resolve(regionDir), fit_dir: fitDir, n_observed: n, grid, levels, rtol, signals, priors: results, ...(figure ? { figure } : {}) });
+        return printJson({ region: name, region_file: paths.file, fit_dir: paths.fitDir, n_observed: n, grid: fixed ?? null, levels, rtol, priors: results, ...(figure ? { figure } : {}), ...(compare ? { compare } : {}) });
       }
-      const lim = (x: number | null) => (x === null ? "—" : fmtNum(x));
-      const rows: (string | number)[][] = [["prior", "T2 obs", "T3 obs", "T2 exp", "T3 exp", "T3 exp up", "T3 exp down", "n exp (down/central/up)"]];
+      const lim = (x: number | null | undefined) => (x === null || x === undefined ? "—" : fmtNum(x));
+      const rows: (string | number)[][] = [["prior", "T2 obs", "T3 obs", "T2 exp", "T3 exp", "T3 exp up", "T3 exp down", "n exp (down/central/up)", "beyond grid"]];
       for (const r of results) {
-        rows.push([r.prior, lim(r.observed.limit_2), lim(r.observed.limit_3), lim(r.central.limit_2), lim(r.central.limit_3), lim(r.up.limit_3), lim(r.down.limit_3), `${fmtNum(r.down.ndata)} / ${fmtNum(r.central.ndata)} / ${fmtNum(r.up.ndata)}`]);
+        const beyond = (["observed", "down", "central", "up"] as const).flatMap((v) => (r[v]?.beyond_grid.length ? [`${v}:${r[v]!.beyond_grid.join("/")}`] : [])).join(" ");
+        rows.push([r.prior, lim(r.observed?.limit_2), lim(r.observed?.limit_3), lim(r.central?.limit_2), lim(r.central?.limit_3), lim(r.up?.limit_3), lim(r.down?.limit_3),
+          r.central ? `${fmtNum(r.down!.ndata)} / ${fmtNum(r.central.ndata)} / ${fmtNum(r.up!.ndata)}` : "—", beyond || "—"]);
       }
-      process.stdout.write(
-        `Marginal-likelihood limits for ${fitDir} (n = ${n}; s on [${grid.start}, ${grid.stop}], ${grid.num} points; rtol ${rtol}):\n` +
+      const g = results[0]?.observed?.grid;
+      let text = `Marginal-likelihood limits for ${name} (n = ${n}; ${fixed ? `s on [${fixed.start}, ${fixed.stop}], ${fixed.num} points` : `s from 0, grid from the prior (observed ${results[0]?.prior ?? ""}: to ${g ? fmtNum(g.stop) : "?"}, ${g?.num ?? "?"} points)`}; rtol ${rtol}):\n` +
         `T2, T3 = last crossing of ln Z(s) − ln Z(0) = −2, −3 ("—": not reached in the range)\n` +
-        table(rows) + "\n" + (figure ? `figure: ${figure.join(", ")}\n` : ""),
-      );
+        table(rows) + "\n" + (figure ? `figure: ${figure.join(", ")}\n` : "");
+      if (compare) {
+        const c: (string | number)[][] = [["prior", "data", "level", "ours", "stored", "|ours/stored − 1|"]];
+        for (const r of compare) c.push([r.stored_prior, r.variant, r.level, lim(r.ours), lim(r.stored), r.rel === null ? "—" : r.rel.toExponential(2)]);
+        text += `\nCompared with the stored scans in ${o.compareWith}:\n${table(c)}\n`;
+      }
+      process.stdout.write(text);
     });
 }
+

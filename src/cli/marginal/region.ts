@@ -1,15 +1,22 @@
 // `searchlight marginal region WS --sr CHANNEL… [--cr …] -o R.json`: a single-SR region
 // workspace {signal_region_name, workspace} from a background-only workspace
 // (specs/interval_evidence.md §3.1), which `marginal prior` fits.
+// `searchlight marginal region WS --region-recipe R.yaml -o DIR [--regions a,b]`: every region of
+// a recipe (recipe.ts) as DIR/<region>/region.json.gz, the layout `marginal prior|limits` take.
 import type { Command } from "commander";
 import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { InputError } from "../../io/errors.ts";
 import { readWorkspace } from "../../histfactory/load.ts";
-import { extractRegion, type ModifierRule } from "../../marginal/region.ts";
+import { join } from "node:path";
+import { extractRegion, type ModifierRule, type Region } from "../../marginal/region.ts";
+import { readRecipe, recipeRegions } from "../../marginal/recipe.ts";
+import { writeRegionFile } from "../../marginal/run-task.ts";
 
 interface RegionCliOptions {
-  sr: string[];
+  sr?: string[];
+  regionRecipe?: string;
+  regions?: string;
   cr?: string[];
   name?: string;
   dropModifier?: string[];
@@ -20,12 +27,14 @@ interface RegionCliOptions {
 export function register(marginal: Command): void {
   marginal.command("region <workspace>")
     .description("extract a single-SR region workspace {signal_region_name, workspace} from a background-only workspace (.json or .json.gz)")
-    .requiredOption("--sr <channels...>", "signal-region channel(s): one channel's bins are merged, several channels are merged into one")
+    .option("--sr <channels...>", "signal-region channel(s): one channel's bins are merged, several channels are merged into one")
+    .option("--region-recipe <file>", "a region recipe (YAML, examples/marginal/*.yaml) instead of --sr…: writes <output>/<region>/region.json.gz for each region")
+    .option("--regions <names>", "with --region-recipe: only these regions (comma-separated)")
     .option("--cr <channels...>", "control-region channels to keep (default: every channel named CR*)")
     .option("--name <name>", "name of the merged SR channel (required when merging several channels)")
     .option("--drop-modifier <rule...>", "drop modifiers before merging: NAME, SAMPLE:NAME or TYPE@NAME ('*' matches any)")
     .option("--rename-modifier <old=new...>", "rename modifiers before merging (e.g. merge normfactors: mu_a=mu mu_b=mu)")
-    .requiredOption("-o, --output <file>", "output file (.json.gz is gzipped)")
+    .requiredOption("-o, --output <path>", "output file (.json.gz is gzipped); with --region-recipe, the output folder")
     .action((workspace: string, o: RegionCliOptions) => runRegion(workspace, o));
 }
 
@@ -41,7 +50,28 @@ function parseRule(s: string): ModifierRule {
   return i < 0 ? { name: star(s) } : { sample: star(s.slice(0, i)), name: star(s.slice(i + 1)) };
 }
 
+function runRecipe(workspace: string, o: RegionCliOptions & { regionRecipe: string }): void {
+  if (o.sr) throw new InputError("", "--sr", "give --sr … or --region-recipe, not both");
+  const recipe = readRecipe(o.regionRecipe);
+  const keys = o.regions?.split(/[\s,]+/).filter(Boolean);
+  for (const k of keys ?? []) if (!(k in recipe.regions)) throw new InputError("", "--regions", `"${k}" is not a region of ${o.regionRecipe} (regions: ${Object.keys(recipe.regions).join(", ")})`);
+  const regions = recipeRegions(readWorkspace(workspace), recipe, keys);
+  for (const { key, region } of regions) {
+    writeRegionFile(join(o.output, key), region);
+    process.stdout.write(`${join(o.output, key, "region.json.gz")}: ${describe(region)}\n`);
+  }
+}
+
+function describe(region: Region): string {
+  const sr = region.workspace.channels.find((c) => c.name === region.signal_region_name)!;
+  const n = region.workspace.observations.find((x) => x.name === region.signal_region_name)!.data[0];
+  const b = sr.samples.reduce((a, s) => a + s.data[0], 0);
+  return `SR ${region.signal_region_name} (n = ${n}, nominal b = ${b.toPrecision(6)}), ${region.workspace.channels.length - 1} control region(s)`;
+}
+
 function runRegion(workspace: string, o: RegionCliOptions): void {
+  if (o.regionRecipe !== undefined) return runRecipe(workspace, o as RegionCliOptions & { regionRecipe: string });
+  if (!o.sr) throw new InputError("", "--sr", "give the signal-region channel(s) with --sr, or a --region-recipe");
   const spec = readWorkspace(workspace);
   const rename: Record<string, string> = {};
   for (const r of o.renameModifier ?? []) {
@@ -55,8 +85,5 @@ function runRegion(workspace: string, o: RegionCliOptions): void {
   }, workspace);
   const text = JSON.stringify(region);
   writeFileSync(o.output, o.output.endsWith(".gz") ? gzipSync(text) : text + "\n");
-  const sr = region.workspace.channels.find((c) => c.name === region.signal_region_name)!;
-  const n = region.workspace.observations.find((x) => x.name === region.signal_region_name)!.data[0];
-  const b = sr.samples.reduce((a, s) => a + s.data[0], 0);
-  process.stdout.write(`${o.output}: SR ${region.signal_region_name} (n = ${n}, nominal b = ${b.toPrecision(6)}), ${region.workspace.channels.length - 1} control region(s)\n`);
+  process.stdout.write(`${o.output}: ${describe(region)}\n`);
 }

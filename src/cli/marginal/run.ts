@@ -174,14 +174,14 @@ async function runCommand(workspace: string, o: RunCli): Promise<void> {
   process.removeListener("SIGINT", onSigint);
 
   if (o.json) printJson({ output_dir: out, status: manifest.status, regions: keys, resumed: tasks.length - todo.length, rows, failed, ...(o.compareWith !== undefined ? { compare } : {}) });
-  else printTables(out, rows, compare, tasks.length - todo.length);
+  else printTables(out, rows, compare, tasks.length - todo.length, o.figures);
   if (failed.length) {
     process.stderr.write(`${failed.length} region(s) failed: ${failed.map((f) => `${f.region} (${f.reason})`).join("; ")}\n`);
     process.exitCode = 1;
   }
 }
 
-function printTables(out: string, rows: SummaryRow[], compare: (CompareRow & { region: string })[], resumed: number): void {
+function printTables(out: string, rows: SummaryRow[], compare: (CompareRow & { region: string })[], resumed: number, figures: boolean): void {
   const f = (x: unknown) => (typeof x === "number" ? fmtNum(x) : x === null || x === undefined || x === "" ? "—" : String(x));
   const t: (string | number)[][] = [["region", "prior", "n", "b̂ ± σ", "T2 obs", "T3 obs", "T3 exp (down, up)", "beyond grid"]];
   for (const r of rows) {
@@ -189,7 +189,7 @@ function printTables(out: string, rows: SummaryRow[], compare: (CompareRow & { r
     t.push([String(r.region), String(r.prior), f(r.n), `${f(r.bkg)} ± ${f(r.bkg_err)}`, f(r.limit_2obs), f(r.limit_3obs),
       r.limit_3exp === null ? "—" : `${f(r.limit_3exp)} (${f(r.limit_3exp_lo)}, ${f(r.limit_3exp_hi)})`, f(r.beyond_grid)]);
   }
-  let text = `Marginal-likelihood limits (T2, T3 = last crossing of ln Z(s) − ln Z(0) = −2, −3; "—": not scanned or not reached)${resumed ? `; ${resumed} region(s) kept from the previous run` : ""}:\n${table(t)}\nwrote ${out}/summary.csv, summary.json${rows.some((r) => r.status === "complete") ? ", figures" : ""}\n`;
+  let text = `Marginal-likelihood limits (T2, T3 = last crossing of ln Z(s) − ln Z(0) = −2, −3; "—": not scanned or not reached)${resumed ? `; ${resumed} region(s) kept from the previous run` : ""}:\n${table(t)}\nwrote ${out}/summary.csv, summary.json${figures && rows.some((r) => r.status === "complete") ? ", figures" : ""}\n`;
   if (compare.length) {
     const c: (string | number)[][] = [["region", "prior", "data", "level", "ours", "stored", "|ours/stored − 1|"]];
     for (const r of compare) if (r.level === -2 || r.level === -3) c.push([r.region, r.stored_prior, r.variant, r.level, f(r.ours), f(r.stored), r.rel === null ? "—" : r.rel.toExponential(2)]);
