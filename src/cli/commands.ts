@@ -31,4 +31,5 @@ export const COMMANDS: CommandEntry[] = [
   { name: "patchset", description: "pyhf patchsets: inspect, apply a patch, verify against a workspace", load: () => import("./histfactory/patchset.ts") },
   { name: "workspace", description: "operations on pyhf workspaces: combine, prune, rename, sort, digest", load: () => import("./histfactory/workspace.ts") },
   { name: "marginal", description: "marginal likelihoods of single-bin discovery regions: region extraction, background priors, certified limits", load: () => import("./marginal/command.ts") },
+  { name: "templates", description: "template fits over nuisance grids: build, fit μ intervals, coverage studies with the HiggsML challenge score", load: () => import("./templates/command.ts") },
 ];
