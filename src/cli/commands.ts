@@ -23,6 +23,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: "significance", args: "<workspace>", description: "discovery p-value and significance, observed and expected", load: () => import("./histfactory/significance.ts") },
   { name: "scan", args: "<workspace>", description: "profile-likelihood scan and 68%/95% intervals of a parameter", load: () => import("./histfactory/scan.ts") },
   { name: "ranking", args: "<workspace>", description: "nuisance parameters ranked by their impact on the POI", load: () => import("./histfactory/ranking.ts") },
+  { name: "report", args: "<workspace>", description: "fit report as cabinetry gives it: pre/post-fit yields, stacked plots, pulls, correlations, impacts, goodness of fit", load: () => import("./histfactory/report.ts") },
   { name: "batch", description: "hypotests over every patch of a patchset: local pool or SLURM array, with accounted merges", load: () => import("./batch/command.ts") },
   { name: "bump", description: "GP bump hunt (HPS): mass scan, limits on A and ε², local and global significance", load: () => import("./bump/command.ts") },
   { name: "resonance", description: "resonance search on any spectrum: Gaussian/Crystal Ball/Voigtian/template signals, GP or parametric backgrounds, variable bins, global significance", load: () => import("./resonance/command.ts") },
@@ -31,5 +32,6 @@ export const COMMANDS: CommandEntry[] = [
   { name: "patchset", description: "pyhf patchsets: inspect, apply a patch, verify against a workspace", load: () => import("./histfactory/patchset.ts") },
   { name: "workspace", description: "operations on pyhf workspaces: combine, prune, rename, sort, digest", load: () => import("./histfactory/workspace.ts") },
   { name: "marginal", description: "marginal likelihoods of single-bin discovery regions: region extraction, background priors, certified limits", load: () => import("./marginal/command.ts") },
+  { name: "categorize", description: "differentiable GATO categorisation: optimise category boundaries for the best significance, export a workspace", load: () => import("./categorize/command.ts") },
   { name: "templates", description: "template fits over nuisance grids: build, fit μ intervals, coverage studies with the HiggsML challenge score", load: () => import("./templates/command.ts") },
 ];

@@ -80,7 +80,26 @@ function fromUnitY(f: Frame, v: number): number {
   return f.log ? 10 ** (Math.log10(f.y0) + v * (Math.log10(f.y1) - Math.log10(f.y0))) : f.y0 + v * (f.y1 - f.y0);
 }
 
-/** Hatch rule data for band rectangles {x, x2, lo, hi} in data coordinates, clipped to the frame. */
+/**
+ * Hatching of band rectangles {x, x2, lo, hi} (data coordinates, clipped to the frame) as the
+ * points of ONE broken line: segment ends in pairs, separated by a null point that breaks the
+ * path, so the whole hatch is a single SVG path rather than one element per stroke.
+ */
+function hatchPath(f: Frame, rects: { x: number; x2: number; lo: number; hi: number }[]): { i: number; x: number | null; y: number | null }[] {
+  const pts: { i: number; x: number | null; y: number | null }[] = [];
+  for (const s of hatchRules(f, rects)) pts.push({ i: pts.length, x: s.x, y: s.y }, { i: pts.length + 1, x: s.x2, y: s.y2 }, { i: pts.length + 2, x: null, y: null });
+  return pts;
+}
+
+function hatchLayer(f: Frame, rects: { x: number; x2: number; lo: number; hi: number }[], x: object, yScale: object): unknown {
+  return {
+    data: { values: hatchPath(f, rects) },
+    mark: { type: "line", color: "#333333", strokeWidth: 0.8, invalid: "break-paths-show-domains", interpolate: "linear" },
+    encoding: { x, y: { field: "y", type: "quantitative", scale: yScale }, order: { field: "i", type: "quantitative" } },
+  };
+}
+
+/** Hatch segments for band rectangles {x, x2, lo, hi} in data coordinates, clipped to the frame. */
 function hatchRules(f: Frame, rects: { x: number; x2: number; lo: number; hi: number }[]): { x: number; y: number; x2: number; y2: number }[] {
   const out: { x: number; y: number; x2: number; y2: number }[] = [];
   const ux = (x: number) => (x - f.x0) / (f.x1 - f.x0);
@@ -145,7 +164,7 @@ export function stackedHistogram(o: StackedHistogramOptions): VegaLiteSpec {
   const main: unknown[] = [
     { data: { values: stackRows }, mark: { type: "rect", stroke: "black", strokeWidth: 0.5 }, encoding: { x, x2: { field: "x2" }, y: { field: "lo", type: "quantitative", scale: yScale, axis: yAxis }, y2: { field: "hi" }, fill: { field: "color", type: "nominal", scale: null } } },
     { data: { values: totalSteps }, mark: { type: "line", color: "black", strokeWidth: 1.5, interpolate: "linear" }, encoding: { x, y: { field: "y", type: "quantitative", scale: yScale } } },
-    { data: { values: hatchRules(frame, bandRects) }, mark: { type: "rule", color: "#333333", strokeWidth: 0.8 }, encoding: { x, y: { field: "y", type: "quantitative", scale: yScale }, x2: { field: "x2" }, y2: { field: "y2" } } },
+    hatchLayer(frame, bandRects, x, yScale),
   ];
   if (data && intervals) {
     const pts = data.map((n, b) => ({ x: centres[b], y: n, lo: Math.max(intervals[b][0], o.logY ? y0 : 0), hi: intervals[b][1] })).filter((p) => !o.logY || p.y > 0);
@@ -172,7 +191,7 @@ export function stackedHistogram(o: StackedHistogramOptions): VegaLiteSpec {
   const relRects = total.map((t, b) => ({ x: edges[b], x2: edges[b + 1], lo: t > 0 ? 1 - stdev[b] / t : 1, hi: t > 0 ? 1 + stdev[b] / t : 1 }));
   const ratio: unknown[] = [
     { data: { values: [{ y: 1 }] }, mark: { type: "rule", color: "black", strokeDash: [4, 3], strokeWidth: 1 }, encoding: { y: { field: "y", type: "quantitative", scale: rScale, axis: { title: "Data / Model", tickCount: 4, titleFontSize: 12 } } } },
-    { data: { values: hatchRules(rFrame, relRects) }, mark: { type: "rule", color: "#333333", strokeWidth: 0.8 }, encoding: { x: xr, y: { field: "y", type: "quantitative", scale: rScale }, x2: { field: "x2" }, y2: { field: "y2" } } },
+    hatchLayer(rFrame, relRects, xr, rScale),
   ];
   if (data && intervals) {
     // Bars clipped to the panel; a point outside the range is left out (its bar still shows where it reaches in).
