@@ -2,7 +2,7 @@
 // step per epoch, with scheduled temperature (applied inside every step, §A6 note), steepness
 // and learning rate; RMSprop or Adam; bump-hunt window factors refitted every N epochs;
 // checkpoints to JSON and resume.
-import { writeFileSync, renameSync } from "node:fs";
+import { writeJsonAtomic } from "../io/output.ts";
 import { Rng } from "../math/rng.ts";
 import { FirstOrderOptimizer, type FirstOrderKind, type FirstOrderState } from "../optimize/adam.ts";
 import type { TaskExecutor } from "../infer/executor.ts";
@@ -108,13 +108,6 @@ export async function refitFactors(pass: SoftPass, model: BinningModel, params: 
   const inWin = new Float64Array(K);
   events.processes.forEach((p, pi) => { if (p.signal < 0) for (let k = 0; k < K; k++) inWin[k] += hard.yw![pi * K + k]; });
   return windowFactors(hard.hist!, inWin, bump);
-}
-
-/** Write a JSON file atomically (temporary file, then rename). */
-export function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value) + "\n");
-  renameSync(tmp, path);
 }
 
 /**
