@@ -135,6 +135,7 @@ const MASS = { title: "m(A') [MeV]" };
 
 async function showBumpScan(dir) {
   const t0 = performance.now();
+  const libReady = chartLib(); // the chart bundle loads while the tables are fetched
   const prefix = dir ? `${dir}/` : "";
   const rows = records(await fetchText(`${prefix}results_single.csv`));
   const combined = files.includes(`${prefix}results_combined.csv`) ? records(await fetchText(`${prefix}results_combined.csv`)) : [];
@@ -152,7 +153,10 @@ async function showBumpScan(dir) {
   grid.className = "charts";
   view.append(grid);
   const open = (massGeV) => showMassPanel(panel, prefix, datasets, massGeV, rows, combined);
-  const { linePlot, bandPlot } = await chartLib();
+  const { linePlot, bandPlot } = await libReady;
+  // Charts are mounted together (each one's vega parse and first render overlap the others' waits).
+  const pending = [];
+  const add = (title, spec, onPick) => { const slot = document.createElement("div"); grid.append(slot); pending.push(chart(title, spec, onPick).then((f) => slot.replaceWith(f))); };
   const ok = (d) => rows.filter((r) => String(r.dataset) === d && r.visibility === "observed" && !r.error);
   const pick = (xMeV) => open(xMeV / 1000);
   const cl = rows[0]?.cls_alpha ? `${Math.round((1 - rows[0].cls_alpha) * 100)}% CL` : "95% CL";
@@ -163,28 +167,29 @@ async function showBumpScan(dir) {
     const aSpec = b.length
       ? bandPlot({ title: d, x: b.map((r) => 1000 * r.mass_GeV), median: b.map((r) => r.A_med), minus1: b.map((r) => r.A_lo1), plus1: b.map((r) => r.A_hi1), minus2: b.map((r) => r.A_lo2), plus2: b.map((r) => r.A_hi2), observed: b.map((r) => r.A_obs), xAxis: MASS, yAxis: { title: `signal yield upper limit A (${cl}) [events]`, log: true } })
       : linePlot({ title: d, series: [{ name: `observed A_up (${cl})`, x, y: o.map((r) => r.A_up), points: true }], x: MASS, y: { title: `signal yield upper limit A_up (${cl}) [events]`, log: true } });
-    grid.append(await chart(`A upper limit, ${d}`, aSpec, pick));
+    add(`A upper limit, ${d}`, aSpec, pick);
     if (o.some((r) => Number.isFinite(r.eps2_up))) {
       const eSpec = b.length && b.some((r) => Number.isFinite(r.eps2_med))
         ? bandPlot({ title: d, x: b.map((r) => 1000 * r.mass_GeV), median: b.map((r) => r.eps2_med), minus1: b.map((r) => r.eps2_lo1), plus1: b.map((r) => r.eps2_hi1), minus2: b.map((r) => r.eps2_lo2), plus2: b.map((r) => r.eps2_hi2), observed: b.map((r) => r.eps2_obs), xAxis: MASS, yAxis: { title: `ε² upper limit (${cl})`, log: true } })
         : linePlot({ title: d, series: [{ name: `observed ε² upper limit (${cl})`, x, y: o.map((r) => r.eps2_up), points: true }], x: MASS, y: { title: `ε² upper limit (${cl})`, log: true } });
-      grid.append(await chart(`ε² upper limit, ${d}`, eSpec, pick));
+      add(`ε² upper limit, ${d}`, eSpec, pick);
     }
-    grid.append(await chart(`local and global significance, ${d}`, linePlot({ title: d, series: [{ name: "local Z", x, y: o.map((r) => r.Z_analytic), points: true }, { name: "global Z (Šidák)", x, y: o.map((r) => r.Z_global), dashed: true }], x: MASS, y: { title: "significance Z [σ]" } }), pick));
-    grid.append(await chart(`local and global p0, ${d}`, linePlot({ title: d, series: [{ name: "local p0", x, y: o.map((r) => r.p0_analytic), points: true }, { name: "global p0", x, y: o.map((r) => r.p0_global), dashed: true }], x: MASS, y: { title: "p0", log: true } }), pick));
+    add(`local and global significance, ${d}`, linePlot({ title: d, series: [{ name: "local Z", x, y: o.map((r) => r.Z_analytic), points: true }, { name: "global Z (Šidák)", x, y: o.map((r) => r.Z_global), dashed: true }], x: MASS, y: { title: "significance Z [σ]" } }), pick);
+    add(`local and global p0, ${d}`, linePlot({ title: d, series: [{ name: "local p0", x, y: o.map((r) => r.p0_analytic), points: true }, { name: "global p0", x, y: o.map((r) => r.p0_global), dashed: true }], x: MASS, y: { title: "p0", log: true } }), pick);
     const g = o.filter((r) => Number.isFinite(r.ls_opt) && Number.isFinite(r.sigma_x));
     if (g.length) {
       const gx = g.map((r) => 1000 * r.mass_GeV);
-      grid.append(await chart(`GP length scale, ${d}`, linePlot({ title: `${d}: GP length scale / σ_x(m)`, series: [{ name: "ℓ_opt / σ_x", x: gx, y: g.map((r) => r.ls_opt / r.sigma_x), points: true }, { name: "ℓ_lo / σ_x", x: gx, y: g.map((r) => r.ls_lo / r.sigma_x), dashed: true }, { name: "ℓ_hi / σ_x", x: gx, y: g.map((r) => r.ls_hi / r.sigma_x), dashed: true }], x: MASS, y: { title: "length scale / σ_x", log: true } }), pick));
-      if (g.some((r) => Number.isFinite(r.const_opt))) grid.append(await chart(`GP amplitude, ${d}`, linePlot({ title: `${d}: GP amplitude`, series: [{ name: "C_opt", x: gx, y: g.map((r) => r.const_opt), points: true }], x: MASS, y: { title: "constant kernel amplitude C", log: true } }), pick));
+      add(`GP length scale, ${d}`, linePlot({ title: `${d}: GP length scale / σ_x(m)`, series: [{ name: "ℓ_opt / σ_x", x: gx, y: g.map((r) => r.ls_opt / r.sigma_x), points: true }, { name: "ℓ_lo / σ_x", x: gx, y: g.map((r) => r.ls_lo / r.sigma_x), dashed: true }, { name: "ℓ_hi / σ_x", x: gx, y: g.map((r) => r.ls_hi / r.sigma_x), dashed: true }], x: MASS, y: { title: "length scale / σ_x", log: true } }), pick);
+      if (g.some((r) => Number.isFinite(r.const_opt))) add(`GP amplitude, ${d}`, linePlot({ title: `${d}: GP amplitude`, series: [{ name: "C_opt", x: gx, y: g.map((r) => r.const_opt), points: true }], x: MASS, y: { title: "constant kernel amplitude C", log: true } }), pick);
     }
   }
   if (combined.length) {
     const c = combined.filter((r) => r.visibility === "observed" && !r.error);
     const x = c.map((r) => 1000 * r.mass_GeV);
-    grid.append(await chart("combination: ε² upper limit", linePlot({ title: "combination", series: [{ name: `combined ε² upper limit (${cl})`, x, y: c.map((r) => r.eps2_up), points: true }], x: MASS, y: { title: `ε² upper limit (${cl})`, log: true } }), pick));
-    grid.append(await chart("combination: significance", linePlot({ title: "combination", series: [{ name: "local Z", x, y: c.map((r) => r.Z_analytic), points: true }, { name: "global Z (Šidák)", x, y: c.map((r) => r.Z_global), dashed: true }], x: MASS, y: { title: "significance Z [σ]" } }), pick));
+    add("combination: ε² upper limit", linePlot({ title: "combination", series: [{ name: `combined ε² upper limit (${cl})`, x, y: c.map((r) => r.eps2_up), points: true }], x: MASS, y: { title: `ε² upper limit (${cl})`, log: true } }), pick);
+    add("combination: significance", linePlot({ title: "combination", series: [{ name: "local Z", x, y: c.map((r) => r.Z_analytic), points: true }, { name: "global Z (Šidák)", x, y: c.map((r) => r.Z_global), dashed: true }], x: MASS, y: { title: "significance Z [σ]" } }), pick);
   }
+  await Promise.all(pending);
   if (failed.length) {
     const f = document.createElement("section");
     f.id = "failed";

@@ -82,7 +82,12 @@ async function run(what) {
   busy(false);
   if (!r.ok) { $("status").textContent = ""; return showError(r.error); }
   $("status").textContent = `${what}: done in ${(r.ms / 1000).toFixed(3)} s`;
-  show(what, r.result, r.figure);
+  show(what, r.result);
+  if (what === "upper-limit") {
+    // The CLs figure needs ~40 more hypotests: asked for once the limits are on the page.
+    const f = await call({ kind: "run", what: "limit-figure" });
+    if (f.ok && f.figure) await drawFigure($("cls-figure"), f.figure);
+  }
 }
 for (const b of document.querySelectorAll("[data-run]")) b.addEventListener("click", () => run(b.dataset.run));
 
@@ -103,7 +108,7 @@ function table(head, rows, cls = "") {
 }
 
 const BANDS = ["−2σ", "−1σ", "median", "+1σ", "+2σ"];
-function show(what, r, figure) {
+function show(what, r) {
   last = { what, result: r };
   let html = "";
   if (what === "inspect") {
@@ -124,7 +129,6 @@ function show(what, r, figure) {
   }
   $("result").innerHTML = html + `<details><summary>JSON (as the CLI prints with --json)</summary><pre id="json">${esc(JSON.stringify(r, null, 2))}</pre></details>`;
   $("download").hidden = false;
-  if (figure) drawFigure($("cls-figure"), figure);
 }
 
 // Figures: the Vega-Lite spec the CLI renders (built in the worker by the same function),

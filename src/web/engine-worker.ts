@@ -4,6 +4,7 @@
 // (histfactory/results.ts); bad input is the CLI's one-line message. scripts/build.mjs bundles
 // this file with esbuild (platform browser: no Node built-ins) into dist/web/engine-worker.bundle.js.
 import { InputError } from "../io/errors.ts";
+import type { UpperLimitResult } from "../infer/upper-limit.ts";
 import { patchNamesOf, parseJsonDocument, workspaceInput } from "../histfactory/input.ts";
 import { compileModel, type HistFactoryModel } from "../histfactory/model.ts";
 import { clsCurve, clsFigure, clsSummary, fitSummary, inspectSummary, significanceSummary, upperLimitSummary } from "../histfactory/results.ts";
@@ -14,12 +15,13 @@ export interface NamedText { name: string; text: string }
 export type EngineRequest =
   | { id: number; kind: "patches"; patch: NamedText }
   | { id: number; kind: "load"; workspace: NamedText; patch?: NamedText & { patchName?: string } }
-  | { id: number; kind: "run"; what: "inspect" | "fit" | "cls" | "upper-limit" | "significance"; poi?: number; cl?: number; testStat?: "qtilde" | "q" };
+  | { id: number; kind: "run"; what: "inspect" | "fit" | "cls" | "upper-limit" | "limit-figure" | "significance"; poi?: number; cl?: number; testStat?: "qtilde" | "q" };
 
 /** Worker → page: a result, or the CLI's one-line message (`error`), with the elapsed time. */
 export type EngineReply = { id: number; ok: true; result: unknown; figure?: unknown; ms: number } | { id: number; ok: false; error: string; input: boolean };
 
 let model: HistFactoryModel | null = null;
+let lastLimit: { model: HistFactoryModel & { poi: number }; result: UpperLimitResult; cl: number; testStat: "qtilde" | "q"; poi: string } | null = null;
 let modelFile = "";
 
 function needPoi(m: HistFactoryModel): asserts m is HistFactoryModel & { poi: number } {
@@ -50,9 +52,15 @@ function handle(req: EngineRequest): { result: unknown; figure?: unknown } {
       const cl = req.cl ?? 0.95;
       const testStat = req.testStat ?? "qtilde";
       const { json, result } = upperLimitSummary(model, cl, testStat);
-      // The figure is the spec `upper-limit --figure` renders; the page renders it with vega.
-      const figure = clsFigure(clsCurve(model, result, testStat), { cl, poi: json.poi });
-      return { result: json, figure };
+      lastLimit = { model, result, cl, testStat, poi: json.poi };
+      return { result: json };
+    }
+    case "limit-figure": {
+      // The spec `upper-limit --figure` renders (dense CLs curves: ~40 more hypotests, so it is
+      // asked for after the limits are shown); the page renders it with vega.
+      if (!lastLimit || lastLimit.model !== model) throw new InputError("", "figure", "run the upper limit first");
+      const l = lastLimit;
+      return { result: null, figure: clsFigure(clsCurve(l.model, l.result, l.testStat), { cl: l.cl, poi: l.poi }) };
     }
     case "significance": needPoi(model); return { result: significanceSummary(model) };
   }
