@@ -35,10 +35,10 @@ test("§18.2 one-dataset combination pinned to the spec: combined ε²_up 6.7082
   const lik = new WindowLikelihood({ n, b, C, w: sUnit.map((v) => v / total) });
   const single = windowLimit(lik);
   const calc = windowCalculator(lik);
-  assert.ok(Math.abs(calc.test(single.limit).observed.cls - 0.05) < 1e-6);
+  assert.ok(Math.abs(calc.test(single.limit).observed.cls - 0.05) < 1e-6, "Math.abs(calc.test(single.limit).observed.cls - 0.05) < 1e-6");
   assert.ok(rel(single.limit / total, 6.69305e-11) < 1e-5, `single ${single.limit / total}`);
-  assert.ok(Math.abs(rel(single.limit / total, 6.67305e-11) - 0.0030) < 1e-4);
-  assert.ok(Math.abs(calc.test(6.67305e-11 * total).observed.cls - 0.0506) < 1e-4);
+  assert.ok(Math.abs(rel(single.limit / total, 6.67305e-11) - 0.0030) < 1e-4, "Math.abs(rel(single.limit / total, 6.67305e-11) - 0.0030) < 1e-4");
+  assert.ok(Math.abs(calc.test(6.67305e-11 * total).observed.cls - 0.0506) < 1e-4, "Math.abs(calc.test(6.67305e-11 * total).observed.cls - 0.0506) < 1e-4");
 });
 
 test("§18.2 two-dataset combination: ε²_up 2.24605e-6, p0 0.166782, Z 0.966959, q0 0.935009; ε̂² = 7.910e-7 ± 8.320e-7", () => {

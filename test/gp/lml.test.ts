@@ -38,7 +38,7 @@ describe("LML and gradient against scikit-learn 1.2.1 at fixed theta", needsShar
     assert.equal(ev.evaluate([b[0][1], b[1][1]], g), -Infinity);
     assert.deepEqual(Array.from(g), [0, 0]);
     // the evaluator is still usable afterwards
-    assert.ok(relErr(ev.evaluate(c.lml_theta0.theta), c.lml_theta0.lml) <= 1e-8);
+    assert.ok(relErr(ev.evaluate(c.lml_theta0.theta), c.lml_theta0.lml) <= 1e-8, "relErr(ev.evaluate(c.lml_theta0.theta), c.lml_theta0.lml) <= 1e-8");
   });
 });
 
@@ -99,12 +99,12 @@ test("normalize_y: LML equals the plain LML of the standardised targets (populat
   const k = new ConstantKernel(1.5).times(new RBF(0.8));
   const a = logMarginalLikelihood(k, X, y, { alpha: 0.01, normalizeY: true, gradient: true });
   const b = logMarginalLikelihood(k, X, y.map((v) => (v - mean) / std), { alpha: 0.01, gradient: true });
-  assert.ok(Math.abs(a.lml - b.lml) <= 1e-12 * Math.abs(b.lml));
-  for (let i = 0; i < 2; i++) assert.ok(Math.abs(a.grad![i] - b.grad![i]) <= 1e-12 * Math.abs(b.grad![i]));
+  assert.ok(Math.abs(a.lml - b.lml) <= 1e-12 * Math.abs(b.lml), "Math.abs(a.lml - b.lml) <= 1e-12 * Math.abs(b.lml)");
+  for (let i = 0; i < 2; i++) assert.ok(Math.abs(a.grad![i] - b.grad![i]) <= 1e-12 * Math.abs(b.grad![i]), "Math.abs(a.grad![i] - b.grad![i]) <= 1e-12 * Math.abs(b.grad![i])");
   // constant targets: std 0 → 1 (sklearn _handle_zeros_in_scale), LML of zeros
   const z = logMarginalLikelihood(k, X, [2, 2, 2, 2, 2, 2], { alpha: 0.01, normalizeY: true });
   const z0 = logMarginalLikelihood(k, X, [0, 0, 0, 0, 0, 0], { alpha: 0.01 });
-  assert.ok(Math.abs(z.lml - z0.lml) <= 1e-12 * Math.abs(z0.lml));
+  assert.ok(Math.abs(z.lml - z0.lml) <= 1e-12 * Math.abs(z0.lml), "Math.abs(z.lml - z0.lml) <= 1e-12 * Math.abs(z0.lml)");
 });
 
 describe("low-rank surrogate against the dense LML", needsShared(), () => {
@@ -158,6 +158,6 @@ describe("low-rank surrogate against the dense LML", needsShared(), () => {
     const lr = new LowRankMarginalLikelihood(caseKernel(c), c.X_train, c.y_train, { alpha: caseAlpha(c), maxRank: 10 });
     const v = lr.evaluate(c.lml_theta0.theta);
     assert.equal(lr.lastRank, -1);
-    assert.ok(relErr(v, c.lml_theta0.lml) <= 1e-8);
+    assert.ok(relErr(v, c.lml_theta0.lml) <= 1e-8, "relErr(v, c.lml_theta0.lml) <= 1e-8");
   });
 });

@@ -13,7 +13,7 @@ function delta(code: InterpCode, alpha: number, nom = NOM, hi = HI, lo = LO): [n
 
 for (const code of ["code0", "code1", "code2", "code4", "code4p"] as InterpCode[]) {
   test(`${code}: passes through lo, nom, hi at α = −1, 0, +1`, () => {
-    assert.ok(Math.abs(delta(code, 0)[0]) < 1e-12);
+    assert.ok(Math.abs(delta(code, 0)[0]) < 1e-12, "Math.abs(delta(code, 0)[0]) < 1e-12");
     assert.ok(Math.abs(delta(code, 1)[0] - (HI - NOM)) < 1e-12, `δ(1) = ${delta(code, 1)[0]}`);
     assert.ok(Math.abs(delta(code, -1)[0] - (LO - NOM)) < 1e-12, `δ(−1) = ${delta(code, -1)[0]}`);
   });
@@ -30,10 +30,10 @@ for (const code of ["code0", "code1", "code2", "code4", "code4p"] as InterpCode[
 test("code1 and code4 agree with the exponential outside |α| ≥ 1", () => {
   for (const a of [1, 1.5, 3]) {
     const exp = NOM * (Math.pow(HI / NOM, a) - 1);
-    assert.ok(Math.abs(delta("code1", a)[0] - exp) < 1e-12);
-    assert.ok(Math.abs(delta("code4", a)[0] - exp) < 1e-12);
+    assert.ok(Math.abs(delta("code1", a)[0] - exp) < 1e-12, "Math.abs(delta(\"code1\", a)[0] - exp) < 1e-12");
+    assert.ok(Math.abs(delta("code4", a)[0] - exp) < 1e-12, "Math.abs(delta(\"code4\", a)[0] - exp) < 1e-12");
     const expDn = NOM * (Math.pow(LO / NOM, a) - 1);
-    assert.ok(Math.abs(delta("code4", -a)[0] - expDn) < 1e-12);
+    assert.ok(Math.abs(delta("code4", -a)[0] - expDn) < 1e-12, "Math.abs(delta(\"code4\", -a)[0] - expDn) < 1e-12");
   }
 });
 
@@ -41,8 +41,8 @@ test("code4 is smooth at α = ±1: value, first and second derivative continuous
   for (const edge of [1, -1]) {
     const e = 1e-7;
     const inside = edge - Math.sign(edge) * e, outside = edge + Math.sign(edge) * e;
-    assert.ok(Math.abs(delta("code4", inside)[0] - delta("code4", outside)[0]) < 1e-6);
-    assert.ok(Math.abs(delta("code4", inside)[1] - delta("code4", outside)[1]) < 1e-5);
+    assert.ok(Math.abs(delta("code4", inside)[0] - delta("code4", outside)[0]) < 1e-6, "Math.abs(delta(\"code4\", inside)[0] - delta(\"code4\", outside)[0]) < 1e-6");
+    assert.ok(Math.abs(delta("code4", inside)[1] - delta("code4", outside)[1]) < 1e-5, "Math.abs(delta(\"code4\", inside)[1] - delta(\"code4\", outside)[1]) < 1e-5");
     const h = 1e-4;
     const d2in = (delta("code4", edge - Math.sign(edge) * h)[1] - delta("code4", edge - Math.sign(edge) * 2 * h)[1]) / h;
     const d2out = (delta("code4", edge + Math.sign(edge) * 2 * h)[1] - delta("code4", edge + Math.sign(edge) * h)[1]) / h;
@@ -51,14 +51,14 @@ test("code4 is smooth at α = ±1: value, first and second derivative continuous
 });
 
 test("code4p is linear outside |α| > 1 and continuous in slope at ±1", () => {
-  assert.ok(Math.abs(delta("code4p", 2.5)[0] - 2.5 * (HI - NOM)) < 1e-12);
-  assert.ok(Math.abs(delta("code4p", -2.5)[0] - 2.5 * (LO - NOM)) < 1e-12);
-  assert.ok(Math.abs(delta("code4p", 1 - 1e-9)[1] - (HI - NOM)) < 1e-6);
-  assert.ok(Math.abs(delta("code4p", -1 + 1e-9)[1] - (NOM - LO)) < 1e-6);
+  assert.ok(Math.abs(delta("code4p", 2.5)[0] - 2.5 * (HI - NOM)) < 1e-12, "Math.abs(delta(\"code4p\", 2.5)[0] - 2.5 * (HI - NOM)) < 1e-12");
+  assert.ok(Math.abs(delta("code4p", -2.5)[0] - 2.5 * (LO - NOM)) < 1e-12, "Math.abs(delta(\"code4p\", -2.5)[0] - 2.5 * (LO - NOM)) < 1e-12");
+  assert.ok(Math.abs(delta("code4p", 1 - 1e-9)[1] - (HI - NOM)) < 1e-6, "Math.abs(delta(\"code4p\", 1 - 1e-9)[1] - (HI - NOM)) < 1e-6");
+  assert.ok(Math.abs(delta("code4p", -1 + 1e-9)[1] - (NOM - LO)) < 1e-6, "Math.abs(delta(\"code4p\", -1 + 1e-9)[1] - (NOM - LO)) < 1e-6");
 });
 
 test("code4 with a non-positive ratio gives NaN, as pyhf does", () => {
-  assert.ok(Number.isNaN(delta("code4", 0.5, 1, 1.2, 0)[0]) || !Number.isFinite(delta("code4", 0.5, 1, 1.2, 0)[0]));
+  assert.ok(Number.isNaN(delta("code4", 0.5, 1, 1.2, 0)[0]) || !Number.isFinite(delta("code4", 0.5, 1, 1.2, 0)[0]), "Number.isNaN(delta(\"code4\", 0.5, 1, 1.2, 0)[0]) || !Number.isFinite(delta(\"code4\", 0.5, 1, 1.2, 0)[0])");
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -165,8 +165,8 @@ for (const code of ["code0", "code1", "code2", "code4", "code4p"] as InterpCode[
 }
 
 test("code0 and code1 have their kink at α = 0 (slopes Δ⁺ and Δ⁻ differ), as pyhf", () => {
-  assert.ok(close(delta("code0", 1e-9)[1], HI - NOM) && close(delta("code0", -1e-9)[1], NOM - LO));
-  assert.ok(close(delta("code1", 1e-9)[1], NOM * Math.log(HI / NOM), 1e-8) && close(delta("code1", -1e-9)[1], -NOM * Math.log(LO / NOM), 1e-8));
+  assert.ok(close(delta("code0", 1e-9)[1], HI - NOM) && close(delta("code0", -1e-9)[1], NOM - LO), "close(delta(\"code0\", 1e-9)[1], HI - NOM) && close(delta(\"code0\", -1e-9)[1], NOM - LO)");
+  assert.ok(close(delta("code1", 1e-9)[1], NOM * Math.log(HI / NOM), 1e-8) && close(delta("code1", -1e-9)[1], -NOM * Math.log(LO / NOM), 1e-8), "close(delta(\"code1\", 1e-9)[1], NOM * Math.log(HI / NOM), 1e-8) && close(delta(\"code1\", -1e-9)[1], -NOM * Math.log(LO / NOM), 1e-8)");
 });
 
 test("code4's polynomial: the hard-coded A⁻¹ reproduces the solved 6×6 system (1e-12)", () => {

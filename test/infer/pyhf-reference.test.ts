@@ -87,10 +87,10 @@ describe("upper limits above the POI bound, where pyhf raised ValueError", needs
     test(`${name}: finite limits, bound extended and reported, CLs = 0.05 at each limit`, c ? {} : { skip: "case not in the reference file" }, () => {
       const m = caseModel(c!);
       const r = upperLimit(m);
-      assert.ok(r.above_poi_bound && !r.capped && r.poi_upper_bound_used > r.poi_upper_bound);
-      assert.ok([r.obs, ...r.exp].every((x) => Number.isFinite(x) && x <= r.poi_upper_bound_used));
-      assert.ok(Math.abs(r.scan.find((p) => p.mu === r.obs)!.cls_obs - 0.05) < 1e-5);
-      r.exp.forEach((x, i) => assert.ok(Math.abs(r.scan.find((p) => p.mu === x)!.cls_exp[i] - 0.05) < 1e-5));
+      assert.ok(r.above_poi_bound && !r.capped && r.poi_upper_bound_used > r.poi_upper_bound, "r.above_poi_bound && !r.capped && r.poi_upper_bound_used > r.poi_upper_bound");
+      assert.ok([r.obs, ...r.exp].every((x) => Number.isFinite(x) && x <= r.poi_upper_bound_used), "[r.obs, ...r.exp].every((x) => Number.isFinite(x) && x <= r.poi_upper_bound_used)");
+      assert.ok(Math.abs(r.scan.find((p) => p.mu === r.obs)!.cls_obs - 0.05) < 1e-5, "Math.abs(r.scan.find((p) => p.mu === r.obs)!.cls_obs - 0.05) < 1e-5");
+      r.exp.forEach((x, i) => assert.ok(Math.abs(r.scan.find((p) => p.mu === x)!.cls_exp[i] - 0.05) < 1e-5, "Math.abs(r.scan.find((p) => p.mu === x)!.cls_exp[i] - 0.05) < 1e-5"));
     });
   }
 });

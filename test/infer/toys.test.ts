@@ -106,8 +106,8 @@ describe("toy CLs vs pyhf's toys (hypotest_toys_qtilde_mu1, 2000 toys, numpy see
       const se = (p: number, n: number) => Math.sqrt((p * (1 - p)) / n);
       const refErr = ref.CLs_obs * Math.hypot(se(ref.CLsb_obs, ref.ntoys) / ref.CLsb_obs, se(ref.CLb_obs, ref.ntoys) / ref.CLb_obs);
       assert.ok(Math.abs(r.cls_obs - ref.CLs_obs) < 3 * Math.hypot(r.cls_obs_mc_error, refErr), `CLs ${r.cls_obs} ± ${r.cls_obs_mc_error} vs pyhf ${ref.CLs_obs} ± ${refErr}`);
-      assert.ok(Math.abs(r.clsb_obs - ref.CLsb_obs) < 3 * Math.hypot(se(r.clsb_obs, 4000), se(ref.CLsb_obs, ref.ntoys)));
-      assert.ok(Math.abs(r.clb_obs - ref.CLb_obs) < 3 * Math.hypot(se(r.clb_obs, 4000), se(ref.CLb_obs, ref.ntoys)));
+      assert.ok(Math.abs(r.clsb_obs - ref.CLsb_obs) < 3 * Math.hypot(se(r.clsb_obs, 4000), se(ref.CLsb_obs, ref.ntoys)), "Math.abs(r.clsb_obs - ref.CLsb_obs) < 3 * Math.hypot(se(r.clsb_obs, 4000), se(ref.CLsb_obs, ref.ntoys))");
+      assert.ok(Math.abs(r.clb_obs - ref.CLb_obs) < 3 * Math.hypot(se(r.clb_obs, 4000), se(ref.CLb_obs, ref.ntoys)), "Math.abs(r.clb_obs - ref.CLb_obs) < 3 * Math.hypot(se(r.clb_obs, 4000), se(ref.CLb_obs, ref.ntoys))");
     });
   }
 });
