@@ -41,7 +41,10 @@ export async function main(argv: string[]): Promise<number> {
     for (const c of COMMANDS) {
       const cmd = program.command(c.args ? `${c.name} ${c.args}` : c.name).description(c.description);
       if (c.aliases) cmd.aliases(c.aliases);
-      if (c === run) (await c.load()).register(cmd);
+      if (c === run) {
+        (await c.load()).register(cmd);
+        (await import("./shared/options.ts")).withQuietEverywhere(cmd);
+      }
     }
     await program.parseAsync(argv, { from: "user" });
     // A command may set a non-zero status without an error (e.g. an incomplete merge).

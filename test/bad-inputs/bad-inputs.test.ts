@@ -95,7 +95,6 @@ add("fit --normsys-code unknown", ["fit", WS, "--normsys-code", "code9"]);
 add("workspace combine --join unknown", ["workspace", "combine", WS, WS, "--join", "sideways"]);
 add("workspace rename without =", ["workspace", "rename", WS, "--sample", "bkg"]);
 add("workspace prune an unknown channel", ["workspace", "prune", WS, "--channel", "CR"]);
-add("marginal prior --nbins 0", ["marginal", "prior", T("region"), "--output-dir", T("o-prior"), "--nbins", "0"]);
 
 // ---- fuzzed spellings of every numeric option -------------------------------------------------------
 const BAD_NUM = ["", "abc", "NaN", "1e999", "--"];

@@ -5,6 +5,7 @@
 import { Option, type Command } from "commander";
 import { InputError } from "../../io/errors.ts";
 import { defaultWorkers } from "../../batch/pool.ts";
+import { Progress } from "../../batch/progress.ts";
 
 // ---- numbers ------------------------------------------------------------------------------
 
@@ -175,6 +176,19 @@ export function withJson(cmd: Command, help = "print one JSON object"): Command 
 /** `--quiet`: no progress bar or progress lines. */
 export function withQuiet(cmd: Command): Command {
   return cmd.option("--quiet", "no progress bar or progress lines on stderr");
+}
+
+/**
+ * `--quiet` on every command that runs something (the leaves of `cmd`), unless it has its own;
+ * given, it silences batch/progress.ts for the whole process.
+ */
+export function withQuietEverywhere(cmd: Command): Command {
+  const leaves = (c: Command): Command[] => (c.commands.length ? c.commands.flatMap(leaves) : [c]);
+  for (const c of leaves(cmd)) {
+    if (!c.options.some((o) => o.long === "--quiet")) withQuiet(c);
+    c.hook("preAction", (_self, action) => { if (action.opts().quiet) Progress.quiet = true; });
+  }
+  return cmd;
 }
 
 // ---- SLURM ------------------------------------------------------------------------------------
