@@ -1,8 +1,10 @@
-// `searchlight marginal limits` end to end (spec §3.4, §6.4 A) and its bad-input path.
+// `searchlight marginal limits` end to end (spec §3.4, §6.4 A) and its bad-input path; a region
+// file or its folder, the observed count from the region file, the grid from the prior, and no
+// stored scan read (copies without fit/limit/ give the stored limits to 1e-3).
 import { test, describe, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { needsShared, sharedPath } from "../shared.ts";
@@ -37,8 +39,8 @@ describe("marginal limits CLI", needsShared(), () => {
     for (const ext of ["png", "pdf", "svg"]) assert.ok(existsSync(join(dir, `marginal_limits_SRB.${ext}`)), ext);
   });
 
-  test("text table for the delta prior", () => {
-    const r = run("marginal", "limits", srb, "--prior", "delta");
+  test("text table for the delta prior on the stored scans' grid", () => {
+    const r = run("marginal", "limits", srb, "--prior", "delta", "--grid", "0:20:201");
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /T2 obs\s+T3 obs\s+T2 exp\s+T3 exp\s+T3 exp up\s+T3 exp down/);
     // Stored scan_delta_observed: T2 4.63311429745927, T3 6.162071049288303.
@@ -52,12 +54,80 @@ describe("marginal limits CLI: bad input", () => {
     assert.equal(r.code, 1);
     const lines = r.err.trim().split("\n");
     assert.equal(lines.length, 1, r.err);
-    assert.match(lines[0], /\/nonexistent\/region\/SRZ: region folder not found/);
+    assert.match(lines[0], /\/nonexistent\/region\/SRZ: not found: expected a region file \(region.json.gz\) or its folder/);
     assert.doesNotMatch(r.err, /\n\s+at /);
   });
   test("a bad --prior", needsShared(), () => {
     const r = run("marginal", "limits", sharedPath("discovery/searches/atlas_susy_hb_2019/SRB"), "--prior", "flat");
     assert.equal(r.code, 1);
-    assert.match(r.err.trim(), /^searchlight: --prior: "flat": expected one of normal, normal_log/);
+    assert.match(r.err.trim(), /^searchlight: --prior: "flat": expected a comma-separated list of normal, normal_log/);
+  });
+});
+
+/** Last crossing of `level` in a stored scan of ../shared (read by the test only). */
+function stored(region: string, label: string, variant: string, level: number): number {
+  const st = JSON.parse(readFileSync(sharedPath(`discovery/searches/${region}/fit/limit/scan_${label}_${variant}.json`), "utf8")) as { levels: number[]; points: number[][] };
+  return st.points[st.levels.indexOf(level)].at(-1)!;
+}
+const rel = (a: number, b: number) => Math.abs(a / b - 1);
+
+describe("marginal limits from inputs only", needsShared(), () => {
+  const dir = mkdtempSync(join(tmpdir(), "sl-mlimits-inputs-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const src = sharedPath("discovery/searches/atlas_susy_hb_2019/SRB");
+  // A copy of the region with its fit files but no fit/limit/, and one with the region file only.
+  mkdirSync(join(dir, "SRB", "fit"), { recursive: true });
+  copyFileSync(join(src, "region.json.gz"), join(dir, "SRB", "region.json.gz"));
+  copyFileSync(join(src, "fit", "normal.json"), join(dir, "SRB", "fit", "normal.json"));
+  copyFileSync(join(src, "fit", "mcmc_mix.json"), join(dir, "SRB", "fit", "mcmc_mix.json"));
+  mkdirSync(join(dir, "only"));
+  copyFileSync(join(src, "region.json.gz"), join(dir, "only", "region.json.gz"));
+
+  test("a folder without fit/limit: n from the region file, automatic grid, limits equal to the stored ones to 1e-3", () => {
+    const r = run("marginal", "limits", join(dir, "SRB"), "--prior", "normal,mcmc", "--json");
+    assert.equal(r.code, 0, r.err);
+    const o = JSON.parse(r.out);
+    assert.equal(o.n_observed, 3);
+    assert.equal(o.grid, null);
+    assert.deepEqual(o.priors.map((p: { prior: string }) => p.prior), ["normal", "mcmc_mix"]);
+    for (const p of o.priors) {
+      for (const v of ["observed", "down", "central", "up"]) {
+        assert.ok(rel(p[v].limit_2, stored("atlas_susy_hb_2019/SRB", p.prior, v, -2)) < 1e-3, `${p.prior} ${v} T2 ${p[v].limit_2}`);
+        assert.ok(rel(p[v].limit_3, stored("atlas_susy_hb_2019/SRB", p.prior, v, -3)) < 1e-3, `${p.prior} ${v} T3 ${p[v].limit_3}`);
+        assert.deepEqual(p[v].beyond_grid, []);
+        assert.equal(p[v].signals.length, p[v].grid.num);
+      }
+    }
+  });
+
+  test("a region file alone: the normal prior is fitted here; --observed-only scans observed data only", () => {
+    const r = run("marginal", "limits", join(dir, "only", "region.json.gz"), "--prior", "normal,delta", "--observed-only", "--json");
+    assert.equal(r.code, 0, r.err);
+    const o = JSON.parse(r.out);
+    assert.equal(o.n_observed, 3);
+    for (const p of o.priors) {
+      assert.deepEqual(Object.keys(p).filter((k) => ["observed", "down", "central", "up"].includes(k)), ["observed"]);
+      assert.ok(rel(p.observed.limit_3, stored("atlas_susy_hb_2019/SRB", p.prior, "observed", -3)) < 1e-3, `${p.prior} T3 ${p.observed.limit_3}`);
+    }
+  });
+
+  test("a grid that ends before the crossings is extended; --compare-with prints the stored differences", () => {
+    const r = run("marginal", "limits", join(dir, "SRB"), "--prior", "normal", "--observed-only", "--num", "11", "--levels", "-2,-3,-8", "--compare-with", src);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Compared with the stored scans/);
+    assert.match(r.out, /^normal\s+observed\s+-3\s+6\.6\d*\s+6\.66155/m);
+    const j = JSON.parse(run("marginal", "limits", join(dir, "SRB"), "--prior", "normal", "--observed-only", "--num", "11", "--levels", "-2,-3,-8", "--json").out);
+    const obs = j.priors[0].observed;
+    assert.equal(obs.extended, true);
+    assert.ok(obs.log_ratio.at(-1) < -8 && obs.crossings[2].points.length === 1, "the −8 crossing is bracketed");
+  });
+
+  test("--prior mcmc without an MCMC file, and an unknown prior in a list: one line", () => {
+    let r = run("marginal", "limits", join(dir, "only"), "--prior", "mcmc");
+    assert.equal(r.code, 1);
+    assert.match(r.err.trim(), /^searchlight: --prior: "mcmc": no MCMC prior file/);
+    r = run("marginal", "limits", join(dir, "SRB"), "--prior", "normal,flat");
+    assert.equal(r.code, 1);
+    assert.match(r.err.trim(), /--prior: "flat": expected a comma-separated list/);
   });
 });
