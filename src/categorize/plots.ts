@@ -68,7 +68,13 @@ export function massFigure(hist: Float64Array, k: number, range: [number, number
 
 /** Z per signal vs number of categories: GATO against the baselines. */
 export function comparisonFigure(rows: { name: string; x: number[]; y: number[]; dashed?: boolean }[]): VegaLiteSpec {
-  return linePlot({ series: rows.map((r) => ({ ...r, points: true })), x: { title: "number of categories" }, y: { title: "Asimov significance Z" } });
+  // head room above the points for the legend
+  const top = Math.max(...rows.flatMap((r) => r.y.filter(Number.isFinite)), 0.1);
+  const right = Math.max(...rows.flatMap((r) => r.x), 3);
+  return linePlot({
+    series: rows.map((r) => ({ ...r, points: true })), x: { title: "number of categories", domain: [0, right + 1] },
+    y: { title: "Asimov significance Z", domain: [0, top * 1.6] }, legendOrient: "top-left",
+  });
 }
 
 /** Write every spec of `figs` as DIR/name.png and .pdf; returns the paths. */
