@@ -63,7 +63,7 @@ export function hatchSegments(u0: number, u1: number, v0: number, v1: number, w:
   for (let n = Math.ceil(cMin / step); n * step <= cMax; n++) {
     const c = n * step;
     const a = Math.max(u0, (v0 - c) / k), b = Math.min(u1, (v1 - c) / k);
-    if (b > a) out.push([a, k * a + c, b, k * b + c]);
+    if (b - a > 1e-9) out.push([a, k * a + c, b, k * b + c]);
   }
   return out;
 }
