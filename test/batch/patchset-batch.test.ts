@@ -71,6 +71,11 @@ describe("batch over a patchset", needsShared(), () => {
     const m = run(["batch", "merge", out]);
     assert.equal(m.code, 1);
     assert.match(m.err, /INCOMPLETE MERGE: 3 missing, 0 failed; re-run tasks 2/);
+    // A partial merge never writes merged.csv: merged.partial.csv lists the missing units.
+    assert.ok(!existsSync(join(out, "merged.csv")));
+    const partial = readCsv(join(out, "merged.partial.csv"));
+    assert.equal(partial.filter((r) => r.status === "missing").length, 3);
+    assert.equal(partial.length, N_PATCHES);
     const rr = run(["batch", "re-run", out, "--workers", "1"]);
     assert.equal(rr.code, 0, rr.err);
     assert.match(rr.out, /re-ran tasks 2/);

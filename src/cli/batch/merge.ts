@@ -14,9 +14,9 @@ export function register(batch: Command): void {
   withJson(batch.command("merge <dir>").description("merge task outputs; exit 1 if any patch failed or is missing (unless --allow-partial)")
     .option("--allow-partial", "exit 0 even with failed or missing patches"), "print the report as JSON")
     .action((dir: string, o: { allowPartial?: boolean; json?: boolean }) => {
-      const { report } = mergeJob(dir);
+      const { report, file } = mergeJob(dir);
       if (o.json) printJson(report);
-      else process.stdout.write(`${describeReport(report)}\n${mergedTable(dir)}\n`);
+      else process.stdout.write(`${describeReport(report)}\n${mergedTable(dir, file)}\n`);
       const incomplete = report.failed.length + report.missing.length + report.inconsistent.length > 0;
       if (incomplete && !o.allowPartial) {
         process.stderr.write(`searchlight: ${dir}: INCOMPLETE MERGE: ${report.missing.length} missing, ${report.failed.length} failed; re-run tasks ${report.tasksToRerun.join(" ")} (searchlight batch re-run ${dir})\n`);

@@ -24,9 +24,9 @@ export function register(batch: Command): void {
       for (const t of tasks) await runTask(o.output, job, t, nWorkers, () => bar.tick());
       bar.finish();
       if (o.task === undefined) {
-        const { report } = mergeJob(o.output);
+        const { report, file } = mergeJob(o.output);
         if (o.json) printJson(report);
-        else process.stdout.write(`${describeReport(report)}\n${mergedTable(o.output)}\n`);
+        else process.stdout.write(`${describeReport(report)}\n${mergedTable(o.output, file)}\n`);
       }
     });
 }
