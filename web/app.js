@@ -219,11 +219,43 @@ async function showMassPanel(panel, prefix, datasets, massGeV, rows, combined) {
     if (!src) return `<div class="panel-part"><h4>${esc(d)}</h4><p class="meta">no result at this mass</p></div>`;
     const err = row?.error || (here.includes(`${base}error.txt`) ? await fetchText(`${base}error.txt`) : "");
     const trs = PANEL_KEYS.filter(([k]) => src[k] !== undefined && src[k] !== "").map(([k, label]) => `<tr><td class="name">${esc(label)}</td><td id="panel-${esc(d)}-${k}" data-value="${esc(src[k])}">${fmt(src[k])}</td></tr>`).join("");
-    const figs = here.filter((f) => /\.(png|svg)$/i.test(f)).map((f) => `<figure><img src="${fileUrl(f)}" alt="${esc(f)}" loading="lazy"><figcaption>${esc(f.slice(base.length))} ${figureLinks(f)}</figcaption></figure>`).join("");
-    return `<div class="panel-part"><h4>${esc(d)}${nums ? ` <span class="meta">(${esc(base)}numbers.json)</span>` : ""}</h4>${err ? `<p class="err">failed: ${esc(err)}</p>` : ""}<table>${trs}</table>${figs}</div>`;
+    const div = document.createElement("div");
+    div.className = "panel-part";
+    div.innerHTML = `<h4>${esc(d)}${nums ? ` <span class="meta">(${esc(base)}numbers.json)</span>` : ""}</h4>${err ? `<p class="err">failed: ${esc(err)}</p>` : ""}<table>${trs}</table>`;
+    div.append(...(await figureEls(here)));
+    return div;
   }));
-  panel.innerHTML = `<h3 id="panel-title">m = ${fmt(1000 * massGeV)} MeV</h3><div class="panel-parts">${cells.join("")}</div>`;
+  panel.innerHTML = `<h3 id="panel-title">m = ${fmt(1000 * massGeV)} MeV</h3><div class="panel-parts"></div>`;
+  panel.querySelector(".panel-parts").append(...cells.map((c) => (typeof c === "string" ? Object.assign(document.createElement("div"), { innerHTML: c }) : c)));
   panel.scrollIntoView({ block: "nearest" });
+}
+
+// --- figures written by the CLI ----------------------------------------------------------------
+// Every figure the CLI writes has its Vega-Lite spec beside it (base.vl.json, plot/render.ts):
+// the page draws that spec, interactively; a figure without one is shown as its image.
+const figureBase = (path) => path.replace(/\.(png|svg|pdf|vl\.json)$/i, "");
+const specOf = (path) => { const b = `${figureBase(path)}.vl.json`; return files.includes(b) ? b : null; };
+
+async function figureEl(path) {
+  const spec = specOf(path);
+  const name = figureBase(path).split("/").pop();
+  if (spec) {
+    try {
+      const f = await chart(name, JSON.parse(await fetchText(spec)));
+      f.querySelector("figcaption").insertAdjacentHTML("beforeend", ` ${figureLinks(path)}`);
+      return f;
+    } catch { /* fall back to the image */ }
+  }
+  const img = ["png", "svg"].map((e) => `${figureBase(path)}.${e}`).find((p) => files.includes(p));
+  const f = document.createElement("figure");
+  f.innerHTML = img ? `<img src="${fileUrl(img)}" alt="${esc(name)}" loading="lazy"><figcaption>${esc(name)} ${figureLinks(path)}</figcaption>` : `<figcaption>${esc(name)} ${figureLinks(path)}</figcaption>`;
+  return f;
+}
+
+/** One element per figure (deduplicated over its formats) of the given paths, in order. */
+async function figureEls(paths) {
+  const bases = [...new Set(paths.filter((p) => /\.(png|svg|pdf|vl\.json)$/i.test(p)).map(figureBase))];
+  return Promise.all(bases.map((b) => figureEl(files.find((p) => figureBase(p) === b))));
 }
 
 /** Links to the other formats of a static figure (base.png, base.pdf, base.svg). */
@@ -237,7 +269,7 @@ async function showFile(path) {
   for (const li of list.children) li.classList.toggle("active", li.dataset.path === path);
   const url = fileUrl(path);
   const meta = `<div class="meta">${esc(path)} · <a href="${url}" download>download</a></div>`;
-  if (/\.(png|svg)$/i.test(path)) { view.innerHTML = `${meta}<figure><img src="${url}" alt="${esc(path)}"><figcaption>${figureLinks(path)}</figcaption></figure>`; return; }
+  if (/\.(png|svg)$/i.test(path) || (/\.vl\.json$/i.test(path))) { view.innerHTML = meta; view.append(await figureEl(path)); return; }
   if (/\.pdf$/i.test(path)) { view.innerHTML = `${meta}<embed src="${url}" type="application/pdf" width="100%" height="800">`; return; }
   const text = await fetchText(path);
   if (/\.csv$/i.test(path)) {
@@ -259,11 +291,51 @@ async function showFile(path) {
 /** The recognised results: every folder holding a bump scan's results_single.csv. */
 function recognise() {
   const out = [];
+  const dirOf = (f) => (f.includes("/") ? f.slice(0, f.lastIndexOf("/")) : "");
   for (const f of files) {
-    const m = /^(?:(.*)\/)?results_single\.csv$/.exec(f);
-    if (m) out.push({ kind: "bump scan", dir: m[1] ?? "", show: () => showBumpScan(m[1] ?? "") });
+    let m;
+    if ((m = /^(?:(.*)\/)?results_single\.csv$/.exec(f))) out.push({ kind: "bump scan", dir: m[1] ?? "", show: () => showBumpScan(m[1] ?? "") });
+    else if ((m = /^(?:(.*)\/)?report\.json$/.exec(f))) out.push({ kind: "HistFactory report", dir: m[1] ?? "", show: () => showReport(m[1] ?? "") });
+    else if ((m = /^(?:(.*)\/)?summary\.csv$/.exec(f)) && files.some((g) => g.startsWith(`${m[1] ? `${m[1]}/` : ""}`) && g.endsWith("/limits.json"))) out.push({ kind: "marginal limits", dir: m[1] ?? "", show: () => showTableAndFigures(m[1] ?? "", "summary.csv", "Marginal-likelihood limits per region and prior (T2/T3)") });
+    else if ((m = /^(?:(.*)\/)?merge_report\.json$/.exec(f))) out.push({ kind: "batch merge", dir: m[1] ?? "", show: () => showTableAndFigures(m[1] ?? "", files.find((g) => g.startsWith(m[1] ? `${m[1]}/` : "") && /results\.csv$/.test(g))?.slice(m[1] ? m[1].length + 1 : 0) ?? "", "Merged batch results") });
   }
+  const inside = (d, c) => c === "" || d === c || d.startsWith(`${c}/`);
+  const figDirs = [...new Set(files.filter((f) => f.endsWith(".vl.json")).map(dirOf))].filter((d) => !out.some((v) => inside(d, v.dir)));
+  for (const d of figDirs.slice(0, 50)) out.push({ kind: "figures", dir: d, show: () => showTableAndFigures(d, null, `Figures in ${d || "."}`) });
   return out;
+}
+
+/** A report folder (searchlight report): goodness of fit, the yields table and every figure. */
+async function showReport(dir) {
+  const prefix = dir ? `${dir}/` : "";
+  const r = JSON.parse(await fetchText(`${prefix}report.json`));
+  const g = r.goodness_of_fit ?? {};
+  view.innerHTML = `<h2>HistFactory report: ${esc(r.workspace ?? dir)}${r.patch ? ` + ${esc(r.patch)}` : ""}</h2>` +
+    `<p class="meta">${r.asimov ? "Asimov fit. " : ""}Goodness of fit (saturated model): ${Object.entries(g).filter(([, v]) => typeof v === "number" || typeof v === "string").map(([k, v]) => `${esc(k)} = ${fmt(v)}`).join(", ")}</p>`;
+  if (files.includes(`${prefix}yields.csv`)) {
+    const h = document.createElement("h3"); h.textContent = "Yields (pre-fit and post-fit)"; view.append(h);
+    view.append(tableEl(parseCsv(await fetchText(`${prefix}yields.csv`))[0] ?? [], records(await fetchText(`${prefix}yields.csv`))));
+  }
+  const grid = document.createElement("div"); grid.className = "charts"; view.append(grid);
+  grid.append(...(await figureEls(files.filter((f) => f.startsWith(`${prefix}figures/`)))));
+  for (const t of ["pulls.csv", "ranking.csv", "correlation.csv"]) {
+    if (!files.includes(prefix + t)) continue;
+    const h = document.createElement("h3"); h.textContent = t; view.append(h);
+    const text = await fetchText(prefix + t);
+    view.append(tableEl(parseCsv(text)[0] ?? [], records(text)));
+  }
+}
+
+/** A table (if any) and the figures of one folder and its sub-folders. */
+async function showTableAndFigures(dir, table, title) {
+  const prefix = dir ? `${dir}/` : "";
+  view.innerHTML = `<h2>${esc(title)}</h2><p class="meta">${esc(dir || ".")}</p>`;
+  if (table && files.includes(prefix + table)) {
+    const text = await fetchText(prefix + table);
+    view.append(tableEl(parseCsv(text)[0] ?? [], records(text), { errorCol: parseCsv(text)[0]?.includes("reason") ? "reason" : "error" }));
+  }
+  const grid = document.createElement("div"); grid.className = "charts"; view.append(grid);
+  grid.append(...(await figureEls(files.filter((f) => f.startsWith(prefix)).slice(0, 400))));
 }
 
 function render() {

@@ -54,13 +54,19 @@ export async function svgToPdf(svg: string): Promise<Buffer> {
 
 export type FigureFormat = "svg" | "png" | "pdf";
 
+/** Every figure written by writeFigure has its Vega-Lite spec in `<base>.vl.json`. */
+export const SPEC_SUFFIX = ".vl.json";
+
 /**
- * Write `base.svg/.png/.pdf` for a spec, each atomically (io/output.ts); returns the paths
- * written. `option` names the flag the path came from (for the one-line error when a file stands
+ * Write `base.svg/.png/.pdf` for a spec, each atomically (io/output.ts), and the spec as
+ * `base.vl.json`; returns the paths of the images. `option` names the flag the path came from (for the one-line error when a file stands
  * where the folder should be).
  */
 export async function writeFigure(spec: VegaLiteSpec, base: string, formats: FigureFormat[] = ["png", "pdf"], option = ""): Promise<string[]> {
   ensureDir(dirname(base), option);
+  // The spec itself, beside the images: the results browser (`searchlight serve`) draws the same
+  // figure from it, interactively (hover values, zoom-free SVG, downloads).
+  writeFileAtomic(`${base}${SPEC_SUFFIX}`, JSON.stringify(spec), option);
   const svg = await renderSvg(spec);
   const out: string[] = [];
   for (const f of formats) {
