@@ -103,6 +103,17 @@ export function massPointInputs(sp: Spectrum, m0: number, sigma: number, o: Mass
   };
 }
 
+/** Why a computed row cannot stand as a result ("" when it can). */
+export function unphysical(r: Pick<MassPointRow, "sigma_A" | "Z_analytic" | "A_up" | "obs_window_counts" | "bkg_window_mean">): string {
+  const why: string[] = [];
+  if (!(r.sigma_A > 0) || !Number.isFinite(r.sigma_A)) why.push(`σ_A = ${r.sigma_A}: the window likelihood does not constrain A`);
+  if (!Number.isFinite(r.Z_analytic)) why.push(`Z = ${r.Z_analytic} is not finite`);
+  if (!Number.isFinite(r.A_up)) why.push(`the upper limit on A is ${r.A_up}`);
+  if (r.obs_window_counts > 0 && (100 * r.bkg_window_mean < r.obs_window_counts || r.bkg_window_mean > 100 * Math.max(r.obs_window_counts, 1)))
+    why.push(`GP background ${r.bkg_window_mean.toPrecision(3)} against ${r.obs_window_counts} observed in the window`);
+  return why.join("; ");
+}
+
 export function evaluateMassPoint(dataset: string, sp: Spectrum, m0: number, sigma: number, o: MassPointOptions): MassPointRow {
   return evaluateMassPointDetailed(dataset, sp, m0, sigma, o).row;
 }
@@ -159,6 +170,15 @@ export function evaluateMassPointDetailed(dataset: string, sp: Spectrum, m0: num
     if (!row.ok) {
       row.error = "fit or limit did not converge";
       row.visibility = "error";
+    }
+    // An unphysical background or broken statistics is a failed point with its reason, never a
+    // number (issue #22): σ_A ≤ 0, a non-finite Z or limit, or a window background off from
+    // the observed counts by more than a factor 100.
+    const reasons = unphysical(row);
+    if (reasons) {
+      row.ok = false;
+      row.visibility = "error";
+      row.error = row.error ? `${row.error}; ${reasons}` : reasons;
     }
   } catch (e) {
     row.error = (e as Error).message.replace(/[\r\n,]+/g, " ");

@@ -173,7 +173,8 @@ export function combinedLookElsewhere(jobs: ScanJob[], combined: CombinedRow[], 
     r.n_eff = nEff;
     if (Number.isFinite(r.p0_analytic)) {
       r.p0_global = sidakGlobalP(r.p0_analytic, nEff);
-      r.Z_global = zFromP(r.p0_global, true);
+      const zg = zFromP(r.p0_global, true);
+      r.Z_global = Number.isFinite(zg) ? zg : NaN; // p underflowing to 0 is no Z = ∞ (issue #22)
     }
   }
 }

@@ -8,7 +8,7 @@ import { readHistogram } from "../io/histogram.ts";
 import { effectiveTrials, sidakGlobalP, zFromP } from "../infer/look-elsewhere.ts";
 import type { TruncMethod } from "../math/mvn.ts";
 import { defaultLsPolicy, defaultModel, fradEffective, lsBoundsAt, sigmaFunction, type DatasetModel, type LsPolicy } from "./dataset.ts";
-import { evaluateMassPointDetailed, massPointInputs, type MassPointInputs, type MassPointOptions, type MassPointRow } from "./mass-point.ts";
+import { evaluateMassPointDetailed, massPointInputs, unphysical, type MassPointInputs, type MassPointOptions, type MassPointRow } from "./mass-point.ts";
 import { HPS_DATASETS, massGrid, prepareSpectrum, type Spectrum } from "./spectrum.ts";
 
 export interface ScanJob {
@@ -88,8 +88,10 @@ export function withGlobal(rows: MassPointRow[], dataset: string, blindNSigma: n
   const sig = sigmaAt ?? HPS_DATASETS[dataset].sigma;
   const nEff = effectiveTrials(rows.map((r) => r.mass_GeV), sig, blindNSigma);
   return rows.map((r) => {
-    const pg = Number.isFinite(r.p0_analytic) ? sidakGlobalP(r.p0_analytic, nEff) : NaN;
-    return { ...r, p0_global: pg, Z_global: Number.isFinite(pg) ? zFromP(pg, true) : NaN, n_eff: nEff, global_method: "sidak_approx" };
+    // A failed point gets no global significance, and an underflowing p (Z = ∞) is no result (issue #22).
+    const pg = Number.isFinite(r.p0_analytic) && !unphysical(r) ? sidakGlobalP(r.p0_analytic, nEff) : NaN;
+    const zg = Number.isFinite(pg) ? zFromP(pg, true) : NaN;
+    return { ...r, p0_global: pg, Z_global: Number.isFinite(zg) ? zg : NaN, n_eff: nEff, global_method: "sidak_approx" };
   });
 }
 
