@@ -4,6 +4,7 @@
 // ("searchlight/infer", "searchlight/gp", …); what no index.ts exports is internal.
 export { initialValues, parameterIndex, fit, uncertainties, countingModel, type Likelihood, type ParameterSpec, type FitOptions, type FitResult, type Uncertainties, type CountingSpec } from "./likelihood/index.ts";
 export { compileModel, HistFactoryModel, readWorkspace, workspaceFromJson, readPatchSet, PatchSet, type CompileOptions, type WorkspaceSpec } from "./histfactory/index.ts";
+export { buildReport, writeReport, goodnessOfFit, type Report, type ReportOptions, type GoodnessOfFit } from "./histfactory/index.ts";
 export {
   hypotest, upperLimit, significance, profileScan, ranking, toyHypotest, AsymptoticCalculator,
   type HypotestOptions, type HypotestResult, type UpperLimitOptions, type UpperLimitResult, type SignificanceResult,
@@ -12,4 +13,5 @@ export {
 export { GaussianProcess, fitGaussianProcess, fitHyperparameters, RBF, Matern, ConstantKernel, WhiteKernel, RationalQuadratic } from "./gp/index.ts";
 export { loadConfig, planFromConfig, runScanPlan, evaluateMassPoint, WindowLikelihood } from "./bumphunt/index.ts";
 export { Model as MarginalModel, quadBound, scanPrior } from "./marginal/index.ts";
+export { TemplateLikelihood, fitInterval, runCoverage, challengeScore, syntheticGrid, syntheticModelSpec, type TemplateGrid, type TemplateModelSpec } from "./templates/index.ts";
 export { InputError, readHistogram, readTH1, listKeys, type Histogram1D } from "./io/index.ts";
