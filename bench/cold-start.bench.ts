@@ -26,7 +26,7 @@ interface Timing {
 }
 
 /** One whole process: wall, user + sys (s) from bash's `time`; throws if it fails. */
-function timeProcess(args: string[]): Timing {
+export function timeProcess(args: string[]): Timing {
   const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
   const r = spawnSync("bash", ["-c", `TIMEFORMAT='%3R %3U %3S'; { time ${quoted} >/dev/null 2>"$ERRFILE"; } 2>&1`], {
     cwd: ROOT, encoding: "utf8", env: { ...process.env, ERRFILE: "/dev/null", NODE_OPTIONS: "" },

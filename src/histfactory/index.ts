@@ -17,3 +17,17 @@ export { checkWorkspace } from "./checks.ts";
 export type {
   WorkspaceSpec, Channel, Sample, Modifier, ModifierType, Observation, Measurement, ParameterConfig, NormsysData, HistosysData,
 } from "./spec.ts";
+// Fit reports (cabinetry's): yields with propagated uncertainties, goodness of fit, figures, the folder.
+export {
+  yieldModel, predict, prefitPrediction, postfitPrediction, prefitParameters, prefitUncertainties, sampleJacobians, sampleRates,
+  type YieldModel, type Prediction, type ChannelYields, type Yield, type Stage, type Propagation, type Covariance,
+} from "./report/yields.ts";
+export {
+  goodnessOfFit, saturatedStatistic, degreesOfFreedom, unblindedBins, gofToyRunner, gofToyRecipe, gofToyTasks, toyGoodnessOfFit,
+  type GoodnessOfFit, type ToyGoodnessOfFit, type DegreesOfFreedom, type GofToyArgs, type GofToyTask,
+} from "./report/gof.ts";
+export { yieldsCsv, yieldsMarkdown, yieldsLatex, formatYield, type ChannelData } from "./report/tables.ts";
+export { readReportConfig, defaultReportConfig, checkAgainstModel, stackOrder, REPORT_FIELDS, type ReportConfig, type ChannelStyle } from "./report/config.ts";
+export { buildReport, prunedCorrelation, type Report, type ReportOptions, type PullEntry } from "./report/report.ts";
+export { reportFigures, type Figure } from "./report/figures.ts";
+export { writeReport, type WriteOptions } from "./report/write.ts";
