@@ -38,12 +38,14 @@ export function register(cat: Command): void {
 }
 
 export async function trainCommand(o: TrainCli, given?: CategorizeConfig, command = "categorize train"): Promise<CategoriesFile> {
-  const cfg = given ?? readCategorizeConfig(o.config);
+  // the flags first, then the configuration file
   const seed = seedOf(o.seed, 0);
-  const ks = o.categories !== undefined ? numList("--categories", o.categories).map((k) => int("--categories", String(k), 2)!) : [cfg.model.categories];
+  const ksGiven = o.categories !== undefined ? numList("--categories", o.categories).map((k) => int("--categories", String(k), 2)!) : undefined;
   const epochs = int("--epochs", o.epochs, 1);
-  if (epochs !== undefined) cfg.training.epochs = epochs;
   const executor: TaskExecutor | undefined = executorOf(o.workers);
+  const cfg = given ?? readCategorizeConfig(o.config);
+  const ks = ksGiven ?? [cfg.model.categories];
+  if (epochs !== undefined) cfg.training.epochs = epochs;
   claimOutputDir(o.outputDir, { command, overwrite: o.overwrite, resume: o.resume });
   let done = "";
   const rec = RunRecord.start(o.outputDir, { command, version: packageVersion(), seed, progress: () => done });
