@@ -16,8 +16,17 @@ export {
 } from "./limit-scan.ts";
 export { crossings, crossingsByLevel, type Crossings } from "./crossings.ts";
 export { expectedData, type ExpectedData } from "./expected-data.ts";
-export { extractRegion, type Region, type RegionRecipe } from "./region.ts";
-export { blindRegion, type BlindedRegion } from "./blind.ts";
+export {
+  extractRegion, clearPoi, dropModifiers, mergeNormfactors, renameModifiers, mergeBinsOf, mergeChannelsOf, pruneTo,
+  type Region, type RegionRecipe, type ModifierRule,
+} from "./region.ts";
+export { readRecipe, recipeFromSource, prepareWorkspace, recipeRegion, recipeRegions, RECIPE_FIELDS, type RegionRecipeFile, type RegionSpec } from "./recipe.ts";
+export { blindRegion, regionObservedCount, type BlindedRegion } from "./blind.ts";
+export { scanVariant, scanVariants, initialStop, type VariantResult, type VariantResults, type ScanOptions, type BackgroundScale } from "./auto-scan.ts";
+export { runRegion, fitPriors, regionLimits, priorSupport, RUN_PRIORS, RUN_DEFAULTS, type RunOptions, type RunPrior, type RegionRun, type PriorLimits, type PriorFits } from "./pipeline.ts";
+export { runRegions, regionRunner, taskDigest, completedResult, type RegionTask, type RegionOutcome, type LimitsFile } from "./run-task.ts";
+export { summaryRows, failedRow, regionFigure, summaryFigure, SUMMARY_COLUMNS, type SummaryRow } from "./run-summary.ts";
+export { compareWithStored, type CompareRow } from "./compare.ts";
 export { fitBlinded, normalFromFit, profileYield, profileSignal, type BlindFit } from "./prior-fit.ts";
 export { runMcmc, type McmcOptions, type McmcResult } from "./mcmc.ts";
-export { readFitPrior, readNormalFit, readSignalFit, readStoredScan, type FitPrior, type NormalFit, type SignalFit, type StoredScan } from "./fit-files.ts";
+export { readFitPrior, priorFromFitJson, readNormalFit, readSignalFit, readStoredScan, type FitPrior, type NormalFit, type SignalFit, type StoredScan } from "./fit-files.ts";
