@@ -69,3 +69,23 @@ test("a window likelihood on an indefinite covariance uses the eigen factor and 
     assert.ok(Math.abs(g[k] - fd) < 1e-6 * Math.max(1, Math.abs(fd)), `∂nll/∂x${k}: ${g[k]} vs ${fd}`);
   }
 });
+
+test("the rate floor ε (spec §7.1): expected counts and toys use max(λ, ε); the NLL continues linearly below ε plus the soft wall 1e6·(ε − λ)²", () => {
+  const lik = new WindowLikelihood({ n: [3, 0], b: [10, 2], C: [1, 0, 0, 1], w: [0.5, 0.5] });
+  // ε = max(1e-12, 1e-9·max(1, median b)) = 1e-9·6
+  const eps = 1e-9 * 6;
+  assert.equal(lik.eps, eps);
+  // A = −30 drives both rates below 0 (λ = b − 15)
+  const x = Float64Array.of(-30, 0, 0);
+  const e = lik.expected(x);
+  assert.deepEqual(Array.from(e.subarray(0, 2)), [eps, eps]);
+  assert.deepEqual(Array.from(e.subarray(2)), [0, 0]);
+  // the NLL at λ = −13 (bin 2, n = 0): ε + r(λ − ε) + 1e6 (ε − λ)², r = 1 for n = 0
+  const lam2 = 2 - 15;
+  const lam1 = 10 - 15, n1 = 3, r1 = 1 - n1 / eps;
+  const pois = (n: number, l: number) => l - (n === 0 ? 0 : n * Math.log(l));
+  const lgamma4 = Math.log(6); // ln 3!
+  const want = 2 * 0.5 * Math.log(2 * Math.PI) + (pois(n1, eps) + lgamma4 + r1 * (lam1 - eps) + 1e6 * (eps - lam1) ** 2) + (pois(0, eps) + 1 * (lam2 - eps) + 1e6 * (eps - lam2) ** 2);
+  const got = lik.nll(x, lik.observed);
+  assert.ok(Math.abs(got - want) <= 1e-12 * Math.abs(want), `nll ${got} vs ${want}`);
+});
