@@ -297,7 +297,10 @@ function recognise() {
     if ((m = /^(?:(.*)\/)?results_single\.csv$/.exec(f))) out.push({ kind: "bump scan", dir: m[1] ?? "", show: () => showBumpScan(m[1] ?? "") });
     else if ((m = /^(?:(.*)\/)?report\.json$/.exec(f))) out.push({ kind: "HistFactory report", dir: m[1] ?? "", show: () => showReport(m[1] ?? "") });
     else if ((m = /^(?:(.*)\/)?summary\.csv$/.exec(f)) && files.some((g) => g.startsWith(`${m[1] ? `${m[1]}/` : ""}`) && g.endsWith("/limits.json"))) out.push({ kind: "marginal limits", dir: m[1] ?? "", show: () => showTableAndFigures(m[1] ?? "", "summary.csv", "Marginal-likelihood limits per region and prior (T2/T3)") });
-    else if ((m = /^(?:(.*)\/)?merge_report\.json$/.exec(f))) out.push({ kind: "batch merge", dir: m[1] ?? "", show: () => showTableAndFigures(m[1] ?? "", files.find((g) => g.startsWith(m[1] ? `${m[1]}/` : "") && /results\.csv$/.test(g))?.slice(m[1] ? m[1].length + 1 : 0) ?? "", "Merged batch results") });
+    else if ((m = /^(?:(.*)\/)?(merged(?:\.partial)?\.csv)$/.exec(f)) && files.includes(`${m[1] ? `${m[1]}/` : ""}job.json`)) {
+      const name = m[2];
+      out.push({ kind: name.includes("partial") ? "batch merge (partial)" : "batch merge", dir: m[1] ?? "", show: () => showTableAndFigures(m[1] ?? "", name, name.includes("partial") ? "Batch merge, partial: missing tasks are listed as rows" : "Merged batch results (one row per patch)") });
+    }
   }
   const inside = (d, c) => c === "" || d === c || d.startsWith(`${c}/`);
   const figDirs = [...new Set(files.filter((f) => f.endsWith(".vl.json")).map(dirOf))].filter((d) => !out.some((v) => inside(d, v.dir)));
