@@ -196,6 +196,12 @@ describe("searchlight report (CLI)", needsShared(), () => {
       assert.ok(existsSync(join(out, "report.json")), "report.json");
       assert.ok(existsSync(join(out, "figures", "postfit_signal.svg")), readdirSync(join(out, "figures")).join(" "));
       assert.equal(JSON.parse(readFileSync(join(out, "run.json"), "utf8")).status, "complete");
+      // The same toys on two worker threads: the same statistics (toy i draws from stream i).
+      const out2 = join(dir, "out2");
+      const pooled = spawnSync(process.execPath, [BIN, "report", ws, "-o", out2, "--no-figures", "--gof-toys", "20", "--workers", "2"], { encoding: "utf8" });
+      assert.equal(pooled.status, 0, pooled.stderr);
+      const toys = (d: string) => JSON.parse(readFileSync(join(d, "report.json"), "utf8")).goodness_of_fit.toys.statistics;
+      assert.deepEqual(toys(out2), toys(out));
       const again = spawnSync(process.execPath, [BIN, "report", ws, "-o", out, "--no-figures"], { encoding: "utf8" });
       assert.equal(again.status, 1);
       assert.match(again.stderr, /--overwrite/);
