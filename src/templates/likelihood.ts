@@ -275,13 +275,29 @@ export class TemplateLikelihood implements Likelihood {
     return s;
   }
 
-  private poissonTerm(data: Float64Array): number {
+  // Σ ln Γ(n_b + 1) of the last data seen: a fit evaluates the same data hundreds of times, and
+  // the ln Γ calls would cost as much as the rest of the evaluation.
+  private lgData = new Float64Array(0);
+  private lgSum = NaN;
+
+  private logFactorials(data: Float64Array): number {
+    let same = this.lgData.length === this.nMain && !Number.isNaN(this.lgSum);
+    for (let b = 0; same && b < this.nMain; b++) if (this.lgData[b] !== data[b]) same = false;
+    if (same) return this.lgSum;
     let s = 0;
+    for (let b = 0; b < this.nMain; b++) if (data[b] !== 0) s += lgamma(data[b] + 1);
+    this.lgData = Float64Array.from(data.subarray(0, this.nMain));
+    this.lgSum = s;
+    return s;
+  }
+
+  private poissonTerm(data: Float64Array): number {
+    let s = this.logFactorials(data);
     const nu = this.nu;
     for (let b = 0; b < this.nMain; b++) {
       const n = data[b];
       s += nu[b];
-      if (n !== 0) s += lgamma(n + 1) - n * Math.log(nu[b]); // NaN data propagate (a failed fit), never skipped
+      if (n !== 0) s -= n * Math.log(nu[b]); // NaN data propagate (a failed fit), never skipped
     }
     return s;
   }
