@@ -313,6 +313,9 @@ export function isActive(cfg: HpsConfig, d: DatasetKey, m0: number, blind: numbe
 }
 
 /** The scan plan of a configuration (with CLI overrides). */
+/** The most grid masses a scan may have. */
+const MAX_GRID = 100_000;
+
 export function planFromConfig(cfg: HpsConfig, o: PlanOverrides = {}): ScanPlan & { workers: number; failFast: boolean; config: HpsConfig } {
   const v = cfg.values;
   let ds = enabledDatasets(cfg);
@@ -326,6 +329,13 @@ export function planFromConfig(cfg: HpsConfig, o: PlanOverrides = {}): ScanPlan 
   const density = orElse(v.eps2_density_nsigma, blind);
   const step = o.step ?? (v.mass_step_gev as number);
   const models = ds.map((d) => datasetModel(cfg, d));
+  // A range must be ordered, and its grid must stay a scan (a huge range at a fine step would
+  // allocate millions of masses and crash or hang).
+  models.forEach(({ range: [a, b] }, k) => {
+    const key = `range_${ds[k]}`;
+    if (!(Number.isFinite(a) && Number.isFinite(b) && a < b)) throw new InputError(cfg.file, key, `[${a}, ${b}] is not a range low < high in GeV: write e.g. [0.02, 0.13]`);
+    if ((b - a) / step > MAX_GRID) throw new InputError(cfg.file, key, `[${a}, ${b}] GeV at a step of ${step} GeV makes ${(b - a) / step < 1e12 ? Math.round((b - a) / step) : "more than 10¹²"} masses (at most ${MAX_GRID}): narrow the range or raise mass_step_gev`);
+  });
   const lo = Math.min(...models.map((m) => m.range[0])), hi = Math.max(...models.map((m) => m.range[1]));
   const grid = massGrid(lo, hi, step).filter((m) => (o.massMin === undefined || m >= o.massMin - 1e-9) && (o.massMax === undefined || m <= o.massMax + 1e-9));
   const bandsOn = v.make_ul_bands ? (v.run_limit_bands_on as string) : null;

@@ -4,8 +4,7 @@
 // to reject an unknown command. Bad input (InputError) prints one line and exits 1.
 import { Command, CommanderError, Help } from "commander";
 import { InputError } from "../io/errors.ts";
-import { fsInputError } from "../io/output.ts";
-import { readFileSync } from "node:fs";
+import { fsInputError, packageVersion } from "../io/output.ts";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { COMMANDS, type CommandEntry } from "./commands.ts";
@@ -17,15 +16,11 @@ function chosen(argv: string[]): CommandEntry | undefined {
   return COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));
 }
 
-/** The package's version (package.json, two levels up from src/cli/ and from dist/cli/). */
-function version(): string {
-  return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
-}
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command("searchlight")
     .description("Statistics for searches in particle physics")
-    .version(version(), "-V, --version", "print the version")
+    .version(packageVersion(), "-V, --version", "print the version")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     // The top-level help lists commands that are not loaded (and so have no options yet).

@@ -106,8 +106,15 @@ export function parseConfigText(text: string, file: string, format: "yaml" | "js
     const p = lineCounter.linePos(offset);
     return { line: p.line, column: p.col };
   };
+  let data: unknown;
+  try {
+    data = doc.toJS();
+  } catch (e) {
+    // e.g. an alias to an anchor defined after it, or too many aliases (a YAML "bomb")
+    throw new InputError(file, "", `invalid ${format === "json" ? "JSON" : "YAML"}: ${(e as Error).message.split("\n")[0]}`);
+  }
   return {
-    file, data: doc.toJS(),
+    file, data,
     locate(path, part = "value") {
       let node: unknown = doc.contents;
       let keyNode: unknown;

@@ -15,7 +15,7 @@ export async function readHistogram(path: string, name: string): Promise<Histogr
   try {
     doc = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new InputError(path, "", `not valid JSON: ${(e as Error).message}`);
+    throw new InputError(path, "", `not valid JSON: ${(e as Error).message.replace(/\s*\n\s*/g, " ")}`);
   }
   const all = (doc as { histograms?: Record<string, unknown> })?.histograms;
   if (!all || typeof all !== "object") throw new InputError(path, "histograms", 'expected {"histograms": {"<name>": {"edges": [...], "counts": [...]}}}');

@@ -61,6 +61,11 @@ add("path_2015 naming a folder", () => {
   writeFileSync(T("folder.yaml"), cfg);
   return ["bump", "scan", "--config", T("folder.yaml"), "--output-dir", T("o-folder")];
 }, T("o-folder"));
+const cfgWith = (name: string, f: (text: string) => string) => () => { writeFileSync(T(name), f(readFileSync(CFG, "utf8")).replace(/^path_2015:.*$/m, `path_2015: ${new URL("../../../shared/hps/funcform_2015_toys.root", import.meta.url).pathname}`)); return ["bump", "scan", "--config", T(name), "--output-dir", T("o-cfg")]; };
+add("a config range with millions of masses (found by fuzzing: was a V8 crash)", cfgWith("huge.yaml", (t) => t.replace(/^range_2015:.*$/m, "range_2015: [0.02, 1e308]")), T("o-cfg"));
+add("an inverted config range", cfgWith("inv.yaml", (t) => t.replace(/^range_2015:.*$/m, "range_2015: [0.13, 0.02]")), T("o-cfg"));
+add("a YAML alias before its anchor (found by fuzzing: was an internal error)", cfgWith("alias.yaml", (t) => t.replace(/^blind_nsigma:.*$/m, "blind_nsigma: *x\nbogus: &x 1")), T("o-cfg"));
+add("bump scan --step below the 1 MeV grid", ["bump", "scan", "--step", "0.0005", "--output-dir", T("o-st")], T("o-st"));
 add("--file naming a folder", () => { mkdirSync(T("a-folder"), { recursive: true }); return ["bump", "test", "--mass", "0.05", "--file", T("a-folder")]; });
 add("--figure under an existing file", () => { writeFileSync(T("blocker"), "x"); return ["upper-limit", WS, "--figure", T("blocker/fig")]; });
 add("scan --figure under an existing file", () => { writeFileSync(T("blocker"), "x"); return ["scan", WS, "--figure", T("blocker/sub/fig")]; });

@@ -115,11 +115,11 @@ export function inputNumbers(o: BumpCli): { rebin?: number; restarts?: number; b
   };
 }
 
-/** --mass-min ≤ --mass-max (GeV), --step > 0 and ≥ 1e-5 GeV (finer grids have millions of points). */
+/** --mass-min ≤ --mass-max (GeV), --step ≥ 0.001 GeV (the grid is rounded to 1 MeV, as mass_step_gev). */
 export function massRangeOf(o: { massMin?: string; massMax?: string; step?: string }): MassRange {
   const massMin = num("--mass-min", o.massMin), massMax = num("--mass-max", o.massMax);
   ordered("--mass-min", massMin, "--mass-max", massMax, "GeV");
-  return { massMin, massMax, step: step("--step", o.step, { min: 1e-5, unit: "GeV", example: "0.001" }) };
+  return { massMin, massMax, step: step("--step", o.step, { min: 0.001, unit: "GeV", example: "0.001" }) };
 }
 
 /** --full-toy-bkg-mode: poisson or fixed_total_multinomial. */

@@ -91,7 +91,7 @@ export function step(flag: string, v: string | undefined, o: { min: number; unit
   if (x === undefined) return undefined;
   const u = o.unit ? ` ${o.unit}` : "";
   if (!(x > 0)) throw new InputError("", flag, `"${v}" is not a positive step: give a step > 0${u}, e.g. ${flag} ${o.example}`);
-  if (x < o.min) throw new InputError("", flag, `"${v}" is too small: the step must be ≥ ${o.min}${u} (a finer grid has too many points), e.g. ${flag} ${o.example}`);
+  if (x < o.min) throw new InputError("", flag, `"${v}" is too small: the step must be ≥ ${o.min}${u}, e.g. ${flag} ${o.example}`);
   return x;
 }
 
