@@ -5,6 +5,7 @@
 // numbers.json (and fit figures on request) and summary_plots/. A failed mass point (single or
 // combined) is a row with its error, never a crash or a gap.
 import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../io/output.ts";
 import { join } from "node:path";
 import { effectiveTrials, sidakGlobalP, zFromP } from "../infer/look-elsewhere.ts";
 import { combinedLimit, inverseVarianceEps2, type DatasetWindow } from "./combine.ts";
@@ -92,6 +93,11 @@ async function writePerMass(o: { dir: string; json: boolean; plots: boolean }, p
   if (o.plots && inputs) {
     const { writeMassPointFigures } = await import("./scan-plots.ts");
     await writeMassPointFigures(dir, p, row, inputs);
+  } else if (o.json && inputs && row.ok) {
+    // Without the images: the window figures' specs (no rendering) for the results browser.
+    const { massPointFigures } = await import("./scan-plots.ts");
+    const { SPEC_SUFFIX } = await import("../plot/render.ts");
+    for (const f of massPointFigures(p, row, inputs, { full: false })) writeFileAtomic(join(dir, `${f.name}${SPEC_SUFFIX}`), JSON.stringify(f.spec));
   }
 }
 

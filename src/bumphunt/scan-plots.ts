@@ -123,35 +123,64 @@ export async function writeSummaryPlots(plan: ScanPlan, single: Map<string, Scan
 
 /** fit_full.png, blind_fit.png and s_over_b_ul.png of one dataset at one mass (spec §10). */
 export async function writeMassPointFigures(dir: string, p: PreparedDataset, row: MassPointRow, x: MassPointInputs): Promise<void> {
+  for (const f of massPointFigures(p, row, x, { full: true })) await writeFigure(f.spec, join(dir, f.name), ["png"]);
+}
+
+/**
+ * The per-mass figures as Vega-Lite specs: blind_fit (data, GP background b ± √C_ii, b + A_up·w
+ * and the fitted b + Â·w), window_residuals ((n − b − Â·w)/√(b + C_ii)) and s_over_b_ul, all
+ * from the window's inputs; with `full`, fit_full (the whole spectrum and the GP mean, whose
+ * posterior at every bin costs a GP prediction). The scan writes the window specs of every mass
+ * point (cheap, no rendering) for the results browser; the images only on request.
+ */
+export function massPointFigures(p: PreparedDataset, row: MassPointRow, x: MassPointInputs, o: { full: boolean }): { name: string; spec: Record<string, unknown> }[] {
   const sp = p.spectrum;
   const m = row.mass_GeV, s = row.sigma_mass_res_GeV;
   const kB = p.job.options.blindNSigma ?? 1.64, kT = p.job.options.trainNSigma ?? kB;
-  const cx = Array.from(sp.centres, (c) => 1000 * c);
-  const y = Array.from(sp.counts, (c) => (c > 0 ? c : NaN));
   const aUp = Number.isFinite(row.A_up) ? row.A_up : 0;
+  const aHat = Number.isFinite(row.A_hat) ? row.A_hat : 0;
   const title = `${p.model.label}, m = ${(1000 * m).toFixed(0)} MeV, σ = ${(1000 * s).toFixed(2)} MeV`;
-  const vb = [{ from: 1000 * (m - kT * s), to: 1000 * (m + kT * s), label: kT !== kB ? "training exclusion" : undefined, color: "#999999", opacity: 0.15 },
-    { from: 1000 * (m - kB * s), to: 1000 * (m + kB * s), label: "blind window", color: "#ff9900", opacity: 0.25 }];
-  await writeFigure(linePlot({
-    title, vbands: vb, series: [
-      { name: "data ± √max(N, 1)", x: cx, y, points: true, errors: Array.from(sp.counts, (c) => Math.sqrt(Math.max(c, 1))) },
-      { name: "GP background", x: cx, y: Array.from(x.muFull) },
-      { name: `GP + A_up·w (A_up = ${aUp.toPrecision(4)})`, x: cx, y: Array.from(x.muFull, (v, i) => v + aUp * x.wFull[i]), dashed: true },
-    ], x: MASS, y: { title: `events / ${(1000 * (sp.edges[1] - sp.edges[0])).toPrecision(3)} MeV`, log: true },
-  }), join(dir, "fit_full"), ["png"]);
+  const out: { name: string; spec: Record<string, unknown> }[] = [];
+  if (o.full) {
+    const cx = Array.from(sp.centres, (c) => 1000 * c);
+    const y = Array.from(sp.counts, (c) => (c > 0 ? c : NaN));
+    const vb = [{ from: 1000 * (m - kT * s), to: 1000 * (m + kT * s), label: kT !== kB ? "training exclusion" : undefined, color: "#999999", opacity: 0.15 },
+      { from: 1000 * (m - kB * s), to: 1000 * (m + kB * s), label: "blind window", color: "#ff9900", opacity: 0.25 }];
+    out.push({
+      name: "fit_full", spec: linePlot({
+        title, vbands: vb, series: [
+          { name: "data ± √max(N, 1)", x: cx, y, points: true, errors: Array.from(sp.counts, (c) => Math.sqrt(Math.max(c, 1))) },
+          { name: "GP background", x: cx, y: Array.from(x.muFull) },
+          { name: `GP + A_up·w (A_up = ${aUp.toPrecision(4)})`, x: cx, y: Array.from(x.muFull, (v, i) => v + aUp * x.wFull[i]), dashed: true },
+        ], x: MASS, y: { title: `events / ${(1000 * (sp.edges[1] - sp.edges[0])).toPrecision(3)} MeV`, log: true },
+      }),
+    });
+  }
   const wx = x.blind.map((i) => 1000 * sp.centres[i]);
   const B = x.b.length;
   const sd = Array.from(x.b, (_, i) => Math.sqrt(Math.max(x.C[i * B + i], 0)));
-  await writeFigure(linePlot({
-    title, series: [
-      { name: "data ± √max(N, 1)", x: wx, y: x.n, points: true, errors: x.n.map((c) => Math.sqrt(Math.max(c, 1))) },
-      { name: "GP background b ± √C_ii", x: wx, y: Array.from(x.b), band: { lower: Array.from(x.b, (v, i) => v - sd[i]), upper: Array.from(x.b, (v, i) => v + sd[i]) } },
-      { name: "b + A_up · w", x: wx, y: Array.from(x.b, (v, i) => v + aUp * x.w[i]), dashed: true },
-    ], x: MASS, y: { title: "events per bin" },
-  }), join(dir, "blind_fit"), ["png"]);
-  await writeFigure(linePlot({
-    title, series: [{ name: "A_up · w_i / b_i", x: wx, y: Array.from(x.b, (v, i) => (aUp * x.w[i]) / v), points: true }], x: MASS, y: { title: "signal / background at the upper limit" },
-  }), join(dir, "s_over_b_ul"), ["png"]);
+  out.push({
+    name: "blind_fit", spec: linePlot({
+      title, series: [
+        { name: "data ± √max(N, 1)", x: wx, y: x.n, points: true, errors: x.n.map((c) => Math.sqrt(Math.max(c, 1))) },
+        { name: "GP background b ± √C_ii", x: wx, y: Array.from(x.b), band: { lower: Array.from(x.b, (v, i) => v - sd[i]), upper: Array.from(x.b, (v, i) => v + sd[i]) } },
+        { name: "b + A_up · w", x: wx, y: Array.from(x.b, (v, i) => v + aUp * x.w[i]), dashed: true },
+        { name: `b + Â · w (Â = ${aHat.toPrecision(4)})`, x: wx, y: Array.from(x.b, (v, i) => v + aHat * x.w[i]) },
+      ], x: MASS, y: { title: "events per bin" },
+    }),
+  });
+  out.push({
+    name: "window_residuals", spec: linePlot({
+      title, series: [{ name: "(n − b − Â·w) / √(b + C_ii)", x: wx, y: x.n.map((c, i) => (c - x.b[i] - aHat * x.w[i]) / Math.sqrt(Math.max(x.b[i] + x.C[i * B + i], 1e-300))), points: true }],
+      x: MASS, y: { title: "residual [σ]" }, hlines: [{ y: 0 }],
+    }),
+  });
+  out.push({
+    name: "s_over_b_ul", spec: linePlot({
+      title, series: [{ name: "A_up · w_i / b_i", x: wx, y: Array.from(x.b, (v, i) => (aUp * x.w[i]) / v), points: true }], x: MASS, y: { title: "signal / background at the upper limit" },
+    }),
+  });
+  return out;
 }
 
 /**
