@@ -8,6 +8,7 @@ import { InputError } from "../../io/errors.ts";
 import { claimOutputDir, packageVersion, RunRecord } from "../../io/output.ts";
 import { inThread } from "../../infer/executor.ts";
 import { loadWorkspaceInput } from "../../histfactory/load.ts";
+import { compileModel } from "../../histfactory/model.ts";
 import { buildReport } from "../../histfactory/report/report.ts";
 import { checkAgainstModel, defaultReportConfig, readReportConfig } from "../../histfactory/report/config.ts";
 import { writeReport } from "../../histfactory/report/write.ts";
@@ -58,7 +59,8 @@ async function reportCommand(workspace: string, o: ReportCli): Promise<void> {
   const modifierSettings: Record<string, { interpcode: string }> = {};
   if (o.normsysCode) modifierSettings.normsys = { interpcode: o.normsysCode };
   if (o.histosysCode) modifierSettings.histosys = { interpcode: o.histosysCode };
-  // The config's and --blind's names against the workspace, before any work.
+  // The model (POI, measurement, codes), the config's and --blind's names, before any output.
+  compileModel(input.spec, { measurement: o.measurement, poiName: o.poiName, modifierSettings, file: input.file });
   const chans = input.spec.channels.map((c) => ({ name: c.name, nbins: input.spec.observations.find((x) => x.name === c.name)?.data.length ?? 0 }));
   checkAgainstModel(loaded, chans, [...new Set(input.spec.channels.flatMap((c) => c.samples.map((s) => s.name)))]);
   for (const b of o.blind ?? []) if (!chans.some((c) => c.name === b)) throw new InputError(input.file, "--blind", `no channel "${b}" (channels: ${chans.map((c) => c.name).join(", ")})`);
