@@ -12,6 +12,7 @@ import { needsShared, sharedPath, HAVE_SHARED } from "../shared.ts";
 import { loadWorkspaceInput } from "../../src/histfactory/load.ts";
 import { compileModel } from "../../src/histfactory/model.ts";
 import { hypotest } from "../../src/infer/hypotest.ts";
+import { withFakeSlurm } from "./fake-slurm.ts";
 
 const BIN = new URL("../../bin/searchlight.mjs", import.meta.url).pathname;
 const run = (args: string[], env: Record<string, string> = {}) => {
@@ -86,11 +87,11 @@ describe("batch over a patchset", needsShared(), () => {
   });
 
   const slurm = process.env.SEARCHLIGHT_SLURM === "1";
-  test("SLURM: slurm-gen array on the local cluster, a killed task re-run through sbatch, merged table equals the local run", { skip: slurm ? false : "no SLURM cluster (set SEARCHLIGHT_SLURM=1 after scripts/slurm/up.sh; .ci/run does)" }, () => {
-    const out = join(dir, "slurm");
+  /** slurm-gen, submit with task 1 failing, merge reports it, re-run through sbatch, merge equals the local run. */
+  const roundTrip = (out: string, beforeRerun: () => void = () => {}) => {
     const g = run(["batch", "slurm-gen", ws, "--patchset", ps, "--output", out, "--n-tasks", "4", "--time", "00:10:00", "--mem", "1G"]);
     assert.equal(g.code, 0, g.err);
-    assert.ok(existsSync(join(out, "batch.sbatch")) && existsSync(join(out, "submit.sh")));
+    assert.ok(existsSync(join(out, "batch.sbatch")) && existsSync(join(out, "submit.sh")), "batch.sbatch and submit.sh written");
     const waitFor = (jobId: string) => {
       for (let i = 0; i < 600; i++) {
         const q = spawnSync("squeue", ["-h", "-j", jobId], { encoding: "utf8" });
@@ -101,10 +102,12 @@ describe("batch over a patchset", needsShared(), () => {
     };
     const sub = spawnSync("bash", [join(out, "submit.sh")], { encoding: "utf8", env: { ...process.env, SEARCHLIGHT_FAIL_TASKS: "1" } });
     assert.equal(sub.status, 0, sub.stderr);
+    assert.match(sub.stdout.trim(), /^\d+$/, "sbatch --parsable prints the job id");
     waitFor(sub.stdout.trim());
     const m = run(["batch", "merge", out]);
     assert.equal(m.code, 1);
     assert.match(m.err, /re-run tasks 1\b/);
+    beforeRerun();
     const rr = run(["batch", "re-run", out, "--slurm"]);
     assert.equal(rr.code, 0, rr.err);
     waitFor(/job (\d+)/.exec(rr.out)![1]);
@@ -112,6 +115,24 @@ describe("batch over a patchset", needsShared(), () => {
     assert.equal(ok.code, 0, ok.err);
     const a = readCsv(join(out, "merged.csv")), b = readCsv(join(dir, "local", "merged.csv"));
     assert.deepEqual(a.map((r) => [r.patch, r.cls_obs, r.cls_exp_med]), b.map((r) => [r.patch, r.cls_obs, r.cls_exp_med]));
+  };
+  test("SLURM: slurm-gen array on the local cluster, a killed task re-run through sbatch, merged table equals the local run", { skip: slurm ? false : "no SLURM cluster (set SEARCHLIGHT_SLURM=1 after scripts/slurm/up.sh; .ci/run does)" }, () => {
+    roundTrip(join(dir, "slurm"));
+  });
+  // The same submission paths without a cluster (issue #23): fake sbatch/squeue on PATH.
+  test("fake sbatch on PATH: submit.sh submits the whole array, re-run --slurm submits only task 1 (--array=1), a refused submission is one line and exit 1", () => {
+    const out = join(dir, "fake-slurm");
+    const { log } = withFakeSlurm(() => roundTrip(out, () => {
+      const bad = run(["batch", "re-run", out, "--slurm"], { FAKE_SBATCH_FAIL: "1" });
+      assert.equal(bad.code, 1, bad.err);
+      assert.equal(bad.err.trim().split("\n").length, 1, bad.err);
+      assert.match(bad.err, /submit\.sh.*sbatch failed: sbatch: error: Batch job submission failed: fake refusal/);
+    }));
+    assert.equal(log.filter((l) => l.startsWith("sbatch")).length, 3, log.join("\n"));
+    assert.match(log[0], /^sbatch --parsable \S*batch\.sbatch$/);
+    assert.ok(log.includes("task 1 exited 2"), log.join("\n"));
+    assert.match(log.filter((l) => l.startsWith("sbatch"))[1], /--array=1 /, "the refused re-run asked for task 1 only");
+    assert.match(log.filter((l) => l.startsWith("sbatch"))[2], /--array=1 /, "the re-run asked for task 1 only");
   });
 });
 void HAVE_SHARED;
