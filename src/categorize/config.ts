@@ -151,7 +151,8 @@ export function dimensionOf(c: CategorizeConfig): number {
 }
 
 export function modelSpecOf(c: CategorizeConfig, d: number): ModelSpec {
-  const [lo, hi] = c.score_range;
+  // scores are read onto [0, 1] (loadEvents); score_range maps them back in reports
+  const [lo, hi] = [0, 1];
   if (c.model.type === "sigmoid") {
     const bins = c.model.bins.length ? c.model.bins : [c.model.categories];
     const names = c.scores.length ? c.scores : Array.from({ length: d }, (_, j) => `score${j}`);
@@ -215,7 +216,8 @@ export async function loadEvents(c: CategorizeConfig): Promise<EventSet> {
           const v = t.columns[j][i];
           if (Number.isNaN(v)) throw new InputError(path, c.scores[j], `NaN at entry ${i} (process ${name})`);
           if (!(v >= lo && v <= hi)) throw new InputError(path, c.scores[j], `value ${v} at entry ${i} is outside score_range [${lo}, ${hi}] (process ${name})`);
-          xs.push(v);
+          // the models work on the unit interval (σ_base assumes it, §A2): scores are mapped from score_range
+          xs.push((v - lo) / (hi - lo));
         }
         const w = t.weight[i] * p.scale;
         if (!Number.isFinite(w)) throw new InputError(path, p.weight || "weight", `weight ${w} at entry ${i} (process ${name})`);
@@ -233,7 +235,9 @@ export async function loadEvents(c: CategorizeConfig): Promise<EventSet> {
     if (ws.length === 0) throw new InputError(c.file, `processes.${name}`, "no events (after the selection) in its files");
     procs.push({ name, x: Float64Array.from(xs), w: Float64Array.from(ws), mass: c.mass ? Float64Array.from(ms) : undefined });
   }
-  return buildEventSet(d, procs, signals, rw);
+  const ev = buildEventSet(d, procs, signals, rw);
+  ev.scoreRange = [lo, hi];
+  return ev;
 }
 
 /** Bump mode: signal weights outside the window are zeroed for training (§A11.3). */

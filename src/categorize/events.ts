@@ -17,6 +17,8 @@ export interface EventSet {
   /** Mass per event (bump-hunt mode). */
   mass?: Float64Array;
   processes: ProcessRole[];
+  /** Physical range of the scores, which are stored mapped onto [0, 1] (files read through a configuration). */
+  scoreRange?: [number, number];
 }
 
 /** A Float64Array of length n on a SharedArrayBuffer (visible to worker threads without copies). */

@@ -56,6 +56,8 @@ export interface CategoriesFile {
   signals: string[];
   processes: ProcessRole[];
   mode: "inclusive" | "bump";
+  /** Physical score range mapped onto the models' [0, 1] (boundaries are in unit scale). */
+  score_range: [number, number];
   window: [number, number] | null;
   seed: number;
   runs: RunResult[];
@@ -106,7 +108,7 @@ export async function runCategorize(events: EventSet, o: RunOptions): Promise<Ca
   const window = o.train.bump ? o.train.bump.window : undefined;
   const out: CategoriesFile = {
     format: "searchlight-categories", version: 1, description: o.description ?? "", signals, processes: events.processes,
-    mode: window ? "bump" : "inclusive", window: window ?? null, seed: o.train.seed, runs: [],
+    mode: window ? "bump" : "inclusive", score_range: events.scoreRange ?? [0, 1], window: window ?? null, seed: o.train.seed, runs: [],
   };
   for (const spec of o.specs) {
     const model = modelOf(spec);

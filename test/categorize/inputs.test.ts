@@ -35,7 +35,7 @@ test("ROOT TTree, flat branches: Zmumu dimuon mass M, processes selected by the 
   assert.equal(ev.n, 2304);
   const t = processTotals(ev);
   assert.equal(t[0] + 2 * t[1], 2304);
-  assert.ok(ev.x.every((m) => m > 0 && m < 200));
+  assert.ok(ev.x.every((m) => m > 0 && m < 1));
 });
 
 test("ROOT TTree, jagged branches: len(Muon_Px) and Muon_Px[0] with EventWeight (HZZ)", async () => {
@@ -43,7 +43,9 @@ test("ROOT TTree, jagged branches: len(Muon_Px) and Muon_Px[0] with EventWeight 
     processes: { hzz: { files: [HZZ], weight: "EventWeight * 2" } }, signals: ["hzz"], scores: ["len(Muon_Px)"], score_range: [0, 10],
   }));
   assert.equal(ev.n, 2421);
-  assert.deepEqual(Array.from(ev.x.subarray(0, 3)), [2, 1, 2]);
+  // scores are stored mapped from score_range onto [0, 1]
+  assert.deepEqual(Array.from(ev.x.subarray(0, 3)), [0.2, 0.1, 0.2]);
+  assert.deepEqual(ev.scoreRange, [0, 10]);
   assert.ok(Math.abs(ev.w[0] - 2 * 0.009271008893847466) < 1e-12);
   // an event without a muon has no Muon_Px[0]: NaN, named with file and column
   await rejects({ processes: { hzz: { files: [HZZ] } }, signals: ["hzz"], scores: ["Muon_Px[0]"], score_range: [-1000, 1000] },

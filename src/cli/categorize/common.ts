@@ -26,6 +26,11 @@ export function epochProgress(epochs: number, quiet: boolean): (k: number) => Pr
 export function runSummary(f: CategoriesFile, r: RunResult): string {
   const lines = [`K = ${r.k}: ${f.signals.map((s, u) => `Z(${s}) = ${fmtNum(r.evaluation.z[u])}`).join(", ")}${f.signals.length > 1 ? `, geometric mean ${fmtNum(r.evaluation.geomean)}` : ""} (${r.evaluation.used} non-empty categories, ${r.seconds.toFixed(1)} s)`];
   const b = r.baselines;
+  const eb = r.evaluation.boundaries;
+  if (eb && typeof eb[0] === "number") {
+    const [lo, hi] = f.score_range ?? [0, 1];
+    lines.push(`  hard boundaries: ${(eb as number[]).map((x) => fmtNum(lo + x * (hi - lo))).join(", ")} (categories left to right: ${r.evaluation.order?.join(", ")})`);
+  }
   if (b.equidistant) lines.push(`  equidistant: ${Object.entries(b.equidistant).map(([n, z]) => `${n} bins ${fmtNum(z)}`).join(", ")}`);
   if (b.dp) lines.push(`  best contiguous ${b.dp.k} bins (DP, ${b.dp.grid}-bin grid): ${fmtNum(b.dp.z)}`);
   if (b.argmax) lines.push(`  argmax + equidistant: ${Object.entries(b.argmax).map(([n, z]) => `n = ${n}: ${z.map(fmtNum).join(" / ")}`).join("; ")}`);

@@ -62,7 +62,7 @@ export async function trainCommand(o: TrainCli, given?: CategorizeConfig, comman
       onEpoch: (k, r) => { bar(k).tick(); done = `K = ${k}: ${r.epoch + 1}/${t.epochs} epochs`; },
       onRunDone: (r) => { bar(r.k).finish(); if (!o.json && o.print !== false) process.stdout.write(runSummary(fOut(), r)); },
     });
-    function fOut(): CategoriesFile { return { format: "searchlight-categories", version: 1, description: "", signals: events.processes.filter((p) => p.signal >= 0).sort((a, b) => a.signal - b.signal).map((p) => p.name), processes: events.processes, mode: t.bump ? "bump" : "inclusive", window: t.bump?.window ?? null, seed, runs: [] }; }
+    function fOut(): CategoriesFile { return { format: "searchlight-categories", version: 1, description: "", signals: events.processes.filter((p) => p.signal >= 0).sort((a, b) => a.signal - b.signal).map((p) => p.name), processes: events.processes, mode: t.bump ? "bump" : "inclusive", score_range: events.scoreRange ?? [0, 1], window: t.bump?.window ?? null, seed, runs: [] }; }
     if (o.print === false) return f;
     if (o.json) printJson(jsonSummary(f, { output_dir: o.outputDir }));
     else process.stdout.write(`wrote ${o.outputDir}/categories.json\n`);
