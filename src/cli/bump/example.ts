@@ -10,7 +10,7 @@ import { scanCommand } from "./scan.ts";
 
 export function register(bump: Command): void {
   const cmd = bump.command("example").description("self-contained example: generate an HPS-2015-like spectrum with a signal at 60 MeV (seeded), write its configuration, and scan it (30–110 MeV)");
-  withJson(withWorkers(withSeed(withOutputDir(cmd, "output folder (spectrum.json, example.yaml, the scan outputs)", "out/example", false), "random seed of the generated spectrum", "2015")), "print the rows as JSON")
+  withJson(withWorkers(withSeed(withOutputDir(cmd, "output folder (spectrum.json, example.yaml, the scan outputs)", "out/example"), "random seed of the generated spectrum", "2015")), "print the rows as JSON")
     .action(async (o: { outputDir: string; seed: string; workers?: string; json?: boolean }) => {
       const dir = resolve(o.outputDir);
       mkdirSync(dir, { recursive: true });

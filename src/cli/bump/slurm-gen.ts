@@ -19,7 +19,7 @@ export function register(bump: Command): void {
   const cmd = withMassRange(withSlurm(withBumpInput(bump.command("slurm-gen").description("split the mass scan into SLURM array tasks: writes bump_job.json, an sbatch array script and submit_all.sh")), { jobName: "searchlight-bump", script: SCRIPT }))
     .option("-n, --n-tasks <n>", "number of array tasks (contiguous mass slices; hps_gpr --n-jobs)")
     .option("--n-jobs <n>", "alias of --n-tasks");
-  withSeed(withOutputDir(cmd, "job folder: task_NNNN/ outputs, logs/, scripts", "out/bump-slurm", false)
+  withSeed(withOutputDir(cmd, "job folder: task_NNNN/ outputs, logs/, scripts", "out/bump-slurm")
     .option("--bands-toys <n>", "also compute expected-limit bands with this many toys per mass (as `bump bands`)"), "bands random seed", "12345")
     .option("--force", "replace a different job already defined in --output-dir")
     .action((o: BumpCli & SlurmCli & { massMin?: string; massMax?: string; step: string; nTasks?: string; nJobs?: string; outputDir: string; bandsToys?: string; seed: string; force?: boolean }) => {
