@@ -222,7 +222,8 @@ async function showMassPanel(panel, prefix, datasets, massGeV, rows, combined) {
     const div = document.createElement("div");
     div.className = "panel-part";
     div.innerHTML = `<h4>${esc(d)}${nums ? ` <span class="meta">(${esc(base)}numbers.json)</span>` : ""}</h4>${err ? `<p class="err">failed: ${esc(err)}</p>` : ""}<table>${trs}</table>`;
-    div.append(...(await figureEls(here)));
+    const rank = (f) => { const k = ["window_context", "blind_fit", "window_residuals", "fit_full"].findIndex((n) => figureBase(f).endsWith(`/${n}`)); return k < 0 ? 9 : k; };
+    div.append(...(await figureEls([...here].sort((a, b) => rank(a) - rank(b)))));
     return div;
   }));
   panel.innerHTML = `<h3 id="panel-title">m = ${fmt(1000 * massGeV)} MeV</h3><div class="panel-parts"></div>`;

@@ -128,7 +128,8 @@ export async function writeMassPointFigures(dir: string, p: PreparedDataset, row
 
 /**
  * The per-mass figures as Vega-Lite specs: blind_fit (data, GP background b ± √C_ii, b + A_up·w
- * and the fitted b + Â·w), window_residuals ((n − b − Â·w)/√(b + C_ii)) and s_over_b_ul, all
+ * and the fitted b + Â·w), window_context (the same with the sideband data around the window),
+ * window_residuals ((n − b − Â·w)/√(b + C_ii)) and s_over_b_ul, all
  * from the window's inputs; with `full`, fit_full (the whole spectrum and the GP mean, whose
  * posterior at every bin costs a GP prediction). The scan writes the window specs of every mass
  * point (cheap, no rendering) for the results browser; the images only on request.
@@ -165,6 +166,20 @@ export function massPointFigures(p: PreparedDataset, row: MassPointRow, x: MassP
         { name: "data ± √max(N, 1)", x: wx, y: x.n, points: true, errors: x.n.map((c) => Math.sqrt(Math.max(c, 1))) },
         { name: "GP background b ± √C_ii", x: wx, y: Array.from(x.b), band: { lower: Array.from(x.b, (v, i) => v - sd[i]), upper: Array.from(x.b, (v, i) => v + sd[i]) } },
         { name: "b + A_up · w", x: wx, y: Array.from(x.b, (v, i) => v + aUp * x.w[i]), dashed: true },
+        { name: `b + Â · w (Â = ${aHat.toPrecision(4)})`, x: wx, y: Array.from(x.b, (v, i) => v + aHat * x.w[i]) },
+      ], x: MASS, y: { title: "events per bin" },
+    }),
+  });
+  // The window in its surroundings: the data over ±3 blind-window widths (the sidebands the GP
+  // was trained on), the window shaded, the GP background and the fitted signal inside it.
+  const half = 3 * kB * s;
+  const near = Array.from(sp.centres.keys()).filter((i) => Math.abs(sp.centres[i] - m) <= half);
+  out.push({
+    name: "window_context", spec: linePlot({
+      title, vbands: [{ from: 1000 * (m - kB * s), to: 1000 * (m + kB * s), label: "blind window", color: "#ff9900", opacity: 0.25 }],
+      series: [
+        { name: "data ± √max(N, 1)", x: near.map((i) => 1000 * sp.centres[i]), y: near.map((i) => sp.counts[i]), points: true, errors: near.map((i) => Math.sqrt(Math.max(sp.counts[i], 1))) },
+        { name: "GP background b ± √C_ii", x: wx, y: Array.from(x.b), band: { lower: Array.from(x.b, (v, i) => v - sd[i]), upper: Array.from(x.b, (v, i) => v + sd[i]) } },
         { name: `b + Â · w (Â = ${aHat.toPrecision(4)})`, x: wx, y: Array.from(x.b, (v, i) => v + aHat * x.w[i]) },
       ], x: MASS, y: { title: "events per bin" },
     }),
