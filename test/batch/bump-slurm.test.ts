@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { needsShared, sharedPath } from "../shared.ts";
+import { withFakeSlurm } from "./fake-slurm.ts";
 import { register as registerStudyGenerators, workflowMissing, tag } from "../../src/cli/bump/study-generators.ts";
 
 const BIN = new URL("../../bin/searchlight.mjs", import.meta.url).pathname;
@@ -79,6 +80,37 @@ describe("bump scan as batch tasks (local)", needsShared(), () => {
     const clash = run(["bump", "slurm-gen", ...RANGE, "-n", "3", "--output-dir", out]);
     assert.equal(clash.code, 1);
     assert.match(clash.err, /already holds a different job/);
+  });
+
+  // The submission paths without a cluster (issue #23): fake sbatch/squeue on PATH (fake-slurm.ts).
+  test("fake sbatch on PATH: submit_all.sh runs the array (task 1 dies), re-run --submit asks for --array=1 only, a refused submission is one line and exit 1; the merge equals `bump scan`", () => {
+    const ref = join(dir, "ref"), out = join(dir, "fake-job");
+    const g = run(["bump", "slurm-gen", ...RANGE, "-n", "2", "--output-dir", out]);
+    assert.equal(g.code, 0, g.err);
+    const { log } = withFakeSlurm(() => {
+      const sub = spawnSync("bash", [join(out, "submit_all.sh")], { encoding: "utf8", env: { ...process.env, SEARCHLIGHT_FAIL_TASKS: "1" } });
+      assert.equal(sub.status, 0, sub.stderr);
+      assert.equal(sub.stdout.trim(), "4242", "the job id sbatch --parsable printed");
+      const m = run(["bump", "slurm-combine", out, "--no-plots"]);
+      assert.equal(m.code, 1, m.err);
+      assert.match(m.err, /INCOMPLETE MERGE: 4 missing, 0 failed of 8 masses; re-run tasks 1 /);
+      const bad = run(["bump", "re-run", out, "--submit"], { FAKE_SBATCH_FAIL: "1" });
+      assert.equal(bad.code, 1, bad.err);
+      assert.equal(bad.err.trim().split("\n").length, 1, bad.err);
+      assert.match(bad.err, /submit\.slurm.*sbatch.*submission failed: sbatch: error: Batch job submission failed: fake refusal/);
+      const rr = run(["bump", "re-run", out, "--submit"]);
+      assert.equal(rr.code, 0, rr.err);
+      assert.match(rr.out, /submitted tasks 1 as job 4242/);
+      const ok = run(["bump", "slurm-combine", out, "--no-plots", "--json"]);
+      assert.equal(ok.code, 0, ok.err);
+      assert.equal(JSON.parse(ok.out).done, 8);
+    });
+    const calls = log.filter((l) => l.startsWith("sbatch"));
+    assert.equal(calls.length, 3, log.join("\n"));
+    assert.match(calls[0], /^sbatch --parsable \S*submit\.slurm$/);
+    assert.ok(log.includes("task 1 exited 2"), log.join("\n"));
+    for (const c of calls.slice(1)) assert.match(c, /--array=1 /, c);
+    assert.equal(readFileSync(join(out, "results_single.csv"), "utf8"), readFileSync(join(ref, "results_single.csv"), "utf8"));
   });
 
   test("a two-dataset config with do_combined: (dataset, mass) tasks merge byte-identically to `bump scan --config`, combination included; a lost task is recovered by re-run -m", () => {
