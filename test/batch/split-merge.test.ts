@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, readFileSync, writeFileSync, mkdirSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ownerTask, taskSlice, taskDirName } from "../../src/batch/split.ts";
-import { configDigest, writeTaskOutput, type TaskManifest } from "../../src/batch/manifest.ts";
+import { configDigest, MANIFEST, writeTaskOutput, type TaskManifest } from "../../src/batch/manifest.ts";
 import { accountTasks, mergeCsv } from "../../src/batch/merge.ts";
 import { sbatchArrayScript, submitScript } from "../../src/batch/slurm.ts";
 
@@ -84,4 +84,25 @@ test("sbatchArrayScript and submitScript carry the options and task substitution
     assert.ok(s.includes(want), `missing ${want}`);
   }
   assert.ok(submitScript("job.sbatch", "logs").includes('sbatch --parsable --array="$(IFS=,; echo "$*")" job.sbatch'));
+});
+
+test("accountTasks: a task whose manifest cannot be read (truncated JSON, or a folder in its place) counts as missing and is re-run, never as done", () => {
+  const dir = mkdtempSync(join(tmpdir(), "sl-merge-"));
+  try {
+    const dg = configDigest({ x: 1 });
+    writeTaskOutput(dir, manifest(0, 3, [{ id: "a", status: "done" }], dg), {});
+    writeTaskOutput(dir, manifest(1, 3, [{ id: "b", status: "done" }], dg), {});
+    writeTaskOutput(dir, manifest(2, 3, [{ id: "c", status: "done" }], dg), {});
+    const p1 = join(dir, taskDirName(1), MANIFEST);
+    writeFileSync(p1, readFileSync(p1, "utf8").slice(0, 20)); // truncated mid-write
+    const p2 = join(dir, taskDirName(2), MANIFEST);
+    rmSync(p2);
+    mkdirSync(p2); // unreadable as a file
+    const r = accountTasks(dir, { units: ["a", "b", "c"], nTasks: 3, configDigest: dg });
+    assert.equal(r.done, 1);
+    assert.deepEqual(r.missing, [{ unit: "b", task: 1 }, { unit: "c", task: 2 }]);
+    assert.deepEqual(r.tasksToRerun, [1, 2]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
