@@ -26,3 +26,7 @@ export {
 } from "./score.ts";
 export { loadModel, syntheticModelYaml, type LoadedModel } from "./config.ts";
 export { templateWorkspace, TEMPLATE_MODIFIER_SETTINGS } from "./histfactory-export.ts";
+export {
+  readChallengeEvents, applySystematics, derivedFeatures, eventTemplates, PRI_FEATURES, DER_FEATURES, UNDEFINED,
+  type Events, type EventRegion, type SystematicsOptions, type PriFeature, type DerFeature,
+} from "./events.ts";
