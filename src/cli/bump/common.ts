@@ -122,6 +122,20 @@ export function massRangeOf(o: { massMin?: string; massMax?: string; step?: stri
   return { massMin, massMax, step: step("--step", o.step, { min: 0.001, unit: "GeV", example: "0.001" }) };
 }
 
+/** "lower"/"upper" when the fitted GP length scale sits at a bound (within 0.1% in ln ℓ), else null. */
+export function lsAtBound(r: { gp_length_scale: number; gp_ls_lo: number; gp_ls_hi: number }): "lower" | "upper" | null {
+  const near = (a: number, b: number) => Number.isFinite(a) && Number.isFinite(b) && Math.abs(Math.log(a / b)) < 1e-3;
+  return near(r.gp_length_scale, r.gp_ls_hi) ? "upper" : near(r.gp_length_scale, r.gp_ls_lo) ? "lower" : null;
+}
+
+/** One warning line for mass points whose GP length scale sits at a bound, or "". */
+export function lsBoundWarning(rows: { mass_GeV: number; gp_length_scale: number; gp_ls_lo: number; gp_ls_hi: number }[], what: string): string {
+  const hit = rows.filter((r) => lsAtBound(r));
+  if (!hit.length) return "";
+  const ms = hit.map((r) => `${+(1000 * r.mass_GeV).toFixed(1)}`);
+  return `warning: ${what}: the GP length scale sits at its ${[...new Set(hit.map(lsAtBound))].join("/")} bound at ${hit.length} mass${hit.length > 1 ? "es" : ""} (${ms.slice(0, 8).join(", ")}${ms.length > 8 ? ", …" : ""} MeV): the background may be under- or over-smoothed; check kernel_ls_* settings\n`;
+}
+
 /** --full-toy-bkg-mode: poisson or fixed_total_multinomial. */
 export function fullToyModeOf(v: string): FullToyMode {
   try {

@@ -14,7 +14,7 @@ import { withOutputDir, withOverwrite, withWorkers, workersGiven } from "../shar
 import { claimOutputDir, packageVersion, RunRecord } from "../../io/output.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { massRangeOf, scanPlan, withBumpInput, withMassRange, type BumpCli } from "./common.ts";
+import { lsBoundWarning, massRangeOf, scanPlan, withBumpInput, withMassRange, type BumpCli } from "./common.ts";
 
 export type ScanCli = BumpCli & { massMin?: string; massMax?: string; step?: string; outputDir?: string; perMassPlots?: boolean; workers?: string; overwrite?: boolean; resume?: boolean };
 
@@ -59,6 +59,8 @@ export async function scanCommand(o: ScanCli): Promise<void> {
   if (o.json) return printJson({ rows, combined: out.combined, seconds: out.seconds, failed: failed.length, failed_combined: cfailed.length, output_dir: p.outputDir });
   const lines: string[] = [];
   for (const [d, rs] of out.single) lines.push(`${d}: ${rs.length} masses, ${rs.filter((r) => r.visibility === "error").length} failed${largestZ(rs)}`);
+  // On stderr, so the stdout summary keeps its shape.
+  for (const [d, rs] of out.single) process.stderr.write(lsBoundWarning(rs, d));
   if (out.combined.length) lines.push(`combined: ${out.combined.length} masses, ${cfailed.length} failed${largestZ(out.combined)}`);
   process.stdout.write(`${name}: ${total} mass points in ${out.seconds.toFixed(1)} s (${p.workers} worker${p.workers > 1 ? "s" : ""})\n${lines.join("\n")}\n`);
   const shown = [...failed.map((r) => [r.dataset, String(r.mass_GeV), r.error]), ...cfailed.map((r) => ["combined", String(r.mass_GeV), r.error])].slice(0, p.maxErrorsShown);

@@ -10,7 +10,7 @@ import { smokeTestMass } from "../../bumphunt/study-options.ts";
 import { validatePlan } from "../../bumphunt/validation.ts";
 import { fmtNum, printJson } from "../shared/format.ts";
 import { num, workers } from "../shared/options.ts";
-import { configOf, job, scanPlan, withBumpInput, type BumpCli } from "./common.ts";
+import { configOf, job, lsBoundWarning, scanPlan, withBumpInput, type BumpCli } from "./common.ts";
 
 export function register(bump: Command): void {
   withBumpInput(bump.command("test").description("smoke test at one mass (with --config: every enabled dataset active there, and the combination)"))
@@ -33,8 +33,9 @@ export function register(bump: Command): void {
       const r = rows[0];
       if (o.json) return printJson(r);
       process.stdout.write(`${o.dataset} m = ${m} GeV (σ = ${fmtNum(r.sigma_mass_res_GeV)} GeV): ${r.ok ? "ok" : `FAILED: ${r.error}`}\n` +
-        `  Â = ${fmtNum(r.A_hat)} ± ${fmtNum(r.sigma_A)}, A_up(95%) = ${fmtNum(r.A_up)}, ε²_up = ${fmtNum(r.eps2_up)}, p0 = ${fmtNum(r.p0_analytic)} (Z = ${fmtNum(r.Z_analytic)})\n` +
-        `  GP: ${r.gp_kernel}, LML ${fmtNum(r.gp_lml)}, ${r.n_train_bins} training bins, ${r.n_blind_bins} window bins\n`);
+        `  Â = ${fmtNum(r.A_hat)} ± ${fmtNum(r.sigma_A)} events, A_up(95%) = ${fmtNum(r.A_up)} events, ε²_up = ${fmtNum(r.eps2_up)}, p0 = ${fmtNum(r.p0_analytic)} (Z = ${fmtNum(r.Z_analytic)} σ)\n` +
+        `  GP: ${r.gp_kernel}, LML ${fmtNum(r.gp_lml)}, ${r.n_train_bins} training bins, ${r.n_blind_bins} window bins\n` +
+        lsBoundWarning([r], o.dataset));
     });
 }
 
@@ -53,8 +54,9 @@ async function smokeTest(o: BumpCli & { mass?: string }): Promise<void> {
   if (o.json) return printJson({ mass_GeV: m, rows, combined: out.combined });
   for (const r of rows) {
     process.stdout.write(`${r.dataset} m = ${m} GeV (σ = ${fmtNum(r.sigma_mass_res_GeV)} GeV): ${r.visibility === "error" ? `FAILED: ${r.error}` : r.visibility}\n` +
-      `  Â = ${fmtNum(r.A_hat)} ± ${fmtNum(r.sigma_A)}, A_up = ${fmtNum(r.A_up)}, ε²_up = ${fmtNum(r.eps2_up)}, p0 = ${fmtNum(r.p0_analytic)} (Z = ${fmtNum(r.Z_analytic)})\n` +
-      `  GP: ${r.gp_kernel}, LML ${fmtNum(r.gp_lml)}, ℓ ∈ [${fmtNum(r.gp_ls_lo)}, ${fmtNum(r.gp_ls_hi)}], ${r.n_train_bins} training bins, ${r.n_blind_bins} window bins\n`);
+      `  Â = ${fmtNum(r.A_hat)} ± ${fmtNum(r.sigma_A)} events, A_up = ${fmtNum(r.A_up)} events, ε²_up = ${fmtNum(r.eps2_up)}, p0 = ${fmtNum(r.p0_analytic)} (Z = ${fmtNum(r.Z_analytic)} σ)\n` +
+      `  GP: ${r.gp_kernel}, LML ${fmtNum(r.gp_lml)}, ℓ ∈ [${fmtNum(r.gp_ls_lo)}, ${fmtNum(r.gp_ls_hi)}] GeV, ${r.n_train_bins} training bins, ${r.n_blind_bins} window bins\n` +
+      lsBoundWarning([r], r.dataset));
   }
   for (const c of out.combined) {
     process.stdout.write(`combined ${c.datasets}: ${c.visibility === "error" ? `FAILED: ${c.error}` : `ε²_up = ${fmtNum(c.eps2_up)}, p0 = ${fmtNum(c.p0_analytic)} (Z = ${fmtNum(c.Z_analytic)})`}\n`);

@@ -18,6 +18,11 @@ export function register(cmd: Command): void {
       out.push(`interpolation: normsys ${model.modifierSettings.normsys}, histosys ${model.modifierSettings.histosys}`);
       out.push("", table([["channel", "bins"], ...summary.channels.map((c) => [c.name, String(c.bins)])]));
       out.push("", table([["modifier type", "parameter sets"], ...Object.entries(summary.modifier_types).map(([k, v]) => [k, String(v)])]));
+      out.push("", `samples: ${summary.samples.join(", ")}`);
+      const range = (xs: number[]) => (xs.every((x) => x === xs[0]) ? String(xs[0]) : `${Math.min(...xs)}…${Math.max(...xs)}`);
+      out.push("", table([["parameter", "type", "n", "init", "bounds", "constraint", "fixed"], ...st.paramsets.map((p) => [
+        p.name, p.type, String(p.n), range(p.inits), `[${range(p.bounds.map((b) => b[0]))}, ${range(p.bounds.map((b) => b[1]))}]`, p.constraint, p.fixed.every(Boolean) ? "yes" : p.fixed.some(Boolean) ? "some" : "",
+      ])]));
       process.stdout.write(out.join("\n") + "\n");
     });
 }
