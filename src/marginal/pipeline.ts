@@ -3,7 +3,7 @@
 // priors fitted here (normal / normal_log / delta from the blinded fit, linspace from the
 // profile, mcmc from our own chains; §3.3), the signal grids from the priors (auto-scan.ts).
 // A fit that does not converge is recorded in `failures`, never dropped.
-import { scanVariants, type ScanOptions, type VariantResults } from "./auto-scan.ts";
+import { AUTO_NUM, scanVariants, type ScanOptions, type VariantResults } from "./auto-scan.ts";
 import { blindRegion, type BlindedRegion } from "./blind.ts";
 import { priorFromFitJson, type PriorLabel } from "./fit-files.ts";
 import { DEFAULT_LEVELS, DEFAULT_NUM, DEFAULT_RTOL } from "./limit-scan.ts";
@@ -20,14 +20,14 @@ export interface RunOptions {
   levels: number[];
   observedOnly: boolean;
   rtol: number;
-  /** Points of each automatic grid before extension. */
+  /** Points of each automatic grid before extension (the limits on it are refined, auto-scan.ts). */
   num: number;
   /** MCMC settings (the range comes from the normal fit, see priorSupport). */
   mcmc: Omit<McmcOptions, "range">;
 }
 
 export const RUN_DEFAULTS: RunOptions = {
-  priors: ["normal"], levels: [...DEFAULT_LEVELS], observedOnly: false, rtol: DEFAULT_RTOL, num: DEFAULT_NUM,
+  priors: ["normal"], levels: [...DEFAULT_LEVELS], observedOnly: false, rtol: DEFAULT_RTOL, num: AUTO_NUM,
   mcmc: { ...MCMC_DEFAULTS, nsamples: 10_000, nrepeats: 10 },
 };
 
@@ -73,7 +73,7 @@ export function fitPriors(br: BlindedRegion, priors: readonly RunPrior[], o: Run
   const fits: PriorFits = { normal };
   const [start, stop] = priorSupport(normal);
   if (priors.includes("linspace")) {
-    const p = profileYield(br, best, start, stop, { num: o.num });
+    const p = profileYield(br, best, start, stop, { num: DEFAULT_NUM });
     failures.push(...p.failures);
     fits.linspace = { start, stop, anchors: [], levels: p.levels.map((v) => (Number.isFinite(v) ? v : null)) };
   }

@@ -14,11 +14,11 @@ import { join, resolve } from "node:path";
 import { InputError } from "../../io/errors.ts";
 import { writeFigure } from "../../plot/render.ts";
 import { readJsonFile } from "../../histfactory/load.ts";
-import { scanVariants } from "../../marginal/auto-scan.ts";
+import { AUTO_NUM, scanVariants } from "../../marginal/auto-scan.ts";
 import { blindRegion, regionObservedCount } from "../../marginal/blind.ts";
 import { compareWithStored, storedFitDir } from "../../marginal/compare.ts";
 import { fitFileOf, mcmcLabel, priorFromFitJson, PRIOR_LABELS, readFitPrior, readNormalFit, type PriorLabel } from "../../marginal/fit-files.ts";
-import { DEFAULT_RTOL, DEFAULT_NUM, type SignalGrid } from "../../marginal/limit-scan.ts";
+import { DEFAULT_RTOL, type SignalGrid } from "../../marginal/limit-scan.ts";
 import { fitPriors, RUN_DEFAULTS, type PriorLimits } from "../../marginal/pipeline.ts";
 import { regionFigure } from "../../marginal/run-summary.ts";
 import type { NormalJson } from "../../marginal/prior-fit.ts";
@@ -82,7 +82,7 @@ export function register(marginal: Command): void {
     .option("--prior <list>", `background priors, comma-separated: ${CLI_PRIORS.join(", ")} (mcmc = the MCMC file present), or all`, "all")
     .option("--levels <list>", "levels λ of ln Z(s) − ln Z(0) to cross (default 4.5,3,2,0.5,0,-0.5,-2,-3,-4.5)")
     .option("--grid <start:stop:n>", "a fixed signal grid (default: from the prior, extended until every crossing is bracketed)")
-    .option("--num <n>", "points of the automatic grid before it is extended", String(DEFAULT_NUM))
+    .option("--num <n>", "points of the automatic grid before it is extended (its limits are then solved for, not interpolated)", String(AUTO_NUM))
     .option("--n <count>", "observed count (default: the region file's SR observation)")
     .option("--observed-only", "observed data only (skip the three expected-data scans)")
     .option("--rtol <r>", "relative tolerance of the certified integrals (Z(0) uses rtol/10)", String(DEFAULT_RTOL))
@@ -91,7 +91,7 @@ export function register(marginal: Command): void {
       const paths = regionPaths(regionArg);
       const levels = levelsOption(o.levels);
       const fixed: SignalGrid | undefined = o.grid !== undefined ? grid("--grid", o.grid, 0) : undefined;
-      const num = intOr("--num", o.num, DEFAULT_NUM, 2);
+      const num = intOr("--num", o.num, AUTO_NUM, 2);
       const rtol = numOr("--rtol", o.rtol, DEFAULT_RTOL);
       if (!(rtol >= MIN_RTOL && rtol < 1)) throw new InputError("", "--rtol", `"${o.rtol}": expected a number in [${MIN_RTOL}, 1)`);
       const haveNormal = existsSync(join(paths.fitDir, "normal.json")) || paths.file !== null;

@@ -59,7 +59,7 @@ export function register(marginal: Command): void {
     .option("--levels <list>", "levels λ of ln Z(s) − ln Z(0) to cross (default 4.5,3,2,0.5,0,-0.5,-2,-3,-4.5)")
     .option("--observed-only", "observed data only (skip the three expected-data scans: about 4× less work)")
     .option("--rtol <r>", "relative tolerance of the certified integrals (Z(0) uses rtol/10)", String(RUN_DEFAULTS.rtol))
-    .option("--num <n>", "points of each automatic signal grid before it is extended", String(RUN_DEFAULTS.num))
+    .option("--num <n>", "points of each automatic signal grid before it is extended (the limits are then solved for on ℓ(s), not interpolated)", String(RUN_DEFAULTS.num))
     .option("--mcmc-samples <n>", "mcmc prior: kept steps per chain", String(RUN_DEFAULTS.mcmc.nsamples))
     .option("--mcmc-chains <n>", "mcmc prior: chains", String(RUN_DEFAULTS.mcmc.nrepeats))
     .option("--resume", "continue the run in the output folder: regions whose limits.json matches their inputs are kept")
