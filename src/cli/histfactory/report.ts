@@ -69,13 +69,14 @@ async function reportCommand(workspace: string, o: ReportCli): Promise<void> {
   const run = RunRecord.start(outDir, { command: "report", version: packageVersion(), seed, extra: { workspace: input.file, patch: input.patchLabel } });
   const t0 = performance.now();
   const r = await run.around(async () => {
-    const nw = gofToys > 0 ? workers(o.workers) : 1;
-    const executor = nw > 1 ? (await import("../../batch/pool.ts")).poolTaskExecutor(nw) : inThread;
+    // The pool runs the goodness-of-fit toys and renders the figures (this thread is one of its workers).
+    const nw = workers(o.workers);
+    const executor = nw > 1 && (gofToys > 0 || formats.length > 0) ? (await import("../../batch/pool.ts")).poolTaskExecutor(nw) : inThread;
     const rep = await buildReport(input.spec, input.file, input.patchLabel, {
       compile: { measurement: o.measurement, poiName: o.poiName, modifierSettings }, blind: o.blind ?? [], asimov: !!o.asimov,
       propagation, rankingTop, gofToys, seed, executor,
     });
-    const files = await writeReport(rep, outDir, { config: loaded.config, formats });
+    const files = await writeReport(rep, outDir, { config: loaded.config, formats, executor });
     return { rep, files };
   });
   const { rep, files } = r;

@@ -1,12 +1,14 @@
 // A report written to a folder: report.json (every number), the yield tables (CSV, Markdown,
 // LaTeX), pulls, impacts and the full correlation matrix as CSV, and the figures (PNG and PDF by
-// default) under figures/. Every file is written atomically (io/output.ts).
+// default) under figures/, on any TaskExecutor. Every file is written atomically (io/output.ts).
 import { join } from "node:path";
 import { csvRows, csvText } from "../../io/csv.ts";
 import { ensureDir, writeFileAtomic, writeJsonAtomic } from "../../io/output.ts";
+import { inThread, type TaskExecutor } from "../../infer/executor.ts";
 import type { FigureFormat } from "../../plot/render.ts";
 import type { ReportConfig } from "./config.ts";
 import { reportFigures } from "./figures.ts";
+import { figureRecipe, type FigureTask } from "./render-task.ts";
 import type { Report } from "./report.ts";
 import { yieldsCsv, yieldsLatex, yieldsMarkdown } from "./tables.ts";
 
@@ -14,6 +16,8 @@ export interface WriteOptions {
   config: ReportConfig;
   /** Figure formats (default PNG and PDF); [] for no figures. */
   formats?: FigureFormat[];
+  /** Where the figures are rendered, one task per figure (default: this thread). */
+  executor?: TaskExecutor;
 }
 
 /** Write the report's files into `dir`; returns their paths. */
@@ -33,8 +37,9 @@ export async function writeReport(r: Report, dir: string, o: WriteOptions): Prom
   if (r.ranking) put("ranking.csv", csvText(["parameter", "bestfit", "uncertainty", "prefit_up", "prefit_down", "postfit_up", "postfit_down"], r.ranking.impacts));
   const formats = o.formats ?? ["png", "pdf"];
   if (formats.length) {
-    const { writeFigure } = await import("../../plot/render.ts");
-    for (const f of reportFigures(r, o.config)) files.push(...(await writeFigure(f.spec, join(dir, "figures", f.name), formats, "--output-dir")));
+    const tasks: FigureTask[] = reportFigures(r, o.config).map((f) => ({ spec: f.spec, base: join(dir, "figures", f.name), formats }));
+    const written = await (o.executor ?? inThread).run<FigureTask, string[]>(figureRecipe(), tasks);
+    files.push(...written.flat());
   }
   const p = join(dir, "report.json");
   writeJsonAtomic(p, r, "--output-dir");
