@@ -78,7 +78,7 @@ export const RESONANCE_FIELDS: Fields = {
           coordinate: { schema: { type: "enum", values: ["log", "linear"] }, default: "log" },
           ls_lower_windows: { schema: num({ gt: 0 }), default: 1 },
           ls_upper_span: { schema: num({ gt: 0 }), default: 2 },
-          restarts: { schema: int(0), default: 2 },
+          restarts: { schema: int(0), default: 1 },
           seed: { schema: int(0), default: 0 },
         }),
       },

@@ -10,7 +10,8 @@
 // resolution: the lower bound is the width of the signal window (a background that could bend
 // on the signal's own scale would absorb it), the upper bound twice the spectrum's span in the
 // GP coordinate. A hyperparameter that ends on a bound is reported as a warning.
-import { ConstantKernel, Product, RBF, fitGaussianProcess, countSpaceMoments, type GaussianProcess } from "../gp/index.ts";
+import { ConstantKernel, GaussianProcess, Product, RBF, fitGaussianProcess, countSpaceMoments, toPoints } from "../gp/index.ts";
+import { choleskyInPlace, choleskySolve } from "../math/linalg.ts";
 import type { Spectrum } from "./spectrum.ts";
 
 export interface GpSettings {
@@ -20,14 +21,14 @@ export interface GpSettings {
   lsLowerWindows: number;
   /** l_hi = this × the spectrum's span in the GP coordinate (default 2). */
   lsUpperSpan: number;
-  /** Extra hyperparameter starts (default 2) and their seed. */
+  /** Extra hyperparameter starts of the first fit (default 1) and their seed. */
   restarts: number;
   seed: number;
-  /** Newton iterations of the Laplace approximation (default 5; stops when f moves < 1e-4). */
+  /** Newton iterations of the Laplace approximation per hyperparameter fit (default 5; stops when f moves < 1e-4; 1 = no iteration). */
   laplaceIterations: number;
 }
 
-export const DEFAULT_GP: GpSettings = { coordinate: "log", lsLowerWindows: 1, lsUpperSpan: 2, restarts: 2, seed: 0, laplaceIterations: 5 };
+export const DEFAULT_GP: GpSettings = { coordinate: "log", lsLowerWindows: 1, lsUpperSpan: 2, restarts: 1, seed: 0, laplaceIterations: 5 };
 
 export function gpCoordinate(s: GpSettings): (x: number) => number {
   return s.coordinate === "log" ? (x) => Math.log(x) : (x) => x;
@@ -54,6 +55,10 @@ export interface GpFit {
   /** "length scale at its lower bound", … (empty when every hyperparameter is inside its bounds). */
   warnings: string[];
   iterations: number;
+  /** Training inputs (GP coordinate), final pseudo-data and their noise (for predictions). */
+  X: Float64Array;
+  z: Float64Array;
+  alpha: Float64Array;
 }
 
 const CONST_BOUNDS: [number, number] = [1e-8, 1e4];
@@ -84,18 +89,33 @@ export function fitGpBackground(sp: Spectrum, train: number[], lsBounds: [number
   let lInit = Math.sqrt(lsBounds[0] * lsBounds[1]), cInit = 1;
   let gp: GaussianProcess | undefined, trend: [number, number] = [0, 0];
   const f = new Float64Array(N);
-  let it = 0;
-  for (; it < Math.max(1, s.laplaceIterations); it++) {
+  // Hyperparameters are fitted on the starting pseudo-data and once more after the Newton
+  // iteration has converged at fixed hyperparameters (R&W Alg. 3.1 inner loop); the last
+  // Newton steps then run at the refitted values.
+  const maxIt = Math.max(1, s.laplaceIterations);
+  let it = 0, fits = 0;
+  let refit = true;
+  for (; it < 3 * maxIt; it++) {
     trend = lineFit(X, z, alpha);
     const r = Float64Array.from(z, (v, k) => v - trend[0] - trend[1] * X[k]);
-    let v2 = 0;
-    for (const v of r) v2 += v * v;
-    if (it === 0) cInit = Math.min(Math.max(v2 / N, 1e-6), 1e3);
+    if (it === 0) {
+      let v2 = 0;
+      for (const v of r) v2 += v * v;
+      cInit = Math.min(Math.max(v2 / N, 1e-6), 1e3);
+    }
     const kernel = new Product(new ConstantKernel(cInit, CONST_BOUNDS), new RBF(lInit, lsBounds));
-    gp = fitGaussianProcess(kernel, X, r, { alpha, nRestarts: it === 0 ? s.restarts : 0, seed: s.seed, method: "dense", jitter: "auto" });
-    const th = gp.kernel.theta;
-    cInit = Math.min(Math.max(Math.exp(th[0]), CONST_BOUNDS[0]), CONST_BOUNDS[1]);
-    lInit = Math.min(Math.max(Math.exp(th[1]), lsBounds[0]), lsBounds[1]);
+    if (refit) {
+      gp = fitGaussianProcess(kernel, X, r, { alpha, nRestarts: fits === 0 ? s.restarts : 0, seed: s.seed, method: "dense", jitter: "auto", maxIter: fits === 0 ? 200 : 100 });
+      fits++;
+      refit = false;
+      const th = gp.kernel.theta;
+      cInit = Math.min(Math.max(Math.exp(th[0]), CONST_BOUNDS[0]), CONST_BOUNDS[1]);
+      lInit = Math.min(Math.max(Math.exp(th[1]), lsBounds[0]), lsBounds[1]);
+    } else {
+      const fitInfo = gp!.fit;
+      gp = new GaussianProcess(kernel, X, r, { alpha, jitter: "auto" });
+      gp.fit = fitInfo;
+    }
     const pm = gp.predict(X).mean;
     let move = 0;
     for (let k = 0; k < N; k++) {
@@ -109,7 +129,12 @@ export function fitGpBackground(sp: Spectrum, train: number[], lsBounds: [number
       return fk + (n[k] - mu) / mu;
     });
     alpha = Float64Array.from(f, (fk, k) => 1 / Math.max(w[k] * Math.exp(fk), 1e-12));
-    if (it > 0 && move < 1e-4) { it++; break; }
+    if (maxIt === 1) { it++; break; }
+    if (it > 0 && move < 1e-4) {
+      // (an amplitude at its floor leaves the length scale undetermined: nothing to refit)
+      if (fits < 2 && cInit > 1.01 * CONST_BOUNDS[0]) refit = true;
+      else { it++; break; }
+    }
   }
   const th = gp!.kernel.theta;
   const lengthScale = Math.exp(th[1]), constant = Math.exp(th[0]);
@@ -121,17 +146,71 @@ export function fitGpBackground(sp: Spectrum, train: number[], lsBounds: [number
   if (active && near(lengthScale, lsBounds[0])) warnings.push(`GP length scale at its lower bound ${lsBounds[0].toPrecision(3)}`);
   if (active && near(lengthScale, lsBounds[1])) warnings.push(`GP length scale at its upper bound ${lsBounds[1].toPrecision(3)}`);
   if (near(constant, CONST_BOUNDS[1])) warnings.push(`GP amplitude at its upper bound ${constant.toPrecision(3)}`);
-  return { gp: gp!, trend, lengthScale, constant, lsBounds, lml: gp!.fit?.lml ?? NaN, warnings, iterations: it };
+  return { gp: gp!, trend, lengthScale, constant, lsBounds, lml: gp!.fit?.lml ?? NaN, warnings, iterations: it, X: Float64Array.from(X), z, alpha };
 }
 
 /**
- * Count-space background at some bins (lognormal moments of the latent GP, ×bin width):
- * b_i = w_i e^{f_i + S_ii/2}, C_ij = b_i b_j (e^{S_ij} − 1).
+ * Count-space background at some bins: the latent posterior with the trend as explicit basis
+ * functions h(x) = (1, x) under a vague prior (Rasmussen & Williams, GPML §2.7, eqs. 2.41–2.42):
+ *   β̄ = (H K_y⁻¹ Hᵀ)⁻¹ H K_y⁻¹ z,  f̄* = H*ᵀβ̄ + K*ᵀ K_y⁻¹ (z − Hᵀβ̄),
+ *   cov(f*) = K** − K*ᵀ K_y⁻¹ K* + Rᵀ (H K_y⁻¹ Hᵀ)⁻¹ R,  R = H* − H K_y⁻¹ K*,
+ * so the trend's own uncertainty reaches the window even when the GP amplitude vanishes; then
+ * the lognormal moments ×bin width: b_i = w_i e^{f_i + S_ii/2}, C_ij = b_i b_j (e^{S_ij} − 1).
  */
 export function gpPrediction(sp: Spectrum, g: GpFit, bins: number[], s: GpSettings = DEFAULT_GP): { b: Float64Array; C: Float64Array } {
   const c = gpCoordinate(s);
-  const X = bins.map((i) => c(sp.centres[i]));
-  const p = g.gp.predict(X, { returnCov: true });
-  const mean = Float64Array.from(p.mean, (m, k) => m + g.trend[0] + g.trend[1] * X[k] + Math.log(sp.widths[bins[k]]));
-  return countSpaceMoments(mean, p.cov!);
+  const k = g.gp.kernel, n = g.X.length, m = bins.length;
+  const P = toPoints(g.X), T = toPoints(bins.map((i) => c(sp.centres[i])));
+  const L = new Float64Array(n * n);
+  k.gramLower(P, L, null, 0);
+  let dmean = 0;
+  for (let i = 0; i < n; i++) { L[i * n + i] += g.alpha[i]; dmean += L[i * n + i] / n; }
+  const K0 = Float64Array.from(L);
+  let ok = choleskyInPlace(L, n);
+  for (let jit = 1e-12 * dmean; !ok && jit < 1e-4 * dmean; jit *= 10) {
+    L.set(K0);
+    for (let i = 0; i < n; i++) L[i * n + i] += jit;
+    ok = choleskyInPlace(L, n);
+  }
+  if (!ok) throw new Error("the GP covariance of the training bins is not positive definite");
+  const solve = (v: Float64Array) => { const x = Float64Array.from(v); choleskySolve(L, n, x); return x; };
+  const h0 = new Float64Array(n).fill(1), h1 = Float64Array.from(g.X);
+  const ki0 = solve(h0), ki1 = solve(h1), kiz = solve(g.z);
+  const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => { let t = 0; for (let i = 0; i < n; i++) t += a[i] * b[i]; return t; };
+  // A = H K_y⁻¹ Hᵀ (2×2) and its inverse
+  const a00 = dot(h0, ki0), a01 = dot(h0, ki1), a11 = dot(h1, ki1), det = a00 * a11 - a01 * a01;
+  const i00 = a11 / det, i01 = -a01 / det, i11 = a00 / det;
+  const r0 = dot(h0, kiz), r1 = dot(h1, kiz);
+  const b0 = i00 * r0 + i01 * r1, b1 = i01 * r0 + i11 * r1;
+  const w = solve(Float64Array.from(g.z, (v, i) => v - b0 - b1 * g.X[i]));
+  const Ks = new Float64Array(m * n);
+  k.cross(T, P, Ks);
+  const mean = new Float64Array(m), R0 = new Float64Array(m), R1 = new Float64Array(m);
+  const V = new Float64Array(m * n);
+  for (let j = 0; j < m; j++) {
+    const row = Ks.subarray(j * n, (j + 1) * n);
+    const x = T.x[j];
+    mean[j] = b0 + b1 * x + dot(row, w) + Math.log(sp.widths[bins[j]]);
+    R0[j] = 1 - dot(ki0, row);
+    R1[j] = x - dot(ki1, row);
+    // v_j = L⁻¹ k*_j (forward substitution)
+    const v = V.subarray(j * n, (j + 1) * n);
+    for (let i = 0; i < n; i++) {
+      let t = row[i];
+      for (let q = 0; q < i; q++) t -= L[i * n + q] * v[q];
+      v[i] = t / L[i * n + i];
+    }
+  }
+  const cov = new Float64Array(m * m);
+  k.gramLower(T, cov, null, 0);
+  for (let j = 0; j < m; j++) {
+    for (let q = 0; q <= j; q++) {
+      const vj = V.subarray(j * n, (j + 1) * n), vq = V.subarray(q * n, (q + 1) * n);
+      const basis = R0[j] * (i00 * R0[q] + i01 * R1[q]) + R1[j] * (i01 * R0[q] + i11 * R1[q]);
+      const val = cov[j * m + q] - dot(vj, vq) + basis;
+      cov[j * m + q] = val;
+      cov[q * m + j] = val;
+    }
+  }
+  return countSpaceMoments(mean, cov);
 }
