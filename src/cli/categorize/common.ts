@@ -31,6 +31,10 @@ export function runSummary(f: CategoriesFile, r: RunResult): string {
     const [lo, hi] = f.score_range ?? [0, 1];
     lines.push(`  hard boundaries: ${(eb as number[]).map((x) => fmtNum(lo + x * (hi - lo))).join(", ")} (categories left to right: ${r.evaluation.order?.join(", ")})`);
   }
+  if (eb && Array.isArray(eb[0])) {
+    const [lo, hi] = f.score_range ?? [0, 1];
+    (eb as number[][]).forEach((v, j) => lines.push(`  cut points of score ${j}: ${v.map((x) => fmtNum(lo + x * (hi - lo))).join(", ")}`));
+  }
   if (b.equidistant) lines.push(`  equidistant: ${Object.entries(b.equidistant).map(([n, z]) => `${n} bins ${fmtNum(z)}`).join(", ")}`);
   if (b.dp) lines.push(`  best contiguous ${b.dp.k} bins (DP, ${b.dp.grid}-bin grid): ${fmtNum(b.dp.z)}`);
   if (b.argmax) lines.push(`  argmax + equidistant: ${Object.entries(b.argmax).map(([n, z]) => `n = ${n}: ${z.map(fmtNum).join(" / ")}`).join("; ")}`);
