@@ -14,7 +14,7 @@ import { checkAgainstModel, defaultReportConfig, readReportConfig } from "../../
 import { writeReport } from "../../histfactory/report/write.ts";
 import type { FigureFormat } from "../../plot/render.ts";
 import { fmtNum, printJson, table } from "../shared/format.ts";
-import { choice, int, repeatableList, seedOf, withJson, withOutputDir, withOverwrite, withSeed, withWorkers, workers } from "../shared/options.ts";
+import { choice, int, repeatableList, seedOf, withJson, withOutputDir, withOverwrite, withQuiet, withSeed, withWorkers, workers } from "../shared/options.ts";
 import { withModelOptions, type ModelCliOptions } from "./model-options.ts";
 
 interface ReportCli extends ModelCliOptions {
@@ -43,7 +43,7 @@ export function register(cmd: Command): void {
     .option("--propagation <method>", "yield uncertainties: linear (analytic Jacobian) or updown (cabinetry's ±1σ differences)", "linear")
     .option("--formats <list>", "figure formats, comma-separated from png, pdf, svg", "png,pdf")
     .option("--no-figures", "write the tables and report.json only");
-  withJson(withOverwrite(withSeed(withWorkers(withOutputDir(cmd, "output folder (required)")), "seed of the goodness-of-fit toys", "0"), false), "print a JSON summary")
+  withQuiet(withJson(withOverwrite(withSeed(withWorkers(withOutputDir(cmd, "output folder (required)")), "seed of the goodness-of-fit toys", "0"), false), "print a JSON summary"))
     .action((ws: string, o: ReportCli) => reportCommand(ws, o));
 }
 
