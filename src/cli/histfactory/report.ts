@@ -60,7 +60,8 @@ async function reportCommand(workspace: string, o: ReportCli): Promise<void> {
   if (o.normsysCode) modifierSettings.normsys = { interpcode: o.normsysCode };
   if (o.histosysCode) modifierSettings.histosys = { interpcode: o.histosysCode };
   // The model (POI, measurement, codes), the config's and --blind's names, before any output.
-  compileModel(input.spec, { measurement: o.measurement, poiName: o.poiName, modifierSettings, file: input.file });
+  const compile = { measurement: o.measurement, poiName: o.poiName, modifierSettings, analyticGammas: o.analyticGammas !== false };
+  compileModel(input.spec, { ...compile, file: input.file });
   const chans = input.spec.channels.map((c) => ({ name: c.name, nbins: input.spec.observations.find((x) => x.name === c.name)?.data.length ?? 0 }));
   checkAgainstModel(loaded, chans, [...new Set(input.spec.channels.flatMap((c) => c.samples.map((s) => s.name)))]);
   for (const b of o.blind ?? []) if (!chans.some((c) => c.name === b)) throw new InputError(input.file, "--blind", `no channel "${b}" (channels: ${chans.map((c) => c.name).join(", ")})`);
@@ -73,7 +74,7 @@ async function reportCommand(workspace: string, o: ReportCli): Promise<void> {
     const nw = workers(o.workers);
     const executor = nw > 1 && (gofToys > 0 || formats.length > 0) ? (await import("../../batch/pool.ts")).poolTaskExecutor(nw) : inThread;
     const rep = await buildReport(input.spec, input.file, input.patchLabel, {
-      compile: { measurement: o.measurement, poiName: o.poiName, modifierSettings }, blind: o.blind ?? [], asimov: !!o.asimov,
+      compile, blind: o.blind ?? [], asimov: !!o.asimov,
       propagation, rankingTop, gofToys, seed, executor,
     });
     const files = await writeReport(rep, outDir, { config: loaded.config, formats, executor });
