@@ -81,3 +81,15 @@ test("progress: silent when disabled (stderr not a TTY), a bar with counts when 
   assert.ok(writes.some((w) => w.includes("toys") && w.includes("4/4")), JSON.stringify(writes));
   assert.equal(writes[writes.length - 1], "\n");
 });
+
+test("pool dispatch: with 2 workers the calling thread runs tasks too (it starts at once) and results stay by index; chunks leave no task out", async () => {
+  const THREADS = { module: new URL("./fixtures/thread-runner.ts", import.meta.url).href, factory: "threadRunner", args: { ms: 0.2 } };
+  const tasks = Array.from({ length: 3000 }, (_, i) => i);
+  const done: number[] = [];
+  const got = await runPool<number, [number, number]>(THREADS, tasks, 2, (i) => done.push(i));
+  assert.deepEqual(got.map((r) => r[0]), tasks, "results by task index");
+  assert.deepEqual(done.sort((a, b) => a - b), tasks, "onDone once per task");
+  const here = got.filter((r) => r[1] === 0).length;
+  assert.ok(here > 0, `the calling thread ran ${here} of ${tasks.length} tasks`);
+  assert.ok(got.every((r) => r[1] === 0 || r[1] > 0), "thread ids");
+});
