@@ -42,6 +42,8 @@ export function buildModel(src: ModelSource): BuiltModel {
 
 export interface CoverageOptions {
   source: ModelSource;
+  /** The model's file, for error messages (default "model"). */
+  modelFile?: string;
   seed: number;
   /** Number of sets (μ_s ~ U(muRange)) — ignored when `mus` is given. */
   sets?: number;
@@ -232,7 +234,7 @@ export function setMus(o: Pick<CoverageOptions, "seed" | "sets" | "mus" | "muRan
 export async function runCoverage(o: CoverageOptions, executor: TaskExecutor = inThread, onDone?: (pesDone: number) => void): Promise<CoverageResult> {
   const mus = setMus(o);
   const [lo, hi] = o.mus ? [Math.min(...o.mus), Math.max(...o.mus)] : (o.muRange ?? [0.1, 3]);
-  checkMuRange(o.source.spec, lo, hi);
+  checkMuRange(o.source.spec, lo, hi, o.modelFile);
   const total = mus.length * o.perSet, chunk = o.chunk ?? 10;
   const tasks: Task[] = [];
   for (let s = 0; s < total; s += chunk) tasks.push({ start: s, count: Math.min(chunk, total - s) });

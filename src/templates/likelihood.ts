@@ -61,19 +61,19 @@ const FLOOR = 1e-10;
 /** Check a model spec against its grid; mistakes are InputErrors naming `file` and the field. */
 export function checkModelSpec(spec: TemplateModelSpec, grid: TemplateGrid, file = "model"): void {
   const axisNames = grid.axes.map((a) => a.name);
-  spec.shapes.forEach((s, i) => {
-    if (!axisNames.includes(s.name)) throw new InputError(file, `shapes[${i}].name`, `nuisance "${s.name}" is not an axis of the template grid (axes: ${axisNames.join(", ")})`);
+  spec.shapes.forEach((s) => {
+    if (!axisNames.includes(s.name)) throw new InputError(file, `shapes.${s.name}`, `nuisance "${s.name}" is not an axis of the template grid (axes: ${axisNames.join(", ")})`);
   });
   for (const a of axisNames) if (!spec.shapes.some((s) => s.name === a)) throw new InputError(file, "shapes", `the grid axis "${a}" has no nuisance definition: add one named "${a}"`);
   for (const p of spec.signal) if (!grid.processes.includes(p)) throw new InputError(file, "signal", `process "${p}" is not in the template grid (processes: ${grid.processes.join(", ")})`);
-  spec.norms.forEach((n, i) => {
-    for (const p of n.processes) if (!grid.processes.includes(p)) throw new InputError(file, `norms[${i}].processes`, `process "${p}" is not in the template grid (processes: ${grid.processes.join(", ")})`);
-    if (n.kind === "power" && !(n.alpha !== undefined && n.alpha > -1 && n.alpha !== 0)) throw new InputError(file, `norms[${i}].alpha`, `a "power" factor needs alpha > −1 and ≠ 0, got ${n.alpha}`);
+  spec.norms.forEach((n) => {
+    for (const p of n.processes) if (!grid.processes.includes(p)) throw new InputError(file, `norms.${n.name}.processes`, `process "${p}" is not in the template grid (processes: ${grid.processes.join(", ")})`);
+    if (n.kind === "power" && !(n.alpha !== undefined && n.alpha > -1 && n.alpha !== 0)) throw new InputError(file, `norms.${n.name}.alpha`, `a "power" factor needs alpha > −1 and ≠ 0, got ${n.alpha}`);
   });
   const all = [{ ...spec.poi, constraint: { type: "none" } as Constraint }, ...spec.shapes, ...spec.norms];
   const seen = new Set<string>();
   all.forEach((p, i) => {
-    const f = i === 0 ? "poi" : i <= spec.shapes.length ? `shapes[${i - 1}]` : `norms[${i - 1 - spec.shapes.length}]`;
+    const f = i === 0 ? "poi" : i <= spec.shapes.length ? `shapes.${p.name}` : `norms.${p.name}`;
     if (seen.has(p.name)) throw new InputError(file, `${f}.name`, `parameter "${p.name}" is defined twice`);
     seen.add(p.name);
     if (!(p.lower < p.upper)) throw new InputError(file, `${f}`, `bounds [${p.lower}, ${p.upper}] of "${p.name}" are empty: need lower < upper`);

@@ -117,9 +117,9 @@ test("bad model specs: a nuisance absent from the grid, a grid axis without a nu
     mut(s);
     assert.throws(() => new TemplateLikelihood(grid, s), (e: unknown) => e instanceof InputError && re.test(e.message), re.source);
   };
-  bad((s) => { s.shapes[1].name = "jes_typo"; }, /shapes\[1\]\.name: nuisance "jes_typo" is not an axis of the template grid \(axes: tes, jes, soft_met\)/);
+  bad((s) => { s.shapes[1].name = "jes_typo"; }, /shapes\.jes_typo: nuisance "jes_typo" is not an axis of the template grid \(axes: tes, jes, soft_met\)/);
   bad((s) => { s.shapes.pop(); }, /shapes: the grid axis "soft_met" has no nuisance definition/);
-  bad((s) => { s.norms[0].processes = ["zz"]; }, /norms\[0\]\.processes: process "zz" is not in the template grid/);
+  bad((s) => { s.norms[0].processes = ["zz"]; }, /norms\.bkg_scale\.processes: process "zz" is not in the template grid/);
   bad((s) => { s.poi.lower = 2; }, /poi\.init: init 1 of "mu" is outside its bounds \[2, 10\]/);
-  bad((s) => { s.shapes[2].constraint = { type: "lognormal", mu: 0, sigma: 1 }; }, /shapes\[2\]\.lower: a lognormal constraint needs lower > 0/);
+  bad((s) => { s.shapes[2].constraint = { type: "lognormal", mu: 0, sigma: 1 }; }, /shapes\.soft_met\.lower: a lognormal constraint needs lower > 0/);
 });

@@ -9,7 +9,7 @@ import { InputError } from "../../io/errors.ts";
 import { poolTaskExecutor } from "../../batch/pool.ts";
 import { Progress } from "../../batch/progress.ts";
 import { loadModel, type LoadedModel } from "../../templates/config.ts";
-import { runCoverage, type CoverageResult } from "../../templates/coverage.ts";
+import { checkMuRange, runCoverage, type CoverageResult } from "../../templates/coverage.ts";
 import { writeCoverageOutputs, coverageSummary } from "../../templates/coverage-output.ts";
 import { INTERVAL_METHODS, type IntervalMethod } from "../../templates/interval.ts";
 import { fmtNum, printJson, table } from "../shared/format.ts";
@@ -58,6 +58,8 @@ export async function coverageCommand(m: LoadedModel, o: CoverageCli, command: s
   const nw = workers(o.workers);
   const dir = resolve(o.outputDir);
   if (mus) for (const mu of mus) if (!(mu >= m.spec.poi.lower && mu <= m.spec.poi.upper)) throw new InputError("", "--mus", `${mu} is outside the bounds [${m.spec.poi.lower}, ${m.spec.poi.upper}] of ${m.spec.poi.name} in ${m.file}`);
+  const [lo, hi] = mus ? [Math.min(...mus), Math.max(...mus)] : [0.1, 3];
+  checkMuRange(m.spec, lo, hi, m.file);
   claimOutputDir(dir, { command, overwrite: o.overwrite, resumable: false });
   const total = sets * perSet;
   let done = 0;
@@ -66,7 +68,7 @@ export async function coverageCommand(m: LoadedModel, o: CoverageCli, command: s
   const t0 = performance.now();
   let files: string[] = [];
   const result = await run.around(async () => {
-    const r = await runCoverage({ source: m.source, seed, sets, mus, perSet, method, ...cal }, poolTaskExecutor(nw), (n) => { done += n; bar.tick(n); });
+    const r = await runCoverage({ source: m.source, modelFile: m.file, seed, sets, mus, perSet, method, ...cal }, poolTaskExecutor(nw), (n) => { done += n; bar.tick(n); });
     bar.finish();
     files = await writeCoverageOutputs(r, dir, { figures: o.figures !== false });
     return r;
