@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
 import { needsShared, sharedPath } from "../shared.ts";
 
@@ -120,6 +121,20 @@ describe("marginal limits from inputs only", needsShared(), () => {
     const obs = j.priors[0].observed;
     assert.equal(obs.extended, true);
     assert.ok(obs.log_ratio.at(-1) < -8 && obs.crossings[2].points.length === 1, "the −8 crossing is bracketed");
+  });
+
+  test("prior and region take the same kinds: prior fits a folder into <folder>/fit, region --region-recipe writes <dir>/<region>/region.json.gz", () => {
+    const f = join(dir, "pf");
+    mkdirSync(f);
+    copyFileSync(join(src, "region.json.gz"), join(f, "region.json.gz"));
+    let r = run("marginal", "prior", f, "--json");
+    assert.equal(r.code, 0, r.err);
+    const fitted = JSON.parse(readFileSync(join(f, "fit", "normal.json"), "utf8"));
+    const ref = JSON.parse(readFileSync(join(src, "fit", "normal.json"), "utf8"));
+    assert.ok(rel(fitted.yield_linear, ref.yield_linear) < 1e-4 && rel(fitted.error_linear, ref.error_linear) < 1e-3);
+    r = run("marginal", "region", sharedPath("discovery/searches/atlas_susy_hb_2019/b_bkg.json.gz"), "--region-recipe", new URL("../../examples/marginal/hb_2019_b.yaml", import.meta.url).pathname, "-o", join(dir, "regions"));
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(JSON.parse(gunzipSync(readFileSync(join(dir, "regions", "SRB", "region.json.gz"))).toString()), JSON.parse(gunzipSync(readFileSync(join(src, "region.json.gz"))).toString()));
   });
 
   test("--prior mcmc without an MCMC file, and an unknown prior in a list: one line", () => {
