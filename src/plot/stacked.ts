@@ -153,21 +153,26 @@ export function stackedHistogram(o: StackedHistogramOptions): VegaLiteSpec {
   const intervals = data ? data.map((n) => garwoodInterval(n, o.cl)) : null;
   const colorOf = (i: number) => o.samples[i].color ?? STACK_COLORS[i % STACK_COLORS.length];
 
-  // y range of the main panel: room above for the labels and legend.
+  // y range of the main panel: the top fraction f of the frame is left to the labels and the
+  // legend (one 18 px row per entry), so they never cover the stack or the data.
   const tops = total.map((t, b) => Math.max(t + stdev[b], intervals ? intervals[b][1] : 0));
   const top = Math.max(...tops, 1e-9);
+  const nEntries = o.samples.length + (data ? 2 : 1);
+  const f = Math.min(0.75, Math.max(0.35, (nEntries * 18 + 24) / h));
   let y0: number, y1: number;
   if (o.logY) {
     const positives = [...total, ...(data ?? [])].filter((v) => v > 0);
     const small = positives.length ? Math.min(...positives) : top / 100;
     y0 = 10 ** Math.floor(Math.log10(small / 3));
-    y1 = 10 ** Math.ceil(Math.log10(top) + (Math.log10(top) - Math.log10(y0)) * 0.6);
+    y1 = 10 ** Math.ceil(Math.log10(top) + ((Math.log10(top) - Math.log10(y0)) * f) / (1 - f));
   } else {
     y0 = 0;
-    y1 = niceMax(top * 1.55);
+    y1 = niceMax(top / (1 - f));
   }
   const frame: Frame = { x0: edges[0], x1: edges[nb], y0, y1, log: !!o.logY, w, h };
-  const x = { field: "x", type: "quantitative", scale: { domain: [edges[0], edges[nb]], nice: false, zero: false }, axis: { labels: false, title: null } };
+  // Ticks at the bin edges (up to 12 bins), labels not pushed inwards at the frame's ends.
+  const ticks = nb <= 12 ? { values: edges, labelFlush: false } : { labelFlush: false };
+  const x = { field: "x", type: "quantitative", scale: { domain: [edges[0], edges[nb]], nice: false, zero: false }, axis: { labels: false, title: null, ...ticks } };
   const yScale = o.logY ? { type: "log", domain: [y0, y1], nice: false } : { domain: [y0, y1], nice: false, zero: true };
   const yAxis = { title: o.yTitle ?? "Events", ...(o.logY ? { labelExpr: DECADE_LABEL_EXPR, labelOverlap: false } : {}) };
 
@@ -210,7 +215,7 @@ export function stackedHistogram(o: StackedHistogramOptions): VegaLiteSpec {
   const [r0, r1] = o.ratioRange ?? [0.5, 1.5];
   const rFrame: Frame = { x0: edges[0], x1: edges[nb], y0: r0, y1: r1, log: false, w, h: hr };
   const rScale = { domain: [r0, r1], nice: false, zero: false };
-  const xr = { ...x, axis: { title: o.xTitle } };
+  const xr = { ...x, axis: { title: o.xTitle, ...ticks } };
   const relRects = total.map((t, b) => ({ x: edges[b], x2: edges[b + 1], lo: t > 0 ? 1 - stdev[b] / t : 1, hi: t > 0 ? 1 + stdev[b] / t : 1 }));
   const ratio: unknown[] = [
     { data: { values: [{ y: 1 }] }, mark: { type: "rule", color: "black", strokeDash: [4, 3], strokeWidth: 1 }, encoding: { y: { field: "y", type: "quantitative", scale: rScale, axis: { title: "Data / Model", tickCount: 4, titleFontSize: 12 } } } },
