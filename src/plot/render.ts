@@ -10,10 +10,45 @@ import type { VegaLiteSpec } from "./charts.ts";
 const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
 const FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"].map((f) => `${FONT_DIR}/${f}`).filter((f) => existsSync(f));
 
+let metricsReady: Promise<void> | null = null;
+
+/**
+ * Vega lays out text by its width; without a canvas it guesses 0.8 × font size per character,
+ * about 40% too wide for DejaVu Sans, which left blank bands beside long axis titles and legends.
+ * Measure with the real glyph advances instead (pdfkit's font engine, the fonts the PNG and PDF
+ * use), cached per font, size and text.
+ */
+function useFontMetrics(vega: typeof import("vega")): Promise<void> {
+  metricsReady ??= (async () => {
+    const regular = FONT_FILES.find((f) => f.endsWith("/DejaVuSans.ttf"));
+    if (!regular) return;
+    const bold = FONT_FILES.find((f) => f.endsWith("/DejaVuSans-Bold.ttf")) ?? regular;
+    const PDFDocument = (await import("pdfkit")).default;
+    const doc = new PDFDocument({ autoFirstPage: false });
+    const cache = new Map<string, number>();
+    const metrics = (vega as unknown as { textMetrics: { width: (item: { fontSize?: number; fontWeight?: string | number }, text: unknown) => number } }).textMetrics;
+    metrics.width = (item, text) => {
+      const t = text == null ? "" : String(text).trim();
+      const size = item.fontSize != null ? +item.fontSize || 0 : 11;
+      if (!t || size <= 0) return 0;
+      const isBold = item.fontWeight === "bold" || Number(item.fontWeight) >= 600;
+      const key = `${isBold ? "b" : "r"}${size} ${t}`;
+      let w = cache.get(key);
+      if (w === undefined) {
+        w = doc.font(isBold ? bold : regular).fontSize(size).widthOfString(t);
+        cache.set(key, w);
+      }
+      return w;
+    };
+  })();
+  return metricsReady;
+}
+
 /** SVG text of a Vega-Lite spec. */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   // vega and vega-lite (≈ 50 packages) load on the first figure, not with this module.
   const [vega, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
+  await useFontMetrics(vega);
   const vgSpec = compile(spec as never).spec;
   const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
   try {
