@@ -77,13 +77,13 @@ export function summaryFigure(rows: SummaryRow[], title: string): VegaLiteSpec {
     { region: r.region, prior: r.prior, kind: "observed", t3: r.limit_3obs, lo: null, hi: null },
     ...(r.limit_3exp !== null && r.limit_3exp !== undefined ? [{ region: r.region, prior: r.prior, kind: "expected", t3: r.limit_3exp, lo: r.limit_3exp_lo, hi: r.limit_3exp_hi }] : []),
   ]).filter((v) => typeof v.t3 === "number" && v.t3 > 0);
-  const color = { field: "prior", type: "nominal", title: "prior", scale: { domain: priors, range: COLORS.series.slice(0, Math.max(1, priors.length)) } };
+  const color = { field: "prior", type: "nominal", title: "prior", scale: { domain: priors, range: COLORS.series.slice(0, Math.max(1, priors.length)) }, legend: { orient: "bottom", direction: "horizontal" } };
   const x = { field: "region", type: "nominal", sort: order, title: "region", axis: { labelAngle: -45 } };
   const y = { field: "t3", type: "quantitative", scale: { type: "log" }, title: "T3 = last crossing of ln Z(s) − ln Z(0) = −3 [events]" };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     config: HEP_CONFIG,
-    title,
+    title: { text: title, subtitle: "filled diamonds: observed data; open circles: expected (central), bar from down to up" },
     width: Math.max(360, 28 * order.length * Math.max(1, priors.length)),
     height: 320,
     data: { values },
