@@ -25,6 +25,7 @@ interface ReportCli extends ModelCliOptions {
   gofToys?: string;
   rankingTop?: string;
   propagation: string;
+  draws?: string;
   formats: string;
   figures?: boolean;
   seed?: string;
@@ -40,16 +41,18 @@ export function register(cmd: Command): void {
     .option("--blind <channel...>", "hide the data of these channels everywhere (repeatable or comma-separated)", repeatableList)
     .option("--gof-toys <n>", "toys for a toy-based goodness-of-fit p-value, on the worker pool (default 0: asymptotic only)")
     .option("--ranking-top <n>", "parameters in the impact ranking (0: no ranking; default: the config's ranking_top, 20)")
-    .option("--propagation <method>", "yield uncertainties: linear (analytic Jacobian) or updown (cabinetry's ±1σ differences)", "linear")
+    .option("--propagation <method>", "yield uncertainties: linear (analytic Jacobian), updown (cabinetry's ±1σ differences) or sampling (spread over --draws parameter vectors from the covariance, seeded by --seed)", "linear")
+    .option("--draws <n>", "parameter vectors for --propagation sampling (default 5000)")
     .option("--formats <list>", "figure formats, comma-separated from png, pdf, svg", "png,pdf")
     .option("--no-figures", "write the tables and report.json only");
-  withQuiet(withJson(withOverwrite(withSeed(withWorkers(withOutputDir(cmd, "output folder (required)")), "seed of the goodness-of-fit toys", "0"), false), "print a JSON summary"))
+  withQuiet(withJson(withOverwrite(withSeed(withWorkers(withOutputDir(cmd, "output folder (required)")), "seed of the goodness-of-fit toys and of --propagation sampling", "0"), false), "print a JSON summary"))
     .action((ws: string, o: ReportCli) => reportCommand(ws, o));
 }
 
 async function reportCommand(workspace: string, o: ReportCli): Promise<void> {
   if (!o.outputDir) throw new InputError("", "--output-dir", "give the output folder: -o DIR");
-  const propagation = choice("--propagation", o.propagation, ["linear", "updown"] as const);
+  const propagation = choice("--propagation", o.propagation, ["linear", "updown", "sampling"] as const);
+  const draws = int("--draws", o.draws, 2);
   const formats = o.figures === false ? [] : o.formats.split(",").map((f) => choice("--formats", f.trim(), ["png", "pdf", "svg"] as const)) as FigureFormat[];
   const gofToys = int("--gof-toys", o.gofToys, 0) ?? 0;
   const seed = seedOf(o.seed);
@@ -75,7 +78,7 @@ async function reportCommand(workspace: string, o: ReportCli): Promise<void> {
     const executor = nw > 1 && (gofToys > 0 || formats.length > 0) ? (await import("../../batch/pool.ts")).poolTaskExecutor(nw) : inThread;
     const rep = await buildReport(input.spec, input.file, input.patchLabel, {
       compile, blind: o.blind ?? [], asimov: !!o.asimov,
-      propagation, rankingTop, gofToys, seed, executor,
+      propagation, draws, rankingTop, gofToys, seed, executor,
     });
     const files = await writeReport(rep, outDir, { config: loaded.config, formats, executor });
     return { rep, files };

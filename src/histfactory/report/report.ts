@@ -26,6 +26,8 @@ export interface ReportOptions {
   asimov?: boolean;
   /** Yield uncertainty propagation (default "linear": analytic Jacobian). */
   propagation?: Propagation;
+  /** Parameter vectors drawn for propagation "sampling" (default 5000; seeded by `seed`). */
+  draws?: number;
   /** Number of ranked parameters (0: no ranking; default 20). Skipped for a model without POI. */
   rankingTop?: number;
   /** Toys for the toy-based goodness of fit (default 0: asymptotic only). */
@@ -101,8 +103,9 @@ export async function buildReport(spec: WorkspaceSpec, file: string, patch: stri
 
   const names = model.parNames;
   const record = (a: ArrayLike<number>) => Object.fromEntries(names.map((n, i) => [n, a[i]]));
-  const prefit = prefitPrediction(ym, o.propagation);
-  const postfit = postfitPrediction(ym, r.pars, u.covariance, o.propagation);
+  const so = { draws: o.draws, seed: o.seed };
+  const prefit = prefitPrediction(ym, o.propagation, so);
+  const postfit = postfitPrediction(ym, r.pars, u.covariance, o.propagation, so);
   lap("yields");
 
   const p0 = prefitParameters(model);

@@ -9,7 +9,10 @@
 // is σ²_y = Jᵀ C J with J = ∂y/∂θ the analytic Jacobian of the expected data (method "linear").
 // cabinetry itself replaces J·σ by the symmetrised difference (y(θ + σ_k) − y(θ − σ_k))/2 per
 // parameter and contracts with the correlation matrix; that is method "updown" here, for
-// comparison with cabinetry's numbers (equal to "linear" where the model is linear).
+// comparison with cabinetry's numbers (equal to "linear" where the model is linear). Method
+// "sampling" takes the spread over parameter vectors drawn from the covariance instead: it keeps
+// the model's non-linearity, which both linear methods miss (up to 13 % on sbottom RegionA's SR
+// where histosys templates vary one-sidedly, δ ∝ α²).
 //
 // Per-sample rates and Jacobians come from the compiled model itself: one model per sample,
 // compiled from the workspace with every other sample's nominal and histosys templates set to
@@ -17,9 +20,11 @@
 // a zeroed sample contributes nothing, so its expected data are exactly that sample's yields.
 import { compileModel, type CompileOptions, type HistFactoryModel } from "../model.ts";
 import type { Modifier, WorkspaceSpec } from "../spec.ts";
+import { mvnDraw, samplingFactor } from "../../math/mvn.ts";
+import { Rng } from "../../math/rng.ts";
 
 export type Stage = "pre-fit" | "post-fit";
-export type Propagation = "linear" | "updown";
+export type Propagation = "linear" | "updown" | "sampling";
 
 export interface ChannelInfo {
   name: string;
@@ -149,7 +154,13 @@ export type Covariance = { matrix: Float64Array } | { sigma: Float64Array };
  * Yields with propagated uncertainties at `pars` under covariance `cov`: per sample, bin and
  * channel sum, and the same for the sum of samples.
  */
-export function predict(ym: YieldModel, pars: Float64Array, cov: Covariance, stage: Stage, method: Propagation = "linear"): Prediction {
+export interface SamplingOptions {
+  /** Parameter vectors drawn for method "sampling" (default 5000). */
+  draws?: number;
+  seed?: number;
+}
+
+export function predict(ym: YieldModel, pars: Float64Array, cov: Covariance, stage: Stage, method: Propagation = "linear", so: SamplingOptions = {}): Prediction {
   const nPar = ym.model.parameters.length, nMain = ym.model.nMain, nS = ym.samples.length;
   const sigma = "sigma" in cov ? cov.sigma : Float64Array.from({ length: nPar }, (_, k) => Math.sqrt(Math.max(cov.matrix[k * nPar + k], 0)));
   // Row k of the "effect" matrix E[s][k·nMain + b]: how y_{s,b} moves with parameter k, scaled so
@@ -163,6 +174,8 @@ export function predict(ym: YieldModel, pars: Float64Array, cov: Covariance, sta
       for (let k = 0; k < nPar; k++) for (let b = 0; b < nMain; b++) J[k * nMain + b] *= sigma[k];
       effect.push(J);
     }
+  } else if (method === "sampling") {
+    rates = sampleRates(ym, pars);
   } else {
     rates = sampleRates(ym, pars);
     for (let s = 0; s < nS; s++) effect.push(new Float64Array(nPar * nMain));
@@ -199,19 +212,55 @@ export function predict(ym: YieldModel, pars: Float64Array, cov: Covariance, sta
     }
     return Math.max(s, 0);
   };
+  // Method "sampling": the spread of the yields over parameter vectors drawn from N(θ, C), which
+  // keeps the model's non-linearity (e.g. histosys whose up and down templates lie on the same
+  // side of the nominal). Draw i uses one seeded generator in order: reproducible.
+  const drawn = method === "sampling" ? drawYields(ym, pars, cov, sigma, so) : null;
+  const spread = (ss: number[], bs: number[]): number => {
+    if (drawn) {
+      const { n, y } = drawn;
+      let m = 0, q = 0;
+      for (let i = 0; i < n; i++) {
+        let t = 0;
+        for (const s of ss) for (const b of bs) t += y[s][i * nMain + b];
+        const d = t - m;
+        m += d / (i + 1);
+        q += d * (t - m);
+      }
+      return Math.sqrt(q / n);
+    }
+    return Math.sqrt(variance((k) => ss.reduce((a, s) => a + bs.reduce((t, b) => t + effect[s][k * nMain + b], 0), 0)));
+  };
   const channels = ym.channels.map((c, ci): ChannelYields => {
     const bins = Array.from({ length: c.nbins }, (_, i) => c.offset + i);
     const members = ym.samples.map((_, s) => s).filter((s) => ym.present[ci][s]);
     const make = (name: string, ss: number[]): Yield => {
       const yields = bins.map((b) => ss.reduce((a, s) => a + rates[s][b], 0));
-      const stdev = bins.map((b) => Math.sqrt(variance((k) => ss.reduce((a, s) => a + effect[s][k * nMain + b], 0))));
+      const stdev = bins.map((b) => spread(ss, [b]));
       const sum = yields.reduce((a, y) => a + y, 0);
-      const sumStdev = Math.sqrt(variance((k) => ss.reduce((a, s) => a + bins.reduce((t, b) => t + effect[s][k * nMain + b], 0), 0)));
-      return { name, yields, stdev, sum, sumStdev };
+      return { name, yields, stdev, sum, sumStdev: spread(ss, bins) };
     };
     return { name: c.name, nbins: c.nbins, samples: members.map((s) => make(ym.samples[s], [s])), total: make("total", members) };
   });
   return { stage, method, pars: Array.from(pars), channels };
+}
+
+/** Per-sample main yields at `draws` parameter vectors from N(pars, C): y[s][i·nMain + b]. */
+function drawYields(ym: YieldModel, pars: Float64Array, cov: Covariance, sigma: Float64Array, so: SamplingOptions): { n: number; y: Float64Array[] } {
+  const nPar = pars.length, nMain = ym.model.nMain, n = so.draws ?? 5000;
+  const C = "matrix" in cov ? cov.matrix : Float64Array.from({ length: nPar * nPar }, (_, i) => (i % (nPar + 1) === 0 ? sigma[i / (nPar + 1)] ** 2 : 0));
+  const F = samplingFactor(C, nPar);
+  const rng = new Rng(so.seed ?? 0), x = new Float64Array(nPar), z = new Float64Array(nPar);
+  const buf = new Float64Array(nMain + ym.model.nAux);
+  const y = ym.perSample.map(() => new Float64Array(n * nMain));
+  for (let i = 0; i < n; i++) {
+    mvnDraw(pars, F, rng, x, z);
+    ym.perSample.forEach((m, s) => {
+      m.expected(x, buf);
+      y[s].set(buf.subarray(0, nMain), i * nMain);
+    });
+  }
+  return { n, y };
 }
 
 function correlationOf(C: Float64Array, n: number, sigma: Float64Array): Float64Array {
@@ -226,11 +275,11 @@ function correlationOf(C: Float64Array, n: number, sigma: Float64Array): Float64
 }
 
 /** Pre-fit prediction: pre-fit parameters, independent constraint widths. */
-export function prefitPrediction(ym: YieldModel, method: Propagation = "linear"): Prediction {
-  return predict(ym, prefitParameters(ym.model), { sigma: prefitUncertainties(ym.model) }, "pre-fit", method);
+export function prefitPrediction(ym: YieldModel, method: Propagation = "linear", so: SamplingOptions = {}): Prediction {
+  return predict(ym, prefitParameters(ym.model), { sigma: prefitUncertainties(ym.model) }, "pre-fit", method, so);
 }
 
 /** Post-fit prediction at a best fit with its covariance (n×n, row-major). */
-export function postfitPrediction(ym: YieldModel, bestfit: Float64Array, covariance: Float64Array, method: Propagation = "linear"): Prediction {
-  return predict(ym, bestfit, { matrix: covariance }, "post-fit", method);
+export function postfitPrediction(ym: YieldModel, bestfit: Float64Array, covariance: Float64Array, method: Propagation = "linear", so: SamplingOptions = {}): Prediction {
+  return predict(ym, bestfit, { matrix: covariance }, "post-fit", method, so);
 }

@@ -154,6 +154,22 @@ describe("yields on real ATLAS workspaces", needsShared(), () => {
     a.channels.forEach((ch, ci) => ch.total.stdev.forEach((sd, j) => assert.ok(Math.abs(sd - b.channels[ci].total.stdev[j]) < 1e-9 * sd)));
   });
 
+  test("sampling: the spread over draws from the covariance (seeded); where templates are one-sided it exceeds the linear σ", () => {
+    const { ym, r, u } = setup(SBOTTOM);
+    const a = postfitPrediction(ym, r.pars, u.covariance, "sampling", { draws: 4000, seed: 3 });
+    const b = postfitPrediction(ym, r.pars, u.covariance, "sampling", { draws: 4000, seed: 3 });
+    assert.deepEqual(a, b);
+    const lin = postfitPrediction(ym, r.pars, u.covariance);
+    const sr = a.channels.find((c) => c.name === "SR_meff")!, srLin = lin.channels.find((c) => c.name === "SR_meff")!;
+    // Central values are the yields at θ̂, whatever the method.
+    assert.deepEqual(sr.total.yields, srLin.total.yields);
+    // SR bin 3: JER histosys templates move one way for both variations (δ ∝ α²): linear misses it.
+    assert.ok(sr.total.stdev[2] > 1.05 * srLin.total.stdev[2], `sampling ${sr.total.stdev[2]} vs linear ${srLin.total.stdev[2]}`);
+    // Elsewhere (CR bin 1) the two agree to the sampling precision.
+    const cr = a.channels.find((c) => c.name === "CRtt_meff")!, crLin = lin.channels.find((c) => c.name === "CRtt_meff")!;
+    assert.ok(Math.abs(cr.total.stdev[1] / crLin.total.stdev[1] - 1) < 0.1, `${cr.total.stdev[1]} vs ${crLin.total.stdev[1]}`);
+  });
+
   test("tables: CSV reads back; Markdown and LaTeX hold every sample, the total and the data", () => {
     const { ym, r, u } = setup(SBOTTOM);
     const preds = [prefitPrediction(ym), postfitPrediction(ym, r.pars, u.covariance)];
