@@ -55,6 +55,11 @@ export function regionFigure(run: RegionRun, levels: readonly number[]): VegaLit
   const lo = Math.min(...levels, -3) - 1.5;
   let hi = 1;
   for (const s of series) for (const v of s.y) if (v > hi) hi = v;
+  // Curves stop where they leave the frame (the scans run on until every crossing is bracketed).
+  for (const s of series) {
+    const k = s.y.findIndex((v) => v < lo);
+    if (k > 0) { s.x = s.x.slice(0, k); s.y = s.y.slice(0, k); }
+  }
   return linePlot({
     series,
     x: { title: "signal yield s [events]" },
