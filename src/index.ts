@@ -12,6 +12,7 @@ export {
 } from "./infer/index.ts";
 export { GaussianProcess, fitGaussianProcess, fitHyperparameters, RBF, Matern, ConstantKernel, WhiteKernel, RationalQuadratic } from "./gp/index.ts";
 export { loadConfig, planFromConfig, runScanPlan, evaluateMassPoint, WindowLikelihood } from "./bumphunt/index.ts";
+export { loadResonanceConfig, runResonance, evaluatePoint as evaluateResonancePoint, buildSearch as buildResonanceSearch, scanSpectrum, syntheticSpectrum, type SearchSpec, type ResonanceRow } from "./resonance/index.ts";
 export { Model as MarginalModel, quadBound, scanPrior } from "./marginal/index.ts";
 export { GmmModel, SigmoidModel, GatoLoss, train as trainCategories, evaluateCategories, exportWorkspace as exportCategoriesWorkspace, loadEvents as loadCategorizeEvents, type CategoriesFile } from "./categorize/index.ts";
 export { TemplateLikelihood, fitInterval, runCoverage, challengeScore, syntheticGrid, syntheticModelSpec, type TemplateGrid, type TemplateModelSpec } from "./templates/index.ts";

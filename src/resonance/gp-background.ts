@@ -1,6 +1,7 @@
 // GP background of a resonance search on any spectrum: the log of the event density
 // f(x) = ln(dN/dx) (so variable bin widths enter only through the exposure w_i of each bin) is a
-// power-law trend (weighted straight line in the GP coordinate, ln m by default) plus a GP with
+// polynomial trend in the GP coordinate (ln m by default; degree 2 by default, degree 1 = a
+// power law) plus a GP with
 // a Constant × RBF kernel. Counts are Poisson, not Gaussian in log space: the latent f at the
 // training bins is found by the Laplace approximation's Newton iteration in pseudo-data form
 // (Rasmussen & Williams, GPML §3.4.1, eq. 3.18): z_i = f_i + (n_i − μ_i)/μ_i with noise 1/μ_i,
@@ -24,11 +25,13 @@ export interface GpSettings {
   /** Extra hyperparameter starts of the first fit (default 1) and their seed. */
   restarts: number;
   seed: number;
+  /** Degree of the polynomial trend in the GP coordinate (default 2: ln f quadratic in ln m, the log-normal-like shape of falling spectra). */
+  trendDegree: number;
   /** Newton iterations of the Laplace approximation per hyperparameter fit (default 5; stops when f moves < 1e-4; 1 = no iteration). */
   laplaceIterations: number;
 }
 
-export const DEFAULT_GP: GpSettings = { coordinate: "log", lsLowerWindows: 1, lsUpperSpan: 2, restarts: 1, seed: 0, laplaceIterations: 5 };
+export const DEFAULT_GP: GpSettings = { coordinate: "log", lsLowerWindows: 1, lsUpperSpan: 2, restarts: 1, seed: 0, trendDegree: 2, laplaceIterations: 5 };
 
 export function gpCoordinate(s: GpSettings): (x: number) => number {
   return s.coordinate === "log" ? (x) => Math.log(x) : (x) => x;
@@ -46,8 +49,10 @@ export function lengthScaleBounds(sp: Spectrum, window: [number, number], s: GpS
 
 export interface GpFit {
   gp: GaussianProcess;
-  /** Trend f_trend(X) = t0 + t1·X added to the GP. */
-  trend: [number, number];
+  /** Trend coefficients: f_trend(X) = Σ t_k u^k, u = (X − centre)/halfSpan (weighted least squares). */
+  trend: Float64Array;
+  /** Centre and half-span of the GP coordinate used by the trend's basis. */
+  trendScale: [number, number];
   lengthScale: number;
   constant: number;
   lsBounds: [number, number];
@@ -63,17 +68,36 @@ export interface GpFit {
 
 const CONST_BOUNDS: [number, number] = [1e-8, 1e4];
 
-/** Weighted straight-line fit of z on X (weights 1/α). */
-function lineFit(X: ArrayLike<number>, z: ArrayLike<number>, alpha: ArrayLike<number>): [number, number] {
-  let S = 0, Sx = 0, Sy = 0, Sxx = 0, Sxy = 0;
+/** Trend basis (1, u, u², …) at X, u = (X − centre)/half. */
+function basisAt(x: number, deg: number, sc: [number, number], out: Float64Array): Float64Array {
+  const u = (x - sc[0]) / sc[1];
+  let v = 1;
+  for (let k = 0; k <= deg; k++) { out[k] = v; v *= u; }
+  return out;
+}
+
+/** Weighted least squares of z on the trend basis (weights 1/α). */
+function polyFit(X: ArrayLike<number>, z: ArrayLike<number>, alpha: ArrayLike<number>, deg: number, sc: [number, number]): Float64Array {
+  const p = deg + 1, A = new Float64Array(p * p), r = new Float64Array(p), h = new Float64Array(p);
   for (let i = 0; i < X.length; i++) {
+    basisAt(X[i], deg, sc, h);
     const w = 1 / alpha[i];
-    S += w; Sx += w * X[i]; Sy += w * z[i]; Sxx += w * X[i] * X[i]; Sxy += w * X[i] * z[i];
+    for (let a = 0; a < p; a++) {
+      r[a] += w * h[a] * z[i];
+      for (let b = 0; b <= a; b++) A[a * p + b] += w * h[a] * h[b];
+    }
   }
-  const d = S * Sxx - Sx * Sx;
-  if (!(Math.abs(d) > 1e-300 * S * S)) return [Sy / S, 0];
-  const b = (S * Sxy - Sx * Sy) / d;
-  return [(Sy - b * Sx) / S, b];
+  for (let a = 0; a < p; a++) A[a * p + a] *= 1 + 1e-12;
+  if (!choleskyInPlace(A, p)) return polyFit(X, z, alpha, deg - 1, sc).slice(0, p);
+  choleskySolve(A, p, r);
+  return r;
+}
+
+function trendAt(t: Float64Array, x: number, sc: [number, number]): number {
+  const u = (x - sc[0]) / sc[1];
+  let s = 0;
+  for (let k = t.length - 1; k >= 0; k--) s = s * u + t[k];
+  return s;
 }
 
 /** Fit the GP to the bins `train` of a spectrum (Laplace iteration on the Poisson counts). */
@@ -87,7 +111,10 @@ export function fitGpBackground(sp: Spectrum, train: number[], lsBounds: [number
   let z = Float64Array.from(n, (v, k) => Math.log((v + 0.5) / w[k]));
   let alpha = Float64Array.from(n, (v) => 1 / (v + 0.5));
   let lInit = Math.sqrt(lsBounds[0] * lsBounds[1]), cInit = 1;
-  let gp: GaussianProcess | undefined, trend: [number, number] = [0, 0];
+  let gp: GaussianProcess | undefined, trend: Float64Array = new Float64Array(1);
+  const xs = X.reduce((a, v) => Math.min(a, v), Infinity), xe = X.reduce((a, v) => Math.max(a, v), -Infinity);
+  const sc: [number, number] = [0.5 * (xs + xe), Math.max(0.5 * (xe - xs), 1e-12)];
+  const deg = Math.max(0, Math.min(s.trendDegree, N - 3));
   const f = new Float64Array(N);
   // Hyperparameters are fitted on the starting pseudo-data and once more after the Newton
   // iteration has converged at fixed hyperparameters (R&W Alg. 3.1 inner loop); the last
@@ -96,8 +123,8 @@ export function fitGpBackground(sp: Spectrum, train: number[], lsBounds: [number
   let it = 0, fits = 0;
   let refit = true;
   for (; it < 3 * maxIt; it++) {
-    trend = lineFit(X, z, alpha);
-    const r = Float64Array.from(z, (v, k) => v - trend[0] - trend[1] * X[k]);
+    trend = polyFit(X, z, alpha, deg, sc);
+    const r = Float64Array.from(z, (v, k) => v - trendAt(trend, X[k], sc));
     if (it === 0) {
       let v2 = 0;
       for (const v of r) v2 += v * v;
@@ -119,7 +146,7 @@ export function fitGpBackground(sp: Spectrum, train: number[], lsBounds: [number
     const pm = gp.predict(X).mean;
     let move = 0;
     for (let k = 0; k < N; k++) {
-      const fk = pm[k] + trend[0] + trend[1] * X[k];
+      const fk = pm[k] + trendAt(trend, X[k], sc);
       move = Math.max(move, Math.abs(fk - f[k]));
       f[k] = fk;
     }
@@ -146,12 +173,12 @@ export function fitGpBackground(sp: Spectrum, train: number[], lsBounds: [number
   if (active && near(lengthScale, lsBounds[0])) warnings.push(`GP length scale at its lower bound ${lsBounds[0].toPrecision(3)}`);
   if (active && near(lengthScale, lsBounds[1])) warnings.push(`GP length scale at its upper bound ${lsBounds[1].toPrecision(3)}`);
   if (near(constant, CONST_BOUNDS[1])) warnings.push(`GP amplitude at its upper bound ${constant.toPrecision(3)}`);
-  return { gp: gp!, trend, lengthScale, constant, lsBounds, lml: gp!.fit?.lml ?? NaN, warnings, iterations: it, X: Float64Array.from(X), z, alpha };
+  return { gp: gp!, trend, trendScale: sc, lengthScale, constant, lsBounds, lml: gp!.fit?.lml ?? NaN, warnings, iterations: it, X: Float64Array.from(X), z, alpha };
 }
 
 /**
  * Count-space background at some bins: the latent posterior with the trend as explicit basis
- * functions h(x) = (1, x) under a vague prior (Rasmussen & Williams, GPML §2.7, eqs. 2.41–2.42):
+ * functions h(x) = (1, u, u², …) under a vague prior (Rasmussen & Williams, GPML §2.7, eqs. 2.41–2.42):
  *   β̄ = (H K_y⁻¹ Hᵀ)⁻¹ H K_y⁻¹ z,  f̄* = H*ᵀβ̄ + K*ᵀ K_y⁻¹ (z − Hᵀβ̄),
  *   cov(f*) = K** − K*ᵀ K_y⁻¹ K* + Rᵀ (H K_y⁻¹ Hᵀ)⁻¹ R,  R = H* − H K_y⁻¹ K*,
  * so the trend's own uncertainty reaches the window even when the GP amplitude vanishes; then
@@ -174,25 +201,33 @@ export function gpPrediction(sp: Spectrum, g: GpFit, bins: number[], s: GpSettin
   }
   if (!ok) throw new Error("the GP covariance of the training bins is not positive definite");
   const solve = (v: Float64Array) => { const x = Float64Array.from(v); choleskySolve(L, n, x); return x; };
-  const h0 = new Float64Array(n).fill(1), h1 = Float64Array.from(g.X);
-  const ki0 = solve(h0), ki1 = solve(h1), kiz = solve(g.z);
-  const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => { let t = 0; for (let i = 0; i < n; i++) t += a[i] * b[i]; return t; };
-  // A = H K_y⁻¹ Hᵀ (2×2) and its inverse
-  const a00 = dot(h0, ki0), a01 = dot(h0, ki1), a11 = dot(h1, ki1), det = a00 * a11 - a01 * a01;
-  const i00 = a11 / det, i01 = -a01 / det, i11 = a00 / det;
-  const r0 = dot(h0, kiz), r1 = dot(h1, kiz);
-  const b0 = i00 * r0 + i01 * r1, b1 = i01 * r0 + i11 * r1;
-  const w = solve(Float64Array.from(g.z, (v, i) => v - b0 - b1 * g.X[i]));
+  const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => { let t = 0; for (let i = 0; i < a.length; i++) t += a[i] * b[i]; return t; };
+  const p = g.trend.length, sc = g.trendScale, hb = new Float64Array(p);
+  // H (p × n) and K_y⁻¹ Hᵀ columns
+  const H = Array.from({ length: p }, () => new Float64Array(n));
+  for (let i = 0; i < n; i++) { basisAt(g.X[i], p - 1, sc, hb); for (let a = 0; a < p; a++) H[a][i] = hb[a]; }
+  const KiH = H.map((h) => solve(h));
+  const kiz = solve(g.z);
+  // A = H K_y⁻¹ Hᵀ (p × p), its Cholesky factor, β̄ = A⁻¹ H K_y⁻¹ z
+  const A = new Float64Array(p * p);
+  for (let a = 0; a < p; a++) for (let b = 0; b <= a; b++) A[a * p + b] = dot(H[a], KiH[b]);
+  if (!choleskyInPlace(A, p)) throw new Error("the GP trend is not determined by the training bins");
+  const beta = Float64Array.from(H, (h) => dot(h, kiz));
+  choleskySolve(A, p, beta);
+  const w = solve(Float64Array.from(g.z, (v, i) => { basisAt(g.X[i], p - 1, sc, hb); return v - dot(hb, beta); }));
   const Ks = new Float64Array(m * n);
   k.cross(T, P, Ks);
-  const mean = new Float64Array(m), R0 = new Float64Array(m), R1 = new Float64Array(m);
+  const mean = new Float64Array(m), R = new Float64Array(m * p), AiR = new Float64Array(m * p);
   const V = new Float64Array(m * n);
   for (let j = 0; j < m; j++) {
     const row = Ks.subarray(j * n, (j + 1) * n);
-    const x = T.x[j];
-    mean[j] = b0 + b1 * x + dot(row, w) + Math.log(sp.widths[bins[j]]);
-    R0[j] = 1 - dot(ki0, row);
-    R1[j] = x - dot(ki1, row);
+    basisAt(T.x[j], p - 1, sc, hb);
+    mean[j] = dot(hb, beta) + dot(row, w) + Math.log(sp.widths[bins[j]]);
+    const rj = R.subarray(j * p, (j + 1) * p);
+    for (let a = 0; a < p; a++) rj[a] = hb[a] - dot(KiH[a], row);
+    const aj = AiR.subarray(j * p, (j + 1) * p);
+    aj.set(rj);
+    choleskySolve(A, p, aj);
     // v_j = L⁻¹ k*_j (forward substitution)
     const v = V.subarray(j * n, (j + 1) * n);
     for (let i = 0; i < n; i++) {
@@ -205,9 +240,7 @@ export function gpPrediction(sp: Spectrum, g: GpFit, bins: number[], s: GpSettin
   k.gramLower(T, cov, null, 0);
   for (let j = 0; j < m; j++) {
     for (let q = 0; q <= j; q++) {
-      const vj = V.subarray(j * n, (j + 1) * n), vq = V.subarray(q * n, (q + 1) * n);
-      const basis = R0[j] * (i00 * R0[q] + i01 * R1[q]) + R1[j] * (i01 * R0[q] + i11 * R1[q]);
-      const val = cov[j * m + q] - dot(vj, vq) + basis;
+      const val = cov[j * m + q] - dot(V.subarray(j * n, (j + 1) * n), V.subarray(q * n, (q + 1) * n)) + dot(R.subarray(j * p, (j + 1) * p), AiR.subarray(q * p, (q + 1) * p));
       cov[j * m + q] = val;
       cov[q * m + j] = val;
     }
