@@ -4,7 +4,7 @@
 // results_combined.csv (+ the alias combined.csv), ul_bands_<d>.csv, per-mass folders with
 // numbers.json (and fit figures on request) and summary_plots/. A failed mass point (single or
 // combined) is a row with its error, never a crash or a gap.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { writeFileAtomic } from "../io/output.ts";
 import { join } from "node:path";
 import { effectiveTrials, sidakGlobalP, zFromP } from "../infer/look-elsewhere.ts";
@@ -88,8 +88,8 @@ export async function planRunner(args: { jobs: ScanJob[]; combine: boolean; perM
 async function writePerMass(o: { dir: string; json: boolean; plots: boolean }, p: PreparedDataset, row: MassPointRow, inputs?: MassPointInputs): Promise<void> {
   const dir = join(o.dir, massTag(row.mass_GeV), row.dataset);
   mkdirSync(dir, { recursive: true });
-  if (o.json) writeFileSync(join(dir, "numbers.json"), JSON.stringify(numbersJson(row), null, 1) + "\n");
-  if (row.error) writeFileSync(join(dir, "error.txt"), row.error + "\n");
+  if (o.json) writeFileAtomic(join(dir, "numbers.json"), JSON.stringify(numbersJson(row), null, 1) + "\n");
+  if (row.error) writeFileAtomic(join(dir, "error.txt"), row.error + "\n");
   if (o.plots && inputs) {
     const { writeMassPointFigures } = await import("./scan-plots.ts");
     await writeMassPointFigures(dir, p, row, inputs);
@@ -285,7 +285,7 @@ function writeTables(plan: ScanPlan, single: Map<string, ScanRow[]>, combined: C
   const files: string[] = [];
   const put = (name: string, text: string) => {
     const p = join(plan.outputDir, name);
-    writeFileSync(p, text);
+    writeFileAtomic(p, text); // temp + rename: an interrupted run never leaves half a table
     files.push(p);
   };
   // Sorted by dataset, then mass (spec §10).
@@ -300,7 +300,7 @@ function writeTables(plan: ScanPlan, single: Map<string, ScanRow[]>, combined: C
         const dir = join(plan.outputDir, massTag(r.mass_GeV), "combined");
         mkdirSync(dir, { recursive: true });
         const f = (v: number) => (Number.isFinite(v) ? v : null);
-        writeFileSync(join(dir, "numbers.json"), JSON.stringify({
+        writeFileAtomic(join(dir, "numbers.json"), JSON.stringify({
           mass_GeV: r.mass_GeV, datasets: r.datasets, n_datasets: r.n_datasets, eps2_up: f(r.eps2_up), p0_analytic: f(r.p0_analytic), Z_analytic: f(r.Z_analytic),
           p0_global: f(r.p0_global), Z_global: f(r.Z_global), eps2_hat: f(r.eps2_hat), sigma_eps2: f(r.sigma_eps2),
           cls_statistic: r.cls_statistic, cls_calibration: r.cls_calibration, global_method: r.global_method, visibility: r.visibility, ...(r.error ? { error: r.error } : {}),
