@@ -77,7 +77,7 @@ export function coverageFigures(r: CoverageResult): Record<string, VegaLiteSpec>
   const gx = Array.from({ length: 161 }, (_, i) => -4 + i * 0.05);
   const pull = linePlot({
     series: [
-      { name: `pseudo-experiments (mean ${r.pooled.mean_pull.toFixed(3)}, std ${r.pooled.std_pull.toFixed(3)})`, x: centres, y: counts, errors: counts.map((c) => Math.sqrt(c)), points: true },
+      { name: `PEs: mean ${r.pooled.mean_pull.toFixed(2)}, std ${r.pooled.std_pull.toFixed(2)}`, x: centres, y: counts, errors: counts.map((c) => Math.sqrt(c)), points: true },
       { name: "unit normal", x: gx, y: gx.map((x) => (pulls.length * w * Math.exp(-x * x / 2)) / Math.sqrt(2 * Math.PI)), dashed: true },
     ],
     x: { title: "pull (μ̂ − μ)/Δμ", domain: [-4, 4] }, y: { title: `pseudo-experiments / ${w.toFixed(2)}` },
