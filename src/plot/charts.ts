@@ -172,7 +172,7 @@ export function linePlot(o: LinePlotOptions): VegaLiteSpec {
   }
   layers.push(...experimentLabelLayers(o.label));
   // Without an explicit position the legend goes to the corner that hides the fewest points.
-  const orient = o.legendOrient ?? (o.series.length > 1 ? pickCorner(o.series.flatMap(rows), { xLog: o.x.log, yLog: o.y.log, exclude: o.label ? ["top-left"] : [] }) : undefined);
+  const orient = o.legendOrient ?? (o.series.length ? pickCorner(o.series.flatMap(rows), { xLog: o.x.log, yLog: o.y.log, exclude: o.label ? ["top-left"] : [] }) : undefined);
   const config = orient ? { ...HEP_CONFIG, legend: { ...HEP_CONFIG.legend, orient, ...(orient === "bottom" ? { direction: "horizontal", fillColor: null } : {}) } } : HEP_CONFIG;
   return { $schema: "https://vega.github.io/schema/vega-lite/v6.json", config, ...(o.title ? { title: o.title } : {}), layer: layers };
 }
