@@ -1,6 +1,7 @@
 // `searchlight report` on sbottom RegionA (64 parameters, 2 channels × 3 bins, 9 samples): the whole
 // process as a user runs it (compiled dist/, cold: vega, resvg and pdfkit load inside), with the
-// figures (PNG + PDF: 8 figures) and without (--no-figures), median of 3 after one untimed run;
+// figures (PNG + PDF: 8 figures) on 1 and 2 threads, and without (--no-figures), median of 3 after
+// one untimed run;
 // CPU = user + sys of the child. Goal (issue #18): the report written in < 3 s.
 // Peer: cabinetry has no recorded timing here (not installed; PyPI is not reachable).
 import { mkdtempSync, rmSync } from "node:fs";
@@ -18,8 +19,9 @@ export async function run(): Promise<BenchSection> {
   const rows: BenchRow[] = [];
   const load0 = loadavg()[0];
   try {
-    for (const [label, extra] of [["figures PNG + PDF", []], ["tables and report.json only", ["--no-figures"]]] as const) {
-      const args = (i: number) => ["report", join(WS, "BkgOnly.json"), "--patch", join(WS, "patch.sbottom_1300_205_60.json"), "-o", join(dir, `${label.length}-${i}`), ...extra];
+    const cases = [["figures PNG + PDF, 1 thread", ["--workers", "1"]], ["figures PNG + PDF, 2 threads (figures spread over the pool)", ["--workers", "2"]], ["tables and report.json only", ["--no-figures"]]] as const;
+    for (const [label, extra] of cases) {
+      const args = (i: number) => ["report", join(WS, "BkgOnly.json"), "--patch", join(WS, "patch.sbottom_1300_205_60.json"), "-o", join(dir, `${cases.findIndex((c) => c[0] === label)}-${i}`), ...extra];
       timeProcess(args(-1));
       const ts = Array.from({ length: REPEATS }, (_, i) => timeProcess(args(i)));
       const med = (f: (t: { wall: number; cpu: number }) => number) => ts.map(f).sort((a, b) => a - b)[Math.floor(REPEATS / 2)];
