@@ -1,10 +1,11 @@
 // `searchlight bump bands`: expected upper-limit bands from background-only conditional-GP
 // toys; ul_bands_<d>.csv and Brazil plots.
 import type { Command } from "commander";
-import { writeFileAtomic } from "../../io/output.ts";
+import { ensureDir, writeFileAtomic } from "../../io/output.ts";
 import { join, resolve } from "node:path";
 import { Progress } from "../../batch/progress.ts";
-import { runPool } from "../../batch/pool.ts";
+import { poolTaskExecutor } from "../../batch/pool.ts";
+import { checkpointExecutor } from "../../batch/checkpoint.ts";
 import { bandsCsv, type BandRow } from "../../bumphunt/scan.ts";
 import { bandPlot } from "../../plot/charts.ts";
 import { writeFigure } from "../../plot/render.ts";
@@ -29,10 +30,15 @@ export function register(bump: Command): void {
       const seed = seedOf(o.seed, cv ? (cv.values.ul_bands_seed as number) : 12345);
       const bar = new Progress(j.masses.length, `bands ${dataset}`);
       const t0 = performance.now();
-      const rows = await runPool<number, BandRow>({ module: new URL("../../bumphunt/scan.ts", import.meta.url).href, factory: "bandsRunner", args: { job: j, nToys, seed } },
-        j.masses.map((_, i) => i), workers(o.workers), () => bar.tick());
+      // Finished masses are kept in <output>/.checkpoints until the run completes: the same
+      // command started again after an interruption redoes only the rest (same bytes).
+      ensureDir(outDir, o.outputDir ? "--output-dir" : "output_dir");
+      const exec = checkpointExecutor(poolTaskExecutor(workers(o.workers)), outDir);
+      const rows = await exec.run<number, BandRow>({ module: new URL("../../bumphunt/scan.ts", import.meta.url).href, factory: "bandsRunner", args: { job: j, nToys, seed } },
+        j.masses.map((_, i) => i), () => bar.tick());
       bar.finish();
       writeFileAtomic(join(outDir, `ul_bands_${dataset}.csv`), bandsCsv(rows), o.outputDir ? "--output-dir" : "output_dir");
+      exec.clear();
       const figures: string[] = [];
       const ok = rows.filter((r) => !r.error);
       const mev = (r: BandRow) => 1000 * r.mass_GeV;
