@@ -4,6 +4,7 @@
 import { stackedHistogram } from "../../plot/stacked.ts";
 import { correlationPlot, pullPlot, rankingPlot } from "../../plot/fit-charts.ts";
 import type { VegaLiteSpec } from "../../plot/charts.ts";
+import { axisLabel } from "../../plot/style.ts";
 import { stackOrder, type ReportConfig } from "./config.ts";
 import { prunedCorrelation, type Report } from "./report.ts";
 
@@ -48,7 +49,7 @@ export function reportFigures(r: Report, config: ReportConfig): Figure[] {
     figs.push({
       name: "ranking",
       spec: rankingPlot({
-        poi: r.ranking.poi,
+        poi: axisLabel(r.ranking.poi),
         entries: r.ranking.impacts.slice(0, config.ranking_top).map((i) => ({
           name: i.parameter, prefitUp: i.prefit_up, prefitDown: i.prefit_down, postfitUp: i.postfit_up, postfitDown: i.postfit_down,
           pull: byName.get(i.parameter)?.pull ?? NaN, pullError: byName.get(i.parameter)?.pull_error ?? NaN,
