@@ -79,7 +79,7 @@ export const RESONANCE_FIELDS: Fields = {
           ls_lower_windows: { schema: num({ gt: 0 }), default: 1 },
           ls_upper_span: { schema: num({ gt: 0 }), default: 2 },
           restarts: { schema: int(0), default: 1 },
-          trend_degree: { schema: int(0), default: 2 },
+          trend_degree: { schema: int(0, true), default: null },
           seed: { schema: int(0), default: 0 },
         }),
       },
@@ -167,7 +167,7 @@ export function resonanceConfig(src: ConfigSource): ResonanceConfig {
   }
   let background: BackgroundSpec;
   const g = bg.gp as Sec;
-  if (bg.model === "gp") background = { model: "gp", gp: { coordinate: g.coordinate as "log" | "linear", lsLowerWindows: g.ls_lower_windows as number, lsUpperSpan: g.ls_upper_span as number, restarts: g.restarts as number, seed: g.seed as number, trendDegree: g.trend_degree as number } };
+  if (bg.model === "gp") background = { model: "gp", gp: { coordinate: g.coordinate as "log" | "linear", lsLowerWindows: g.ls_lower_windows as number, lsUpperSpan: g.ls_upper_span as number, restarts: g.restarts as number, seed: g.seed as number, trendDegree: g.trend_degree as number | null } };
   else {
     const families = bg.model === "envelope" ? (bg.families as FamilyName[]) : [bg.model as FamilyName];
     if (families.length === 0) throw configError(src, ["background", "families"], "the envelope needs at least one family");

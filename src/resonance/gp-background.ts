@@ -25,7 +25,7 @@ export interface GpSettings {
   /** Extra hyperparameter starts of the first fit (default 1) and their seed. */
   restarts: number;
   seed: number;
-  /** Degree of the polynomial trend in the GP coordinate (default 2: ln f quadratic in ln m, the log-normal-like shape of falling spectra). */
+  /** Degree of the polynomial trend in the GP coordinate (2 here; a search chooses it by the F-test unless given, see search.ts). */
   trendDegree: number;
   /** Newton iterations of the Laplace approximation per hyperparameter fit (default 5; stops when f moves < 1e-4; 1 = no iteration). */
   laplaceIterations: number;

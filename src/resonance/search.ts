@@ -12,7 +12,8 @@ import { containmentInterval, resolutionFunction, type Resolution, type SignalMo
 import { spectrumOf, type Spectrum } from "./spectrum.ts";
 
 export type BackgroundSpec =
-  | { model: "gp"; gp?: Partial<GpSettings> }
+  /** GP background; gp.trendDegree null/absent = chosen by the F-test on the power-law family (ln f polynomial in ln m, degree 1–4). */
+  | { model: "gp"; gp?: Partial<Omit<GpSettings, "trendDegree">> & { trendDegree?: number | null } }
   /** One family at a given number of parameters (npar) or with the order chosen by the F-test/AIC; several families → envelope. */
   | { model: "parametric"; families: FamilyName[]; npar: number | null; orderSelection: "ftest" | "aic"; sqrtS?: number; envelopePenalty?: number };
 
@@ -44,7 +45,18 @@ export function buildSearch(spec: SearchSpec, sp: Spectrum): BuiltSearch {
   const orderReport: BuiltSearch["orderReport"] = [];
   const bg = spec.background;
   if (bg.model === "gp") {
-    background = { kind: "gp", gp: { ...DEFAULT_GP, ...(bg.gp ?? {}) } };
+    let trendDegree = bg.gp?.trendDegree ?? null;
+    if (trendDegree === null) {
+      // The GP's mean function is the power-law family (ln f polynomial in ln m) at the order the
+      // F-test chooses on the whole spectrum, as for a parametric background: a trend too stiff for
+      // the spectrum leaves structure that a GP with a vanishing amplitude would not absorb.
+      if (spec.background.model === "gp" && (bg.gp?.coordinate ?? DEFAULT_GP.coordinate) === "log") {
+        const c = chooseOrder(sp, "powerlaw", { range: [2, 5], method: "ftest" });
+        trendDegree = c.chosen.spec.npar - 1;
+        orderReport.push({ family: "GP trend (powerlaw)", tried: c.tried, chosen: c.chosen.spec.npar });
+      } else trendDegree = DEFAULT_GP.trendDegree;
+    }
+    background = { kind: "gp", gp: { ...DEFAULT_GP, ...(bg.gp ?? {}), trendDegree } };
   } else {
     for (const family of bg.families) {
       if (bg.npar !== null) fits.push(fitBackground(sp, { family, npar: bg.npar, sqrtS: bg.sqrtS }));

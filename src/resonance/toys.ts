@@ -16,7 +16,8 @@ import { spectrumOf, type Spectrum } from "./spectrum.ts";
 /** Background-only expected counts of every bin of the observed spectrum under the search's background model. */
 export function backgroundExpectation(spec: SearchSpec, sp: Spectrum): Float64Array {
   if (spec.background.model === "gp") {
-    const gp = { ...DEFAULT_GP, ...(spec.background.gp ?? {}) };
+    const bgm = buildSearch(spec, sp).settings.background;
+    const gp = bgm.kind === "gp" ? bgm.gp : DEFAULT_GP;
     // Length-scale bounds for the whole spectrum: the window width at its middle mass.
     const mid = Math.sqrt(sp.edges[0] * sp.edges[sp.edges.length - 1]);
     const sigma = resolutionFunction(spec.resolution)(mid);
