@@ -47,6 +47,9 @@ add("bump scan --workers 0", ["bump", "scan", "--workers", "0", "--output-dir", 
 add("cls --workers 0", ["cls", WS, "--calculator", "toys", "--workers", "0"]);
 add("cls --poi outside the POI's bounds", ["cls", WS, "--poi", "-1"]);
 add("cls --poi above the POI's bounds", ["cls", WS, "--poi", "11"]);
+add("fit --fix outside the parameter's bounds", ["fit", WS, "--fix", "mu_SIG=-2"]);
+add("fit --fix of an unknown parameter", ["fit", WS, "--fix", "nope=1"]);
+add("fit --fix without =", ["fit", WS, "--fix", "mu_SIG"]);
 add("inverted parameter bounds in a workspace", () => ["fit", wsVariant("inverted.json", (w) => w.measurements[0].config.parameters.push({ name: "mu_SIG", bounds: [[2, 1]] }))]);
 add("an init outside the bounds", () => ["fit", wsVariant("init.json", (w) => w.measurements[0].config.parameters.push({ name: "mu_SIG", bounds: [[0, 5]], inits: [7] }))]);
 add("observations of the wrong length are blamed on /observations", () => ["fit", wsVariant("obslen.json", (w) => w.observations[0].data.push(3))]);

@@ -5,17 +5,19 @@ import { InputError } from "../../io/errors.ts";
 import { fitSummary } from "../../histfactory/results.ts";
 import { parameterIndex } from "../../likelihood/types.ts";
 import { fmtNum, printJson, table } from "../shared/format.ts";
-import { withJson } from "../shared/options.ts";
+import { insideBounds, withJson } from "../shared/options.ts";
 import { modelFromCli, withModelOptions, type ModelCliOptions } from "./model-options.ts";
 
 interface FitCliOptions extends ModelCliOptions {
   json?: boolean;
   fix?: string[];
+  allowOutsideBounds?: boolean;
 }
 
 export function register(cmd: Command): void {
   withJson(withModelOptions(cmd)
-    .option("--fix <name=value...>", "hold parameters fixed at the given values (repeatable)"))
+    .option("--fix <name=value...>", "hold parameters fixed at the given values (repeatable)")
+    .option("--allow-outside-bounds", "let --fix hold a parameter outside its bounds"))
     .action((workspace: string, o: FitCliOptions) => runFit(workspace, o));
 }
 
@@ -27,6 +29,8 @@ function runFit(workspace: string, o: FitCliOptions): void {
     if (!m || !Number.isFinite(value)) throw new InputError("", "--fix", `"${s}" is not name=value (e.g. --fix mu_SIG=0)`);
     const i = parameterIndex(model, m[1]);
     if (i < 0) throw new InputError(file, "--fix", `no parameter "${m[1]}" in the model`);
+    const p = model.parameters[i];
+    insideBounds("--fix", value, m[1], [p.lower, p.upper], o.allowOutsideBounds);
     return [i, value];
   });
   const { json, fit: r, errors, seconds } = fitSummary(model, fix);
