@@ -1,15 +1,16 @@
 // `marginal run` across regions on an executor (ARCHITECTURE.md, "Executors"): each task is one
 // region; its runner fits and scans it (pipeline.ts) and writes the region's folder
 //   <dir>/region.json.gz, <dir>/fit/normal.json (+ linspace.json, mcmc_mix.json), <dir>/limits.json
-// each file atomically (temporary file, then rename), so an interrupted run leaves complete
+// each file atomically (io/output.ts), so an interrupted run leaves complete
 // regions behind for --resume. limits.json carries the digest of the task's inputs; a region
 // whose limits.json has the same digest is complete. A region that throws is returned as failed
 // with its reason (and leaves no limits.json).
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { inThread, type TaskExecutor } from "../infer/executor.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../io/output.ts";
 import { runRegion, type RegionRun, type RunOptions } from "./pipeline.ts";
 import type { Region } from "./region.ts";
 
@@ -37,19 +38,9 @@ export function taskDigest(region: Region, o: RunOptions): string {
   return createHash("sha256").update(JSON.stringify({ region, o })).digest("hex");
 }
 
-/** Write a file atomically: a temporary sibling, then rename over the target. */
-export function writeAtomic(file: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
-}
-
-const json = (o: unknown) => JSON.stringify(o, null, 1) + "\n";
-
 /** The region file as upstream stores it (gzip JSON). */
 export function writeRegionFile(dir: string, region: Region): void {
-  writeAtomic(join(dir, "region.json.gz"), gzipSync(JSON.stringify(region)));
+  writeFileAtomic(join(dir, "region.json.gz"), gzipSync(JSON.stringify(region)));
 }
 
 /** The complete stored result of a task, if its digest matches (for --resume). */
@@ -71,9 +62,9 @@ export function regionRunner(o: RunOptions): { run(task: RegionTask): RegionOutc
       try {
         const { run, fits } = runRegion(task.key, task.region, o);
         writeRegionFile(task.dir, task.region);
-        for (const [name, content] of Object.entries(fits)) if (content) writeAtomic(join(task.dir, "fit", `${name}.json`), json(content));
+        for (const [name, content] of Object.entries(fits)) if (content) writeJsonAtomic(join(task.dir, "fit", `${name}.json`), content);
         const file: LimitsFile = { ...run, inputs_digest: task.digest, options: o };
-        writeAtomic(join(task.dir, "limits.json"), json(file));
+        writeJsonAtomic(join(task.dir, "limits.json"), file);
         return { key: task.key, status: "complete", run };
       } catch (e) {
         return { key: task.key, status: "failed", reason: e instanceof Error ? e.message : String(e) };

@@ -59,12 +59,13 @@ describe("marginal run", needsShared(), () => {
     assert.equal(csv.rows[0].limit_3obs, String(row.limit_3obs));
     const manifest = JSON.parse(readFileSync(join(out, "run.json"), "utf8"));
     assert.equal(manifest.status, "complete");
-    assert.equal(typeof manifest.version, "string");
+    assert.equal(manifest.command, "marginal run");
+    assert.deepEqual(manifest.regions, ["SRB"]);
 
     // A second run into the same folder is refused; --resume keeps the complete region.
     const again = run("marginal", "run", join(tmp, "b_bkg.json.gz"), "--region-recipe", `${EX}hb_2019_b.yaml`, "-o", out);
     assert.equal(again.code, 1);
-    assert.match(again.err.trim(), /holds another run \(run\.json\): use --resume to continue it or --overwrite to replace it$/);
+    assert.match(again.err.trim(), /--output-dir: the folder holds a complete "marginal run" run from .*: add --overwrite to replace it, --resume to finish it, or choose another folder$/);
     assert.equal(again.err.trim().split("\n").length, 1);
     const before = limitsOf(out, "SRB");
     const resumed = run("marginal", "run", join(tmp, "b_bkg.json.gz"), "--region-recipe", `${EX}hb_2019_b.yaml`, "-o", out, "--resume", "--json", "--no-figures");

@@ -5,7 +5,8 @@
 // otherwise. The linspace/signal/mcmc range defaults to an existing file's, else to the normal
 // fit's b̂ ± 7σ_b (pipeline.ts priorSupport).
 import type { Command } from "commander";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { writeFileAtomic } from "../../io/output.ts";
 import { join } from "node:path";
 import { InputError } from "../../io/errors.ts";
 import { readJsonFile } from "../../histfactory/load.ts";
@@ -68,7 +69,7 @@ function gridRange(o: PriorCliOptions, dir: string, normal: NormalJson): [number
   return [start, stop];
 }
 
-const writeJson = (file: string, obj: unknown) => writeFileSync(file, JSON.stringify(obj, null, 4) + "\n");
+const writeJson = (file: string, obj: unknown) => writeFileAtomic(file, JSON.stringify(obj, null, 4) + "\n", "--output-dir");
 
 function runPrior(regionArg: string, o: PriorCliOptions): void {
   for (const k of o.kind) {

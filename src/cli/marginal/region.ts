@@ -4,7 +4,7 @@
 // `searchlight marginal region WS --region-recipe R.yaml -o DIR [--regions a,b]`: every region of
 // a recipe (recipe.ts) as DIR/<region>/region.json.gz, the layout `marginal prior|limits` take.
 import type { Command } from "commander";
-import { writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../../io/output.ts";
 import { gzipSync } from "node:zlib";
 import { InputError } from "../../io/errors.ts";
 import { readWorkspace } from "../../histfactory/load.ts";
@@ -84,6 +84,6 @@ function runRegion(workspace: string, o: RegionCliOptions): void {
     dropModifiers: (o.dropModifier ?? []).map(parseRule), renameModifiers: rename,
   }, workspace);
   const text = JSON.stringify(region);
-  writeFileSync(o.output, o.output.endsWith(".gz") ? gzipSync(text) : text + "\n");
+  writeFileAtomic(o.output, o.output.endsWith(".gz") ? gzipSync(text) : text + "\n", "--output");
   process.stdout.write(`${o.output}: ${describe(region)}\n`);
 }

@@ -2,12 +2,13 @@
 // workspace to marginal-likelihood limits in one command (issue #21). Every region of the recipe
 // is extracted (all recipe mistakes are reported before any fit), its background priors fitted
 // and its limits scanned; regions run in parallel with --workers. Writes
-//   DIR/run.json                       command, version, seed, status running → complete | failed | interrupted
+//   DIR/run.json                       io/output.ts RunRecord: running → complete | failed | interrupted
+//                                      (a finished run is refused without --resume, or --overwrite which empties DIR)
 //   DIR/<region>/region.json.gz, fit/*.json, limits.json, limits.{png,pdf,svg}
 //   DIR/summary.csv, summary.json, summary.{png,pdf,svg}   T2/T3 per region and prior
 // Nothing is read from interval-evidence's outputs unless --compare-with DIR is given.
 import type { Command } from "commander";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Progress } from "../../batch/progress.ts";
 import { poolTaskExecutor } from "../../batch/pool.ts";
@@ -15,12 +16,13 @@ import { readWorkspace } from "../../histfactory/index.ts";
 import { inThread } from "../../infer/executor.ts";
 import { csvText } from "../../io/csv.ts";
 import { InputError } from "../../io/errors.ts";
+import { claimOutputDir, packageVersion, RunRecord, writeFileAtomic, writeJsonAtomic } from "../../io/output.ts";
 import { writeFigure } from "../../plot/render.ts";
 import { compareWithStored, storedFitDir, type CompareRow } from "../../marginal/compare.ts";
 import { MIN_RTOL } from "../../marginal/quad-bound.ts";
 import { RUN_DEFAULTS, RUN_PRIORS, type RegionRun, type RunOptions, type RunPrior } from "../../marginal/pipeline.ts";
 import { readRecipe, recipeRegions } from "../../marginal/recipe.ts";
-import { completedResult, runRegions, taskDigest, writeAtomic, writeRegionFile, type RegionOutcome, type RegionTask } from "../../marginal/run-task.ts";
+import { completedResult, runRegions, taskDigest, writeRegionFile, type RegionOutcome, type RegionTask } from "../../marginal/run-task.ts";
 import { failedRow, regionFigure, SUMMARY_COLUMNS, summaryFigure, summaryRows, type SummaryRow } from "../../marginal/run-summary.ts";
 import { fmtNum, printJson, table } from "../shared/format.ts";
 import { int, intOr, numOr, seedOf, withJson, withOutputDir, withQuiet, withSeed, withWorkers, workers } from "../shared/options.ts";
@@ -47,8 +49,6 @@ interface RunCli {
   quiet?: boolean;
 }
 
-const VERSION = (): string => (JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string }).version;
-
 export function register(marginal: Command): void {
   withJson(withQuiet(withWorkers(withSeed(withOutputDir(marginal
     .command("run <workspace>")
@@ -63,7 +63,7 @@ export function register(marginal: Command): void {
     .option("--mcmc-samples <n>", "mcmc prior: kept steps per chain", String(RUN_DEFAULTS.mcmc.nsamples))
     .option("--mcmc-chains <n>", "mcmc prior: chains", String(RUN_DEFAULTS.mcmc.nrepeats))
     .option("--resume", "continue the run in the output folder: regions whose limits.json matches their inputs are kept")
-    .option("--overwrite", "replace a run already in the output folder")
+    .option("--overwrite", "replace a run already in the output folder (the folder is emptied)")
     .option("--no-figures", "write no figures")
     .option("--compare-with <dir>", "print the differences from interval-evidence's stored scans in <dir>/<region>/fit/limit/"),
   "output folder (required)"), "MCMC seed (mcmc prior)", "0"), "regions run in parallel on this many threads (default: all cores)")))
@@ -83,28 +83,9 @@ function runOptions(o: RunCli): RunOptions {
   };
 }
 
-interface RunManifest {
-  command: string;
-  version: string;
-  seed: number;
-  status: "running" | "complete" | "failed" | "interrupted";
-  workspace: string;
-  recipe: string;
-  regions: string[];
-  options: RunOptions;
-  started: string;
-  finished?: string;
-  failed?: { region: string; reason: string }[];
-}
-
 async function runCommand(workspace: string, o: RunCli): Promise<void> {
   if (!o.outputDir) throw new InputError("", "--output-dir", "required: the folder for the per-region results and the summary (-o DIR)");
-  if (o.resume && o.overwrite) throw new InputError("", "--resume", "give --resume or --overwrite, not both");
   const out = resolve(o.outputDir);
-  const manifestFile = join(out, "run.json");
-  if (existsSync(manifestFile) && !o.resume && !o.overwrite) {
-    throw new InputError(out, "--output-dir", "holds another run (run.json): use --resume to continue it or --overwrite to replace it");
-  }
   const opts = runOptions(o);
   const recipe = readRecipe(o.regionRecipe);
   const spec = readWorkspace(workspace);
@@ -115,21 +96,14 @@ async function runCommand(workspace: string, o: RunCli): Promise<void> {
     keys = want;
   }
   if (o.compareWith !== undefined && !existsSync(o.compareWith)) throw new InputError(o.compareWith, "--compare-with", "folder not found");
+  // Every region is extracted (and every recipe mistake reported) before the folder is claimed.
   const regions = recipeRegions(spec, recipe, keys);
-
-  const manifest: RunManifest = {
-    command: `marginal run ${workspace} --region-recipe ${o.regionRecipe}`, version: VERSION(), seed: opts.mcmc.seed, status: "running",
-    workspace: resolve(workspace), recipe: resolve(o.regionRecipe), regions: keys, options: opts, started: new Date().toISOString(),
-  };
-  const writeManifest = () => writeAtomic(manifestFile, JSON.stringify(manifest, null, 1) + "\n");
-  writeManifest();
-  const onSigint = () => {
-    manifest.status = "interrupted";
-    manifest.finished = new Date().toISOString();
-    writeManifest();
-    process.exit(130);
-  };
-  process.once("SIGINT", onSigint);
+  claimOutputDir(out, { command: "marginal run", overwrite: o.overwrite, resume: o.resume, option: "--output-dir" });
+  let finished = 0;
+  const record = RunRecord.start(out, {
+    command: "marginal run", version: packageVersion(), seed: opts.mcmc.seed, progress: () => `${finished}/${keys.length} regions`,
+    extra: { workspace: resolve(workspace), recipe: resolve(o.regionRecipe), regions: keys, options: opts },
+  });
 
   const tasks: RegionTask[] = regions.map(({ key, region }) => ({ key, region, dir: join(out, key), digest: taskDigest(region, opts) }));
   const runs = new Map<string, RegionRun>();
@@ -145,7 +119,8 @@ async function runCommand(workspace: string, o: RunCli): Promise<void> {
   const bar = new Progress(todo.length, "regions", !o.quiet && !o.json && Boolean(process.stderr.isTTY));
   const nThreads = Math.min(workers(o.workers), todo.length);
   const executor = nThreads > 1 ? poolTaskExecutor(nThreads) : inThread;
-  const outcomes: RegionOutcome[] = todo.length ? await runRegions(todo, opts, executor, () => bar.tick()) : [];
+  finished = tasks.length - todo.length;
+  const outcomes: RegionOutcome[] = todo.length ? await runRegions(todo, opts, executor, () => { finished++; bar.tick(); }) : [];
   bar.finish();
   const failed: { region: string; reason: string }[] = [];
   for (const r of outcomes) {
@@ -163,17 +138,14 @@ async function runCommand(workspace: string, o: RunCli): Promise<void> {
     if (o.figures) await writeFigure(regionFigure(run, opts.levels), join(out, key, "limits"), ["png", "pdf", "svg"]);
     if (o.compareWith !== undefined) compare.push(...compareWithStored(run.priors, storedFitDir(join(o.compareWith, key))).map((c) => ({ region: key, ...c })));
   }
-  writeAtomic(join(out, "summary.csv"), csvText(SUMMARY_COLUMNS, rows));
-  writeAtomic(join(out, "summary.json"), JSON.stringify({ regions: keys, options: opts, rows, failed, ...(o.compareWith !== undefined ? { compare } : {}) }, null, 1) + "\n");
+  writeFileAtomic(join(out, "summary.csv"), csvText(SUMMARY_COLUMNS, rows));
+  writeJsonAtomic(join(out, "summary.json"), { regions: keys, options: opts, rows, failed, ...(o.compareWith !== undefined ? { compare } : {}) });
   if (o.figures && rows.some((r) => r.status === "complete")) await writeFigure(summaryFigure(rows, `${recipe.description ?? "marginal run"}: T3 per region`), join(out, "summary"), ["png", "pdf", "svg"]);
 
-  manifest.status = failed.length ? "failed" : "complete";
-  manifest.finished = new Date().toISOString();
-  if (failed.length) manifest.failed = failed;
-  writeManifest();
-  process.removeListener("SIGINT", onSigint);
+  if (failed.length) record.fail(new Error(`${failed.length} region(s) failed: ${failed.map((f) => `${f.region} (${f.reason})`).join("; ")}`));
+  else record.complete();
 
-  if (o.json) printJson({ output_dir: out, status: manifest.status, regions: keys, resumed: tasks.length - todo.length, rows, failed, ...(o.compareWith !== undefined ? { compare } : {}) });
+  if (o.json) printJson({ output_dir: out, status: record.record.status, regions: keys, resumed: tasks.length - todo.length, rows, failed, ...(o.compareWith !== undefined ? { compare } : {}) });
   else printTables(out, rows, compare, tasks.length - todo.length, o.figures);
   if (failed.length) {
     process.stderr.write(`${failed.length} region(s) failed: ${failed.map((f) => `${f.region} (${f.reason})`).join("; ")}\n`);
