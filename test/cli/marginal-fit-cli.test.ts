@@ -47,8 +47,9 @@ describe("searchlight marginal region / prior", needsShared(), () => {
     r = run("marginal", "region", `${S}/b_bkg.json.gz`, "--sr", "SR_nope", "-o", join(dir, "y.json.gz"));
     assert.equal(r.code, 1);
     assert.match(r.err, /b_bkg\.json\.gz: \/channels: no channel "SR_nope"/);
-    r = run("marginal", "prior", `${S}/SRB/region.json.gz`, "--kind", "mcmc", "--output-dir", join(dir, "z"));
+    // The mcmc/linspace range defaults to the normal fit's (b̂ + 7σ_b); a stop below the start is refused.
+    r = run("marginal", "prior", `${S}/SRB/region.json.gz`, "--kind", "mcmc", "--start", "5", "--stop", "1", "--output-dir", join(dir, "z"));
     assert.equal(r.code, 1);
-    assert.match(r.err, /--stop/);
+    assert.match(r.err, /--stop: must be above --start \(5\), got 1/);
   });
 });
