@@ -4,7 +4,7 @@
 // blind_fit, s_over_b_ul) on request. PNG + PDF for summaries, PNG per mass.
 import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { bandPlot, linePlot as baseLinePlot, type LinePlotOptions, type Series } from "../plot/charts.ts";
+import { bandPlot, linePlot as baseLinePlot, withPullPanel, type LinePlotOptions, type Series } from "../plot/charts.ts";
 
 /** Scan figures keep the legend below the frame: dense curves are never hidden behind it. */
 const linePlot = (o: LinePlotOptions) => baseLinePlot({ legendOrient: "bottom", ...o });
@@ -160,15 +160,17 @@ export function massPointFigures(p: PreparedDataset, row: MassPointRow, x: MassP
   const wx = x.blind.map((i) => 1000 * sp.centres[i]);
   const B = x.b.length;
   const sd = Array.from(x.b, (_, i) => Math.sqrt(Math.max(x.C[i * B + i], 0)));
+  const pulls = x.n.map((c, i) => (c - x.b[i] - aHat * x.w[i]) / Math.sqrt(Math.max(x.b[i] + x.C[i * B + i], 1e-300)));
   out.push({
-    name: "blind_fit", spec: linePlot({
+    // with a pull panel (n − b − Â·w)/√(b + C_ii) under the fit
+    name: "blind_fit", spec: withPullPanel(linePlot({
       title, series: [
         { name: "data ± √max(N, 1)", x: wx, y: x.n, points: true, errors: x.n.map((c) => Math.sqrt(Math.max(c, 1))) },
         { name: "GP background b ± √C_ii", x: wx, y: Array.from(x.b), band: { lower: Array.from(x.b, (v, i) => v - sd[i]), upper: Array.from(x.b, (v, i) => v + sd[i]) } },
         { name: "b + A_up · w", x: wx, y: Array.from(x.b, (v, i) => v + aUp * x.w[i]), dashed: true },
         { name: `b + Â · w (Â = ${aHat.toPrecision(4)})`, x: wx, y: Array.from(x.b, (v, i) => v + aHat * x.w[i]) },
       ], x: MASS, y: { title: "events per bin" },
-    }),
+    }), { x: wx, pull: pulls, title: "pull [σ]" }),
   });
   // The window in its surroundings: the data over ±3 blind-window widths (the sidebands the GP
   // was trained on), the window shaded, the GP background and the fitted signal inside it.

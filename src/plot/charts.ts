@@ -256,3 +256,43 @@ export function clsPlot(o: ClsPlotOptions): VegaLiteSpec {
     layer: [{ data: { values: b.values }, layer: [...b.layers] }, alphaLayer, ...legendLayers(legend, corner), ...experimentLabelLayers(o.label)],
   };
 }
+
+export interface PullPanelOptions {
+  x: ArrayLike<number>;
+  /** (data − fit) / σ per point. */
+  pull: ArrayLike<number>;
+  /** Title of the pull axis; default "pull [σ]". */
+  title?: string;
+}
+
+/**
+ * A fit figure with a pull panel under it (ROOT/mplhep style): the main plot without its x
+ * labels, and below it the pulls as points with lines at 0 and ±2σ, on the same x scale.
+ * `main` is a spec from linePlot (a layer spec); its title and config are kept on the whole.
+ */
+export function withPullPanel(main: VegaLiteSpec, o: PullPanelOptions): VegaLiteSpec {
+  const { $schema, config, title, ...rest } = main as { $schema?: string; config?: unknown; title?: unknown; layer?: Record<string, unknown>[] };
+  const layers = (rest.layer ?? []).map((l) => {
+    const enc = l.encoding as Record<string, Record<string, unknown>> | undefined;
+    if (!enc?.x || !("title" in enc.x)) return l;
+    return { ...l, encoding: { ...enc, x: { ...enc.x, title: null, axis: { ...(enc.x.axis as object), labels: false } } } };
+  });
+  const xEnc = (rest.layer ?? []).map((l) => (l.encoding as Record<string, Record<string, unknown>> | undefined)?.x).find((x) => x && "title" in x) ?? { title: "x" };
+  const values: { x: number; pull: number }[] = [];
+  for (let i = 0; i < o.x.length; i++) if (Number.isFinite(o.x[i]) && Number.isFinite(o.pull[i])) values.push({ x: o.x[i], pull: o.pull[i] });
+  const lim = Math.max(3, Math.ceil(Math.max(0, ...values.map((v) => Math.abs(v.pull)))));
+  const y = { field: "pull", type: "quantitative", title: o.title ?? "pull [σ]", scale: { domain: [-lim, lim], nice: false } };
+  const x = { field: "x", type: "quantitative", title: xEnc.title, scale: xEnc.scale, axis: {} };
+  const pulls = {
+    height: 90,
+    layer: [
+      { data: { values: [{ y: -2 }, { y: 2 }] }, mark: { type: "rule", color: "gray", strokeDash: [3, 3] }, encoding: { y: { field: "y", type: "quantitative", scale: y.scale } } },
+      { data: { values: [{ y: 0 }] }, mark: { type: "rule", color: "black" }, encoding: { y: { field: "y", type: "quantitative", scale: y.scale } } },
+      { data: { values }, mark: { type: "point", filled: true, size: 30, color: "black" }, encoding: { x, y } },
+    ],
+  };
+  return {
+    $schema: $schema ?? "https://vega.github.io/schema/vega-lite/v6.json", config, ...(title ? { title } : {}),
+    vconcat: [{ ...rest, layer: layers }, pulls], spacing: 4, resolve: { scale: { x: "shared" } },
+  };
+}

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bandPlot, clsPlot, linePlot, pickCorner } from "../../src/plot/charts.ts";
+import { bandPlot, clsPlot, linePlot, pickCorner, withPullPanel } from "../../src/plot/charts.ts";
 import { axisLabel, tenTo } from "../../src/plot/style.ts";
 import { renderSvg, svgToPdf, svgToPng } from "../../src/plot/render.ts";
 import { assertSvgSnapshot } from "./snapshot.ts";
@@ -83,4 +83,16 @@ test("pickCorner puts the legend where the data are not; tenTo and axisLabel", (
   assert.equal(axisLabel("eps2_up"), "ε² upper limit (95% CL)");
   assert.equal(axisLabel("mu_X"), "μ (mu_X)");
   assert.equal(axisLabel("unknown_par"), "unknown_par");
+});
+
+test("withPullPanel: the fit without x labels over a pull panel with 0 and ±2σ lines, one x axis (SVG snapshot)", async () => {
+  const y = x.map((v) => 1e4 * Math.exp(-v / 40));
+  const fit = linePlot({ title: "fit", series: [{ name: "data", x, y: y.map((v, i) => v + (i % 3 - 1) * Math.sqrt(v)), points: true }, { name: "fit", x, y }], x: { title: "m(A′) [MeV]" }, y: { title: "events per bin" } });
+  const pulls = x.map((_, i) => (i % 3) - 1 + (i === 5 ? 3.7 : 0));
+  const spec = withPullPanel(fit, { x, pull: pulls });
+  assert.equal((spec.vconcat as unknown[]).length, 2);
+  const svg = await renderSvg(spec);
+  assert.ok(svg.includes("pull [σ]"));
+  assert.equal(svg.split("m(A′) [MeV]").length - 1, 1, "one x-axis title, under the pulls");
+  assertSvgSnapshot("pull-panel", svg);
 });
