@@ -13,6 +13,7 @@
 // GP coordinate. A hyperparameter that ends on a bound is reported as a warning.
 import { ConstantKernel, GaussianProcess, Product, RBF, fitGaussianProcess, countSpaceMoments, toPoints } from "../gp/index.ts";
 import { choleskyInPlace, choleskySolve } from "../math/linalg.ts";
+import { chooseOrder } from "./order.ts";
 import type { Spectrum } from "./spectrum.ts";
 
 export interface GpSettings {
@@ -25,13 +26,13 @@ export interface GpSettings {
   /** Extra hyperparameter starts of the first fit (default 1) and their seed. */
   restarts: number;
   seed: number;
-  /** Degree of the polynomial trend in the GP coordinate (2 here; a search chooses it by the F-test unless given, see search.ts). */
+  /** Degree of the polynomial trend in the GP coordinate; −1 (default): chosen by the F-test on the training bins (trendDegreeFor). */
   trendDegree: number;
   /** Newton iterations of the Laplace approximation per hyperparameter fit (default 5; stops when f moves < 1e-4; 1 = no iteration). */
   laplaceIterations: number;
 }
 
-export const DEFAULT_GP: GpSettings = { coordinate: "log", lsLowerWindows: 1, lsUpperSpan: 2, restarts: 1, seed: 0, trendDegree: 2, laplaceIterations: 5 };
+export const DEFAULT_GP: GpSettings = { coordinate: "log", lsLowerWindows: 1, lsUpperSpan: 2, restarts: 1, seed: 0, trendDegree: -1, laplaceIterations: 5 };
 
 export function gpCoordinate(s: GpSettings): (x: number) => number {
   return s.coordinate === "log" ? (x) => Math.log(x) : (x) => x;
@@ -100,6 +101,25 @@ function trendAt(t: Float64Array, x: number, sc: [number, number]): number {
   return s;
 }
 
+/**
+ * The trend degree the F-test chooses for the training bins: the power-law family (ln f a
+ * polynomial in ln m) fitted to those bins at 2–5 parameters (order.ts), so neither the signal
+ * in the window nor a stiff default decides how much curvature the trend carries.
+ */
+export function trendDegreeFor(sp: Spectrum, train: number[]): number {
+  const nb = train.length;
+  // The training bins as a spectrum with gaps: order.ts reads counts, centres, widths and the extreme edges only.
+  const edges = new Float64Array(nb + 1);
+  for (let k = 0; k < nb; k++) edges[k] = sp.edges[train[k]];
+  edges[nb] = sp.edges[train[nb - 1] + 1];
+  const sub: Spectrum = { edges, counts: Float64Array.from(train, (i) => sp.counts[i]), centres: Float64Array.from(train, (i) => sp.centres[i]), widths: Float64Array.from(train, (i) => sp.widths[i]) };
+  try {
+    return chooseOrder(sub, "powerlaw", { range: [2, Math.min(5, nb - 2)], method: "ftest" }).chosen.spec.npar - 1;
+  } catch {
+    return 1;
+  }
+}
+
 /** Fit the GP to the bins `train` of a spectrum (Laplace iteration on the Poisson counts). */
 export function fitGpBackground(sp: Spectrum, train: number[], lsBounds: [number, number], s: GpSettings = DEFAULT_GP): GpFit {
   if (train.length < 4) throw new Error(`only ${train.length} training bins outside the signal window (need ≥ 4)`);
@@ -114,7 +134,7 @@ export function fitGpBackground(sp: Spectrum, train: number[], lsBounds: [number
   let gp: GaussianProcess | undefined, trend: Float64Array = new Float64Array(1);
   const xs = X.reduce((a, v) => Math.min(a, v), Infinity), xe = X.reduce((a, v) => Math.max(a, v), -Infinity);
   const sc: [number, number] = [0.5 * (xs + xe), Math.max(0.5 * (xe - xs), 1e-12)];
-  const deg = Math.max(0, Math.min(s.trendDegree, N - 3));
+  const deg = Math.max(0, Math.min(s.trendDegree >= 0 ? s.trendDegree : trendDegreeFor(sp, train), N - 3));
   const f = new Float64Array(N);
   // Hyperparameters are fitted on the starting pseudo-data and once more after the Newton
   // iteration has converged at fixed hyperparameters (R&W Alg. 3.1 inner loop); the last

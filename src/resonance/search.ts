@@ -12,7 +12,7 @@ import { containmentInterval, resolutionFunction, type Resolution, type SignalMo
 import { spectrumOf, type Spectrum } from "./spectrum.ts";
 
 export type BackgroundSpec =
-  /** GP background; gp.trendDegree null/absent = chosen by the F-test on the power-law family (ln f polynomial in ln m, degree 1–4). */
+  /** GP background; gp.trendDegree null/absent = chosen per mass by the F-test on the power-law family (ln f polynomial in ln m, degree 1–4) over the training bins. */
   | { model: "gp"; gp?: Partial<Omit<GpSettings, "trendDegree">> & { trendDegree?: number | null } }
   /** One family at a given number of parameters (npar) or with the order chosen by the F-test/AIC; several families → envelope. */
   | { model: "parametric"; families: FamilyName[]; npar: number | null; orderSelection: "ftest" | "aic"; sqrtS?: number; envelopePenalty?: number };
@@ -45,17 +45,8 @@ export function buildSearch(spec: SearchSpec, sp: Spectrum): BuiltSearch {
   const orderReport: BuiltSearch["orderReport"] = [];
   const bg = spec.background;
   if (bg.model === "gp") {
-    let trendDegree = bg.gp?.trendDegree ?? null;
-    if (trendDegree === null) {
-      // The GP's mean function is the power-law family (ln f polynomial in ln m) at the order the
-      // F-test chooses on the whole spectrum, as for a parametric background: a trend too stiff for
-      // the spectrum leaves structure that a GP with a vanishing amplitude would not absorb.
-      if (spec.background.model === "gp" && (bg.gp?.coordinate ?? DEFAULT_GP.coordinate) === "log") {
-        const c = chooseOrder(sp, "powerlaw", { range: [2, 5], method: "ftest" });
-        trendDegree = c.chosen.spec.npar - 1;
-        orderReport.push({ family: "GP trend (powerlaw)", tried: c.tried, chosen: c.chosen.spec.npar });
-      } else trendDegree = DEFAULT_GP.trendDegree;
-    }
+    // null/absent: the F-test chooses the trend degree on each mass's training bins (gp-background.ts)
+    const trendDegree = bg.gp?.trendDegree ?? -1;
     background = { kind: "gp", gp: { ...DEFAULT_GP, ...(bg.gp ?? {}), trendDegree } };
   } else {
     for (const family of bg.families) {
