@@ -103,7 +103,9 @@ export function chooseOrder(sp: Spectrum, family: FamilyName, o: { method?: "fte
     let pNext = NaN;
     if (next) {
       const d2 = next.ndf;
-      const F = ((f.deviance - next.deviance) / (next.spec.npar - f.spec.npar)) / Math.max(next.deviance / d2, 1e-300);
+      // The dispersion estimate D/ndf is floored at its Poisson value 1: on an Asimov spectrum
+      // (deviance ≈ 0) an unfloored F would call any improvement significant.
+      const F = ((f.deviance - next.deviance) / (next.spec.npar - f.spec.npar)) / Math.max(next.deviance / d2, 1);
       pNext = fSurvival(F, next.spec.npar - f.spec.npar, d2);
     }
     return { npar: f.spec.npar, deviance: f.deviance, aic: f.deviance + 2 * f.spec.npar, converged: f.converged, pNext };
