@@ -200,8 +200,31 @@ export function gmmKernel(K: number, d: number): EventKernel {
   const h = new Float64Array(K);
   const diff = new Float64Array(d);
 
-  // ℓ_k = c_k − ½‖z_k‖² for event i, z_k = L_k⁻¹(x − μ_k) kept in z.
-  function logits(st: Float64Array, x: Float64Array, i: number): void {
+  // ℓ_k = c_k − ½‖z_k‖² for event i, z_k = L_k⁻¹(x − μ_k) kept in z. Unrolled for d = 1, 2
+  // (the common cases: a 1-D score, two softmax outputs), generic otherwise.
+  function logits1(st: Float64Array, x: Float64Array, i: number): void {
+    const x0 = x[i];
+    for (let k = 0; k < K; k++) {
+      const o = k * stride;
+      const z0 = st[o + 1] * (x0 - st[o]);
+      z[k] = z0;
+      lg[k] = st[o + 3] - 0.5 * z0 * z0;
+    }
+  }
+  function logits2(st: Float64Array, x: Float64Array, i: number): void {
+    const x0 = x[2 * i], x1 = x[2 * i + 1];
+    for (let k = 0; k < K; k++) {
+      const o = k * stride;
+      const d0 = x0 - st[o], d1 = x1 - st[o + 1];
+      const z0 = st[o + 2] * d0;
+      const z1 = st[o + 4] * d0 + st[o + 5] * d1;
+      z[2 * k] = z0;
+      z[2 * k + 1] = z1;
+      lg[k] = st[o + 8] - 0.5 * (z0 * z0 + z1 * z1);
+    }
+  }
+  const logits = d === 1 ? logits1 : d === 2 ? logits2 : logitsN;
+  function logitsN(st: Float64Array, x: Float64Array, i: number): void {
     const xi = i * d;
     for (let k = 0; k < K; k++) {
       const o = k * stride;
@@ -271,6 +294,23 @@ export function gmmKernel(K: number, d: number): EventKernel {
         }
         if (!any) continue;
         logits(st, x, i);
+        if (d === 2) {
+          for (let k = 0; k < K; k++) {
+            const q = h[k];
+            if (q === 0) continue;
+            const b = k * 7;
+            const z0 = z[2 * k], z1 = z[2 * k + 1];
+            const qz0 = q * z0, qz1 = q * z1;
+            stats[b] += q;
+            stats[b + 1] += qz0;
+            stats[b + 2] += qz1;
+            stats[b + 3] += qz0 * z0;
+            stats[b + 4] += qz0 * z1;
+            stats[b + 5] += qz1 * z0;
+            stats[b + 6] += qz1 * z1;
+          }
+          continue;
+        }
         for (let k = 0; k < K; k++) {
           const q = h[k];
           if (q === 0) continue;
