@@ -71,7 +71,7 @@ async function nullStudy(): Promise<string> {
       }
     }
   }
-  return `### Null spectra (${nToys} toys each, 45 masses 600–2800 GeV, Gaussian signal σ/m = 3%; N_eff from the window widths)\n\n${lines.join("\n")}\n`;
+  return `### Null spectra, ${process.env.RESONANCE_BG ?? "all"} backgrounds (${nToys} toys each, 45 masses 600–2800 GeV, Gaussian signal σ/m = 3%; N_eff from the window widths)\n\n${lines.join("\n")}\n`;
 }
 
 async function injectStudy(): Promise<string> {
@@ -92,13 +92,13 @@ async function injectStudy(): Promise<string> {
       }
     }
   }
-  return `### Injected signals at 1500 GeV (${nToys} toys each; 60 variable bins, dijet background of 2·10⁴ events)\n\n${lines.join("\n")}\n`;
+  return `### Injected signals at 1500 GeV, ${process.env.RESONANCE_BG ?? "all"} backgrounds (${nToys} toys each; 60 variable bins, dijet background of 2·10⁴ events)\n\n${lines.join("\n")}\n`;
 }
 
 const t0 = performance.now();
 const text = what === "inject" ? await injectStudy() : await nullStudy();
 const prev = existsSync(out) ? readFileSync(out, "utf8") : "# Resonance search calibration (bench/resonance-calibration.ts; synthetic seeded spectra)\n\n";
 const head = text.split("\n")[0];
-const kept = prev.split(/^(?=### )/m).filter((p) => !p.startsWith(head.slice(0, 20)));
+const kept = prev.split(/^(?=### )/m).filter((p) => !p.startsWith(head));
 writeFileSync(out, kept.join("") + text + `\n(${new Date().toISOString()}, ${((performance.now() - t0) / 1000).toFixed(0)} s wall on ${workers} workers, load ${loadavg()[0].toFixed(1)})\n\n`);
 process.stdout.write(text);

@@ -13,7 +13,7 @@ export { pointStatistics, EnvelopeProfile, type PointStatistics } from "./statis
 export { evaluatePoint, ROW_COLUMNS, type ResonanceRow, type PointSettings, type BackgroundModel } from "./point.ts";
 export { buildSearch, scanSpectrum, effectiveWindows, sidakColumns, DEFAULT_SEARCH, type SearchSpec, type BackgroundSpec } from "./search.ts";
 export { calibrateGlobal, globalFromToys, backgroundExpectation, type GlobalCalibration } from "./toys.ts";
-export { runInjection, yieldForSignificance, asimovPoint, type InjectionSummary } from "./inject.ts";
+export { runInjection, yieldForSignificance, asimovPoint, spuriousSignal, type InjectionSummary, type SpuriousSignal } from "./inject.ts";
 export { syntheticSpectrum, variableEdges, type SyntheticOptions } from "./example.ts";
 export { loadResonanceConfig, resonanceConfig, loadDataset, type ResonanceConfig, type DatasetSpec, type Unit } from "./config.ts";
 export { runResonance, writeResonanceOutputs, type DatasetResult, type DatasetSummary } from "./run.ts";

@@ -80,3 +80,17 @@ test("a GP length scale that ends on its bound is reported", () => {
   const g = fitGpBackground(sp, [...Array(60).keys()], [0.5, 0.505], DEFAULT_GP);
   assert.ok(g.warnings.some((w) => /length scale at its (lower|upper) bound/.test(w)), g.warnings.join("; "));
 });
+
+test("spurious signal: ≈ 0 when the family generated the reference, larger when it did not", async () => {
+  const { spuriousSignal } = await import("../../src/resonance/inject.ts");
+  const { DEFAULT_SEARCH } = await import("../../src/resonance/search.ts");
+  const { variableEdges, backgroundExpectation } = await import("../../src/resonance/example.ts");
+  const edges = variableEdges(500, 3000, 50, 1);
+  const spec = { ...DEFAULT_SEARCH, signal: { kind: "gaussian" as const }, resolution: { kind: "relative" as const, fraction: 0.03 }, background: { model: "parametric" as const, families: ["dijet" as const], npar: 3, orderSelection: "ftest" as const, sqrtS: 13000 } };
+  const own = backgroundExpectation(edges, { lo: 500, hi: 3000, nBins: 50, events: 50000, shape: "dijet", sqrtS: 13000, p1: 10, p2: 5, seed: 0 });
+  const other = backgroundExpectation(edges, { lo: 500, hi: 3000, nBins: 50, events: 50000, shape: "exponential", slope: 400, seed: 0 });
+  const masses = [800, 1200, 1800, 2400];
+  const a = spuriousSignal(spec, edges, own, masses), b = spuriousSignal(spec, edges, other, masses);
+  assert.ok(Math.max(...a.map((x) => x.ratio)) < 1e-3, `own family: ${a.map((x) => x.ratio)}`);
+  assert.ok(Math.max(...b.map((x) => x.ratio)) > 0.2, `exponential reference under a dijet fit: ${b.map((x) => x.ratio)}`);
+});
