@@ -104,6 +104,12 @@ export function massPointInputs(sp: Spectrum, m0: number, sigma: number, o: Mass
 }
 
 /** Why a computed row cannot stand as a result ("" when it can). */
+/** "lower"/"upper" when the fitted GP length scale sits at a bound (within 0.1% in ln ℓ), else null. */
+export function lsAtBound(r: Pick<MassPointRow, "gp_length_scale" | "gp_ls_lo" | "gp_ls_hi">): "lower" | "upper" | null {
+  const near = (a: number, b: number) => Number.isFinite(a) && Number.isFinite(b) && Math.abs(Math.log(a / b)) < 1e-3;
+  return near(r.gp_length_scale, r.gp_ls_hi) ? "upper" : near(r.gp_length_scale, r.gp_ls_lo) ? "lower" : null;
+}
+
 export function unphysical(r: Pick<MassPointRow, "sigma_A" | "Z_analytic" | "A_up" | "obs_window_counts" | "bkg_window_mean">): string {
   const why: string[] = [];
   if (!(r.sigma_A > 0) || !Number.isFinite(r.sigma_A)) why.push(`σ_A = ${r.sigma_A}: the window likelihood does not constrain A`);

@@ -11,7 +11,7 @@ const linePlot = (o: LinePlotOptions) => baseLinePlot({ legendOrient: "bottom", 
 import { writeFigure } from "../plot/render.ts";
 import { COLORS } from "../plot/style.ts";
 import { normalSf } from "../math/special.ts";
-import type { MassPointInputs, MassPointRow } from "./mass-point.ts";
+import { lsAtBound, type MassPointInputs, type MassPointRow } from "./mass-point.ts";
 import { toCsv, type BandRow, type PreparedDataset, type ScanRow } from "./scan.ts";
 import type { CombinedRow, ScanPlan } from "./scan-types.ts";
 import type { DatasetWindow } from "./combine.ts";
@@ -65,19 +65,24 @@ export async function writeSummaryPlots(plan: ScanPlan, single: Map<string, Scan
     if (g.length) {
       const gx = g.map(mev);
       const sub = "gp_hyperparameters";
+      // A length scale pegged at its bound is said on the panels (the fit wanted to go further).
+      const warnings = (["lower", "upper"] as const).flatMap((side) => {
+        const k = g.filter((r) => lsAtBound(r) === side).length;
+        return k ? [`ℓ at its ${side} bound at ${k} of ${g.length} masses`] : [];
+      });
       await fig(linePlot({
         title: `${label}: GP length scale / σ_x(m)`, series: [
           { name: "ℓ_opt / σ_x", x: gx, y: g.map((r) => r.gp_length_scale / r.sigma_x), points: true },
           { name: "ℓ_lo / σ_x", x: gx, y: g.map((r) => r.gp_ls_lo / r.sigma_x), dashed: true },
           { name: "ℓ_hi / σ_x", x: gx, y: g.map((r) => r.gp_ls_hi / r.sigma_x), dashed: true },
-        ], x: MASS, y: { title: "length scale / σ_x", log: true },
+        ], x: MASS, y: { title: "length scale / σ_x", log: true }, warnings,
       }), join(sub, `gp_ls_ratio_${d}`));
       await fig(linePlot({
         title: `${label}: GP length scale (ln m units)`, series: [
           { name: "ℓ_opt", x: gx, y: g.map((r) => r.gp_length_scale), points: true },
           { name: "ℓ_lo", x: gx, y: g.map((r) => r.gp_ls_lo), dashed: true },
           { name: "ℓ_hi", x: gx, y: g.map((r) => r.gp_ls_hi), dashed: true },
-        ], x: MASS, y: { title: "RBF length scale ℓ [ln(m/GeV)]", log: true },
+        ], x: MASS, y: { title: "RBF length scale ℓ [ln(m/GeV)]", log: true }, warnings,
       }), join(sub, `gp_ls_abs_${d}`));
       await fig(linePlot({ title: `${label}: GP amplitude`, series: [{ name: "C_opt", x: gx, y: g.map((r) => r.gp_constant), points: true }], x: MASS, y: { title: "constant kernel amplitude C [ln(counts)²]", log: true } }), join(sub, `gp_const_${d}`));
       await fig(linePlot({ title: `${label}: GP log marginal likelihood`, series: [{ name: "LML", x: gx, y: g.map((r) => r.gp_lml), points: true }], x: MASS, y: { title: "log marginal likelihood" } }), join(sub, `gp_lml_${d}`));

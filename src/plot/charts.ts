@@ -39,6 +39,8 @@ export interface LinePlotOptions {
   vbands?: { from: number; to: number; label?: string; color?: string; opacity?: number }[];
   /** Experiment label in the top-left corner, e.g. "HPS" or "ATLAS Open Data". */
   label?: string;
+  /** Warnings written in red inside the frame's bottom-left corner (e.g. a fit parameter at its bound). */
+  warnings?: string[];
 }
 
 function scale(a: AxisOptions): Record<string, unknown> {
@@ -171,6 +173,10 @@ export function linePlot(o: LinePlotOptions): VegaLiteSpec {
     if (h.label) layers.push({ data: { values: [{ y: h.y }] }, mark: { type: "text", align: "right", baseline: "bottom", dx: -4, dy: -2, x: "width", fontSize: 11, color: "gray" }, encoding: { y: { field: "y", type: "quantitative" }, text: { value: h.label } } });
   }
   layers.push(...experimentLabelLayers(o.label));
+  (o.warnings ?? []).forEach((w, i, all) => layers.push({
+    data: { values: [{}] }, encoding: {},
+    mark: { type: "text", text: `⚠ ${w}`, align: "left", baseline: "bottom", fontSize: 12, color: "#c00000", x: 8, y: { expr: `height - ${6 + 16 * (all.length - 1 - i)}` } },
+  }));
   // Without an explicit position the legend goes to the corner that hides the fewest points.
   const orient = o.legendOrient ?? (o.series.length ? pickCorner(o.series.flatMap(rows), { xLog: o.x.log, yLog: o.y.log, exclude: o.label ? ["top-left"] : [] }) : undefined);
   const config = orient ? { ...HEP_CONFIG, legend: { ...HEP_CONFIG.legend, orient, ...(orient === "bottom" ? { direction: "horizontal", fillColor: null } : {}) } } : HEP_CONFIG;

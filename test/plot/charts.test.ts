@@ -96,3 +96,14 @@ test("withPullPanel: the fit without x labels over a pull panel with 0 and ±2σ
   assert.equal(svg.split(">m(A′) [MeV]<").length - 1, 1, "one x-axis title, under the pulls");
   assertSvgSnapshot("pull-panel", svg);
 });
+
+test("linePlot warnings: red lines inside the frame's bottom-left corner (SVG snapshot)", async () => {
+  const spec = linePlot({
+    series: [{ name: "ℓ_opt / σ_x", x, y: x.map((v) => (v > 80 ? 8 : v / 10)), points: true }, { name: "ℓ_hi / σ_x", x, y: x.map(() => 8), dashed: true }],
+    x: { title: "m(A′) [MeV]" }, y: { title: "length scale / σ_x", log: true }, warnings: ["ℓ at its upper bound at 6 of 12 masses"],
+  });
+  const svg = await renderSvg(spec);
+  assert.ok(svg.includes("⚠ ℓ at its upper bound at 6 of 12 masses"));
+  assert.ok(svg.includes('fill="#c00000"'));
+  assertSvgSnapshot("line-plot-warnings", svg);
+});

@@ -12,6 +12,9 @@ import type { ScanPlan } from "../../bumphunt/scan-plan.ts";
 import { singleJobPlan } from "../../bumphunt/study-options.ts";
 import { CLI_FIELDS, CONFIG_FIELDS, type FieldNames } from "../../bumphunt/validation.ts";
 import { HPS_DATASETS } from "../../bumphunt/spectrum.ts";
+import { lsAtBound } from "../../bumphunt/mass-point.ts";
+
+export { lsAtBound };
 import { int, num, ordered, positive, step, withJson, workers } from "../shared/options.ts";
 
 const SHARED = fileURLToPath(new URL("../../../../shared/", import.meta.url));
@@ -120,12 +123,6 @@ export function massRangeOf(o: { massMin?: string; massMax?: string; step?: stri
   const massMin = num("--mass-min", o.massMin), massMax = num("--mass-max", o.massMax);
   ordered("--mass-min", massMin, "--mass-max", massMax, "GeV");
   return { massMin, massMax, step: step("--step", o.step, { min: 0.001, unit: "GeV", example: "0.001" }) };
-}
-
-/** "lower"/"upper" when the fitted GP length scale sits at a bound (within 0.1% in ln ℓ), else null. */
-export function lsAtBound(r: { gp_length_scale: number; gp_ls_lo: number; gp_ls_hi: number }): "lower" | "upper" | null {
-  const near = (a: number, b: number) => Number.isFinite(a) && Number.isFinite(b) && Math.abs(Math.log(a / b)) < 1e-3;
-  return near(r.gp_length_scale, r.gp_ls_hi) ? "upper" : near(r.gp_length_scale, r.gp_ls_lo) ? "lower" : null;
 }
 
 /** One warning line for mass points whose GP length scale sits at a bound, or "". */
