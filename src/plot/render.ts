@@ -44,12 +44,35 @@ function useFontMetrics(vega: typeof import("vega")): Promise<void> {
   return metricsReady;
 }
 
+/**
+ * A title wider than the frame would widen the canvas and leave the plot in its left part:
+ * break it at spaces into lines no wider than the frame (measured as vega will measure them).
+ */
+function wrapTitle(spec: VegaLiteSpec, vega: typeof import("vega")): VegaLiteSpec {
+  const t = spec.title;
+  const text = typeof t === "string" ? t : t && typeof t === "object" && typeof (t as { text?: unknown }).text === "string" ? (t as { text: string }).text : null;
+  if (!text) return spec;
+  const cfg = spec.config as { view?: { continuousWidth?: number }; title?: { fontSize?: number } } | undefined;
+  const width = (cfg?.view?.continuousWidth ?? 480) + 40;
+  const size = (t as { fontSize?: number })?.fontSize ?? cfg?.title?.fontSize ?? 13;
+  const measure = (s: string) => (vega as unknown as { textMetrics: { width: (item: { fontSize: number }, text: string) => number } }).textMetrics.width({ fontSize: size }, s);
+  if (measure(text) <= width) return spec;
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && measure(next) > width) { lines.push(line); line = word; } else line = next;
+  }
+  if (line) lines.push(line);
+  return { ...spec, title: typeof t === "string" ? { text: lines } : { ...(t as object), text: lines } };
+}
+
 /** SVG text of a Vega-Lite spec. */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   // vega and vega-lite (≈ 50 packages) load on the first figure, not with this module.
   const [vega, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
   await useFontMetrics(vega);
-  const vgSpec = compile(spec as never).spec;
+  const vgSpec = compile(wrapTitle(spec, vega) as never).spec;
   const view = new vega.View(vega.parse(vgSpec), { renderer: "none" });
   try {
     return await view.toSVG();
