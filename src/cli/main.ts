@@ -22,7 +22,8 @@ export async function main(argv: string[]): Promise<number> {
     .description("Statistics for searches in particle physics")
     .version(packageVersion(), "-V, --version", "print the version")
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    // commander's own errors ("unknown option" + "(Did you mean …?)") as one line
+    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith("error: ") ? `${s.trimEnd().replace(/\s*\n\s*/g, " ")}\n` : s) })
     // The top-level help lists commands that are not loaded (and so have no options yet).
     .configureHelp({
       subcommandTerm(cmd) {

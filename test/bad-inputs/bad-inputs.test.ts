@@ -58,6 +58,14 @@ add("duplicate sample names", () => ["fit", wsVariant("dupsample.json", (w) => {
 add("duplicate observation names", () => ["fit", wsVariant("dupobs.json", (w) => { w.observations.push({ ...w.observations[0] }); })]);
 add("a parameter configured twice", () => ["fit", wsVariant("duppar.json", (w) => w.measurements[0].config.parameters.push({ ...w.measurements[0].config.parameters[0] }))]);
 add("bump test --mass outside the range is blamed on --mass", ["bump", "test", "--mass", "0.5"]);
+add("bump observed-display --mass outside the range is blamed on --mass", ["bump", "observed-display", "--mass", "0.5", "-o", T("o-od")], T("o-od"));
+add("bump observed-display --mass not a number", ["bump", "observed-display", "--mass", "abc", "-o", T("o-od")], T("o-od"));
+add("batch run --n-tasks 0", ["batch", "run", WS, "--patchset", T("nope.json"), "--output", T("o-b"), "--n-tasks", "0"]);
+add("batch merge of a folder without a job", ["batch", "merge", T("no-job")]);
+add("bump slurm-gen --n-tasks 0", ["bump", "slurm-gen", "--n-tasks", "0", "-o", T("o-sg")]);
+add("upper-limit --cl 95 (a percentage)", ["upper-limit", WS, "--cl", "95"]);
+add("an unknown command", ["fitt", WS]);
+add("an unknown option", ["fit", WS, "--poi-nam", "mu"]);
 add("path_2015 naming a folder", () => {
   const cfg = readFileSync(CFG, "utf8").replace(/^path_2015:.*$/m, `path_2015: ${T("a-folder")}`);
   mkdirSync(T("a-folder"), { recursive: true });

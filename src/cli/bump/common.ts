@@ -86,6 +86,19 @@ export function job(o: BumpCli, extra: MassRange): ScanJob {
   return j;
 }
 
+/**
+ * The job of one dataset at one mass (--mass, GeV): the range options are not given by such
+ * verbs, so a mass outside the dataset's range is blamed on --mass.
+ */
+export function jobAtMass(o: BumpCli, m: number): ScanJob {
+  try {
+    return job(o, { massMin: m, massMax: m });
+  } catch (e) {
+    if (e instanceof InputError && e.field === "--mass-min/--mass-max") throw new InputError(e.file, "--mass", `${m} GeV ${e.detail.replace(/^no grid mass inside/, "is outside")}: give a mass inside it`);
+    throw e;
+  }
+}
+
 /** The input options of the bump verbs (--config, --dataset, --shared, --file, --hist, --rebin, --restarts, --blind-nsigma, --json). */
 export function withBumpInput(cmd: Command): Command {
   return withJson(cmd

@@ -11,7 +11,7 @@ import type { InjectMode } from "../../bumphunt/injection.ts";
 import { extractDisplay, extractDisplayCombined, observedDisplay, observedDisplays, type ObservedDisplay } from "../../bumphunt/displays.ts";
 import { fmtNum, printJson, table } from "../shared/format.ts";
 import { choice, int, num, numList, seedOf, withOutputDir, withSeed } from "../shared/options.ts";
-import { job, scanPlan, withBumpInput, type BumpCli } from "./common.ts";
+import { job, jobAtMass, scanPlan, withBumpInput, type BumpCli } from "./common.ts";
 
 /** One line of observed-display output; a blinded dataset shows no observed number. */
 function observedLine(r: ObservedDisplay, m: number): string {
@@ -35,7 +35,7 @@ export function register(bump: Command): void {
         process.stdout.write(`wrote ${[...single.flatMap((r) => r.files), ...(combined?.files ?? [])].join(", ")}\n`);
         return;
       }
-      const j = job(o, { massMin: m, massMax: m });
+      const j = jobAtMass(o, m);
       const r = await observedDisplay(await prepareDataset(j), m, o.outputDir);
       if (o.json) return printJson(r);
       process.stdout.write(`${observedLine(r, m)}wrote ${r.files.join(", ")}\n`);

@@ -10,7 +10,7 @@ import { smokeTestMass } from "../../bumphunt/study-options.ts";
 import { validatePlan } from "../../bumphunt/validation.ts";
 import { fmtNum, printJson } from "../shared/format.ts";
 import { num, workers } from "../shared/options.ts";
-import { configOf, job, lsBoundWarning, scanPlan, withBumpInput, type BumpCli } from "./common.ts";
+import { configOf, jobAtMass, lsBoundWarning, scanPlan, withBumpInput, type BumpCli } from "./common.ts";
 
 export function register(bump: Command): void {
   withBumpInput(bump.command("test").description("smoke test at one mass (with --config: every enabled dataset active there, and the combination)"))
@@ -19,15 +19,7 @@ export function register(bump: Command): void {
       if (o.config) return smokeTest(o);
       if (o.mass === undefined) throw new InputError("", "--mass", "required (or give --config)");
       const m = num("--mass", o.mass)!;
-      // The range options are not given here: a mass outside the dataset's range is --mass's fault.
-      const j = (() => {
-        try {
-          return job(o, { massMin: m, massMax: m });
-        } catch (e) {
-          if (e instanceof InputError && e.field === "--mass-min/--mass-max") throw new InputError("", "--mass", `${m} GeV ${e.detail.replace(/^no grid mass inside/, "is outside")}: give a mass inside it`);
-          throw e;
-        }
-      })();
+      const j = jobAtMass(o, m);
       j.masses = [m];
       const rows = await runPool<number, MassPointRow>({ module: new URL("../../bumphunt/scan.ts", import.meta.url).href, factory: "scanRunner", args: j }, [0], 1);
       const r = rows[0];
