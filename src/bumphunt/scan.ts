@@ -177,17 +177,3 @@ export async function bandsRunner(args: { job: ScanJob; nToys: number; seed: num
 export function bandsCsv(rows: BandRow[]): string {
   return csvText(Object.keys(rows[0] ?? { dataset: "" }), rows);
 }
-
-/**
- * Rows whose fitted GP length scale sits on a bound of its range (within 1% in log): the bound,
- * not the data, then sets the background's flexibility (issue #22); `bump scan` warns about them.
- */
-export function lengthScaleOnBound(rows: MassPointRow[]): { row: MassPointRow; bound: "lower" | "upper" }[] {
-  const out: { row: MassPointRow; bound: "lower" | "upper" }[] = [];
-  for (const r of rows) {
-    if (!(r.gp_length_scale > 0)) continue;
-    if (Math.abs(Math.log(r.gp_length_scale / r.gp_ls_lo)) < 0.01) out.push({ row: r, bound: "lower" });
-    else if (Math.abs(Math.log(r.gp_length_scale / r.gp_ls_hi)) < 0.01) out.push({ row: r, bound: "upper" });
-  }
-  return out;
-}

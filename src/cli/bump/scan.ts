@@ -7,7 +7,7 @@ import { poolTaskExecutor } from "../../batch/pool.ts";
 import { checkpointExecutor } from "../../batch/checkpoint.ts";
 import { runScanPlan } from "../../bumphunt/scan-plan.ts";
 import type { CombinedRow } from "../../bumphunt/scan-plan.ts";
-import { lengthScaleOnBound, type ScanRow } from "../../bumphunt/scan.ts";
+import type { ScanRow } from "../../bumphunt/scan.ts";
 import { validatePlan } from "../../bumphunt/validation.ts";
 import { fmtNum, printJson, table } from "../shared/format.ts";
 import { withOutputDir, withOverwrite, withWorkers, workersGiven } from "../shared/options.ts";
@@ -59,11 +59,6 @@ export async function scanCommand(o: ScanCli): Promise<void> {
   if (o.json) return printJson({ rows, combined: out.combined, seconds: out.seconds, failed: failed.length, failed_combined: cfailed.length, output_dir: p.outputDir });
   const lines: string[] = [];
   for (const [d, rs] of out.single) lines.push(`${d}: ${rs.length} masses, ${rs.filter((r) => r.visibility === "error").length} failed${largestZ(rs)}`);
-  for (const [d, rs] of out.single) {
-    // issue #22: a length scale on its bound is set by the bound, not by the data
-    const ob = lengthScaleOnBound(rs), lo = ob.filter((x) => x.bound === "lower").length;
-    if (ob.length) lines.push(`warning: ${d}: the GP length scale sits on a bound at ${ob.length} of ${rs.length} masses (${lo} lower, ${ob.length - lo} upper; ls_opt against ls_lo/ls_hi in results_single.csv)`);
-  }
   // On stderr, so the stdout summary keeps its shape.
   for (const [d, rs] of out.single) process.stderr.write(lsBoundWarning(rs, d));
   if (out.combined.length) lines.push(`combined: ${out.combined.length} masses, ${cfailed.length} failed${largestZ(out.combined)}`);
