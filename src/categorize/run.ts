@@ -15,7 +15,7 @@ import { evaluateCategories, type Evaluation } from "./evaluate.ts";
 import { GmmModel } from "./gmm.ts";
 import type { BinningModel, ModelSpec } from "./model.ts";
 import { SigmoidModel } from "./sigmoid.ts";
-import { train, type Checkpoint, type EpochRecord, type TrainOptions } from "./train.ts";
+import { categoryBias, train, type Checkpoint, type EpochRecord, type TrainOptions } from "./train.ts";
 import type { WindowFactor } from "./bump.ts";
 import type { ProcessRole } from "./loss.ts";
 import { scheduleValue } from "./schedule.ts";
@@ -47,6 +47,8 @@ export interface RunResult {
   finalLoss: number;
   /** Background mass histograms per category (bump mode, K·bins). */
   massHist?: number[];
+  /** Per category (B_hard − B_soft)/max(B_hard, 1e-8) at the final temperature, all processes (§A2). */
+  bias?: number[];
 }
 
 export interface CategoriesFile {
@@ -128,11 +130,19 @@ export async function runCategorize(events: EventSet, o: RunOptions): Promise<Ca
       k: model.k, spec, params: Array.from(tr.params), steepness: sharp, evaluation, baselines: baselinesOf(events, model.k, window),
       factors: tr.factors, seconds: tr.seconds, epochs: o.train.epochs, finalLoss: tr.history[tr.history.length - 1]?.loss ?? NaN,
     };
-    if (o.train.bump) {
-      const pass = new SoftPass(model, events);
-      const b = o.train.bump;
-      const hard = await pass.hard(model.compile(tr.params, sharp), { hist: { lo: b.range[0], hi: b.range[1], bins: 40 } });
-      run.massHist = Array.from(hard.hist!);
+    {
+      // bias diagnostics at the final temperature (§A2 get_bias), background mass spectra (bump mode)
+      const pass = new SoftPass(model, events, o.executor);
+      try {
+        const st = model.compile(tr.params, sharp);
+        const b = o.train.bump;
+        const soft = await pass.forward(st, scheduleValue(o.train.temperature, o.train.epochs - 1, o.train.epochs));
+        const hard = await pass.hard(st, b ? { hist: { lo: b.range[0], hi: b.range[1], bins: 40 } } : {});
+        run.bias = categoryBias(hard.y, soft.y, model.k);
+        if (b) run.massHist = Array.from(hard.hist!);
+      } finally {
+        await pass.close();
+      }
     }
     out.runs.push(run);
     if (dir) {

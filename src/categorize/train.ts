@@ -92,14 +92,17 @@ function scheduled(s: Schedule, e: number, o: TrainOptions): number {
 
 /** Mean |(B_hard − B_soft)/max(B_hard, 1e-8)| over categories, all processes summed (§A2 get_bias). */
 export function meanAbsBias(hardY: Float64Array, softY: Float64Array, k: number): number {
+  return categoryBias(hardY, softY, k).reduce((t, b) => t + Math.abs(b), 0) / k;
+}
+
+/** Per category (B_hard − B_soft)/max(B_hard, 1e-8), all processes summed (§A2 get_bias). */
+export function categoryBias(hardY: Float64Array, softY: Float64Array, k: number): number[] {
   const P = hardY.length / k;
-  let t = 0;
-  for (let c = 0; c < k; c++) {
+  return Array.from({ length: k }, (_, c) => {
     let h = 0, s = 0;
     for (let p = 0; p < P; p++) { h += hardY[p * k + c]; s += softY[p * k + c]; }
-    t += Math.abs((h - s) / Math.max(h, 1e-8));
-  }
-  return t / k;
+    return (h - s) / Math.max(h, 1e-8);
+  });
 }
 
 export async function refitFactors(pass: SoftPass, model: BinningModel, params: Float64Array, sharp: number, events: EventSet, bump: BumpOptions): Promise<WindowFactor[]> {

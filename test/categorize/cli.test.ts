@@ -28,6 +28,9 @@ test("categorize train → evaluate → export → significance", () => {
     assert.ok(j.runs[0].z.signal1 > 0 && j.runs[0].baselines.argmax["10"].length === 2);
     assert.equal(JSON.parse(readFileSync(join(out, "run.json"), "utf8")).status, "complete");
     for (const f of ["categories.json", "K3/history.csv", "K3/checkpoint.json", "K4/history.csv"]) assert.ok(existsSync(join(out, f)), f);
+    const cf = JSON.parse(readFileSync(join(out, "categories.json"), "utf8"));
+    assert.equal(cf.runs[0].bias.length, 3, "per-category bias at the final temperature");
+    assert.equal(cf.runs[1].evaluation.categories.length, 4);
     // a second run into the same folder is refused without --overwrite
     const again = run("categorize", "train", "--config", cfg, "-o", out, "--no-figures");
     assert.equal(again.status, 1);
