@@ -17,7 +17,7 @@ export function jobFromCli(ws: string, o: JobCli): PatchsetJob {
 export function withJobOptions(cmd: Command): Command {
   return cmd
     .requiredOption("--patchset <file>", "patchset whose patches are the units of work")
-    .requiredOption("--output <dir>", "output folder (task_NNNN/ subfolders, job.json, merged.csv)")
+    .requiredOption("-o, --output <dir>", "output folder (task_NNNN/ subfolders, job.json, merged.csv)")
     .option("--poi <value>", "tested POI value for CLs", "1")
     .option("--upper-limit", "also compute the upper limit per patch")
     .option("--cl <level>", "confidence level of the upper limit", "0.95")
