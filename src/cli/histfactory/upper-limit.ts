@@ -1,11 +1,8 @@
 // `searchlight upper-limit WS [...patch] [--cl 0.95] [--test-stat qtilde|q] [--scan a:b:n]
 // [--figure BASE] [--json]` → { obs, exp[5] } (CLs limits on the POI, pyhf's toms748_scan).
 import type { Command } from "commander";
-import { upperLimitSummary } from "../../histfactory/results.ts";
-import { hypotest } from "../../infer/hypotest.ts";
+import { clsCurve, clsFigure, upperLimitSummary } from "../../histfactory/results.ts";
 import { ensureDir } from "../../io/output.ts";
-import { clsPlot } from "../../plot/charts.ts";
-import { axisLabel } from "../../plot/style.ts";
 import { dirname } from "node:path";
 import { writeFigure } from "../../plot/render.ts";
 import { fmtNum, printJson } from "../shared/format.ts";
@@ -40,19 +37,7 @@ export function register(cmd: Command): void {
       const poi = model.parNames[model.poi];
       let figures: string[] = [];
       if (o.figure) {
-        // Show the curves up to a little beyond the largest limit, on a dense grid (the root
-        // finder's points are too sparse for smooth bands): the points it already has are kept.
-        const xmax = 1.3 * Math.max(...[r.obs, ...r.exp].filter(Number.isFinite));
-        const lo = model.parameters[model.poi].lower;
-        const have = r.scan.filter((p) => p.mu <= xmax && p.mu >= lo);
-        const dense = Array.from(linspace(Math.max(lo, 0), xmax, 41)).filter((mu) => !have.some((p) => Math.abs(p.mu - mu) < 1e-9 * (1 + xmax)))
-          .map((mu) => { const h = hypotest(model, mu, { testStat }); return { mu, cls_obs: h.cls_obs, cls_exp: h.cls_exp }; });
-        const s = [...have, ...dense].filter((p) => p.mu > 0 || testStat === "q").sort((a, b) => a.mu - b.mu);
-        figures = await writeFigure(clsPlot({
-          x: s.map((p) => p.mu), median: s.map((p) => p.cls_exp[2]), minus1: s.map((p) => p.cls_exp[1]), plus1: s.map((p) => p.cls_exp[3]),
-          minus2: s.map((p) => p.cls_exp[0]), plus2: s.map((p) => p.cls_exp[4]), observed: s.map((p) => p.cls_obs),
-          alpha: 1 - cl, poi, xAxis: { title: axisLabel(poi) }, yAxis: { title: "CLs" }, label: o.label,
-        }), o.figure, ["png", "pdf"], "--figure");
+        figures = await writeFigure(clsFigure(clsCurve(model, r, testStat), { cl, poi, label: o.label }), o.figure, ["png", "pdf"], "--figure");
       }
 
       if (o.json) return printJson(out);
