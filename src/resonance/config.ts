@@ -88,6 +88,7 @@ export const RESONANCE_FIELDS: Fields = {
   scan: { schema: section({ range: { schema: { type: "range", nullable: true }, default: null }, step: { schema: num({ gt: 0, nullable: true }), default: null }, points: { schema: int(1), default: 100 } }) },
   checks: { schema: section({ sideband_nsigma: { schema: num({ gt: 0 }), default: 5 }, window_ratio: { schema: num({ gt: 1 }), default: 100 } }) },
   cls_alpha: { schema: num({ gt: 0, max: 0.5 }), default: 0.05 },
+  expected_bands: { schema: { type: "boolean" }, default: false },
   global: { schema: section({ toys: { schema: int(0), default: 0 }, seed: { schema: int(0), default: 1 }, upcrossing_level: { schema: num({ gt: 0 }), default: 1 } }) },
   output_dir: { schema: str(), default: "out/resonance" },
   workers: { schema: int(1, true), default: null },
@@ -178,7 +179,7 @@ export function resonanceConfig(src: ConfigSource): ResonanceConfig {
     file: src.file, dir, experiment: v.experiment as string, unit: v.unit as Unit, datasets,
     search: {
       ...DEFAULT_SEARCH, signal, resolution, containment: win.containment as number, ...(win.train_containment !== null ? { trainContainment: win.train_containment as number } : {}),
-      alpha: v.cls_alpha as number, sidebandNSigma: ch.sideband_nsigma as number, windowRatio: ch.window_ratio as number, background,
+      alpha: v.cls_alpha as number, bands: v.expected_bands as boolean, sidebandNSigma: ch.sideband_nsigma as number, windowRatio: ch.window_ratio as number, background,
     },
     scan: { range: sc.range as [number, number] | null, step: sc.step as number | null, points: sc.points as number },
     global: { toys: gl.toys as number, seed: gl.seed as number, u0: gl.upcrossing_level as number },

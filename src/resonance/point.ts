@@ -31,6 +31,8 @@ export interface PointSettings {
   /** A point fails when window background and observed counts differ by more than this factor (default 100). */
   windowRatio: number;
   background: BackgroundModel;
+  /** Also the asymptotic ±1σ/±2σ band of the expected limit (default false). */
+  bands?: boolean;
 }
 
 export interface ResonanceRow extends PointStatistics {
@@ -57,7 +59,7 @@ export interface ResonanceRow extends PointStatistics {
 }
 
 export const ROW_COLUMNS: (keyof ResonanceRow)[] = [
-  "dataset", "mass", "sigma", "window_lo", "window_hi", "status", "A_hat", "sigma_A", "q0", "p0", "Z", "A_up", "A_up_expected", "converged",
+  "dataset", "mass", "sigma", "window_lo", "window_hi", "status", "A_hat", "sigma_A", "q0", "p0", "Z", "A_up", "A_up_expected", "A_up_exp_m2", "A_up_exp_m1", "A_up_exp_p1", "A_up_exp_p2", "converged",
   "n_window_bins", "n_train_bins", "signal_in_window", "obs_window", "bkg_window", "bkg_window_sd", "sideband_pull",
   "background", "gp_length_scale", "gp_ls_lo", "gp_ls_hi", "gp_constant", "warnings", "error",
 ];
@@ -66,7 +68,7 @@ function emptyRow(dataset: string, m: number, sigma: number, background: string)
   return {
     dataset, mass: m, sigma, window_lo: NaN, window_hi: NaN, n_window_bins: 0, n_train_bins: 0, signal_in_window: NaN, obs_window: NaN, bkg_window: NaN, bkg_window_sd: NaN,
     sideband_pull: NaN, background, gp_length_scale: NaN, gp_ls_lo: NaN, gp_ls_hi: NaN, gp_constant: NaN,
-    A_hat: NaN, sigma_A: NaN, q0: NaN, p0: NaN, Z: NaN, A_up: NaN, A_up_expected: NaN, converged: false, status: "failed", warnings: "", error: "",
+    A_hat: NaN, sigma_A: NaN, q0: NaN, p0: NaN, Z: NaN, A_up: NaN, A_up_expected: NaN, A_up_exp_m2: NaN, A_up_exp_m1: NaN, A_up_exp_p1: NaN, A_up_exp_p2: NaN, converged: false, status: "failed", warnings: "", error: "",
   };
 }
 
@@ -135,7 +137,7 @@ export function evaluatePoint(dataset: string, sp: Spectrum, m: number, s: Point
       const fitsOpt = { warmStart: true, start: (d: Float64Array) => lik.startingPoint(d) };
       const obs = new ProfileFits(lik, lik.observed, {}, fitsOpt);
       const asimov = new ProfileFits(lik, lik.dataWithCounts(lik.b), {}, fitsOpt);
-      stats = pointStatistics(obs, asimov, () => obs.poiError(), { alpha: s.alpha, start: 3 * Math.sqrt(Math.max(row.bkg_window, 1)) });
+      stats = pointStatistics(obs, asimov, () => obs.poiError(), { alpha: s.alpha, start: 3 * Math.sqrt(Math.max(row.bkg_window, 1)), bands: s.bands });
       stats.converged = stats.converged && obs.free.converged;
       if (atFloor(lik.expected(obs.free.pars), lik.eps, lik.nMain)) warnings.push(BOUNDARY);
       if (g.warnings.some((x) => x.includes("lower bound")) && row.bkg_window_sd > 2 * Math.sqrt(Math.max(row.bkg_window, 1)))
@@ -156,13 +158,13 @@ export function evaluatePoint(dataset: string, sp: Spectrum, m: number, s: Point
       const start = 3 * Math.sqrt(Math.max(row.bkg_window, 1));
       if (members.length === 1) {
         const x = members[0];
-        stats = pointStatistics(x.obs, x.asimov, () => x.obs.poiError(), { alpha: s.alpha, start });
+        stats = pointStatistics(x.obs, x.asimov, () => x.obs.poiError(), { alpha: s.alpha, start, bands: s.bands });
         stats.converged = stats.converged && x.obs.free.converged;
         if (atFloor(x.lik.expected(x.obs.free.pars), x.lik.eps, x.lik.nMain)) warnings.push(BOUNDARY);
       } else {
         const env = new EnvelopeProfile(members.map((x) => ({ fits: x.obs, npar: x.f.spec.npar })), bg.envelopePenalty ?? 1);
         const envA = new EnvelopeProfile(members.map((x) => ({ fits: x.asimov, npar: x.f.spec.npar })), bg.envelopePenalty ?? 1);
-        stats = pointStatistics(env, envA, () => members[env.best].obs.poiError(), { alpha: s.alpha, start });
+        stats = pointStatistics(env, envA, () => members[env.best].obs.poiError(), { alpha: s.alpha, start, bands: s.bands });
         stats.converged = stats.converged && members.every((x) => x.obs.free.converged);
         row.background = `envelope:${members[env.best].f.spec.family}${members[env.best].f.spec.npar}`;
       }

@@ -46,10 +46,10 @@ export interface DatasetSummary {
 
 export const RESULT_COLUMNS = [...ROW_COLUMNS, "n_eff", "p_global_sidak", "Z_global_sidak"] as const;
 
-export async function runResonance(cfg: ResonanceConfig, o: { executor?: TaskExecutor; onPoint?: () => void; onToy?: () => void; figures?: boolean; toys?: number } = {}): Promise<DatasetResult[]> {
+export async function runResonance(cfg: ResonanceConfig, o: { executor?: TaskExecutor; onPoint?: () => void; onToy?: () => void; figures?: boolean; toys?: number; bands?: boolean } = {}): Promise<DatasetResult[]> {
   const executor = o.executor ?? inThread;
   const sigmaAt = resolutionFunction(cfg.search.resolution);
-  const spec: SearchSpec = { ...cfg.search, signal: await resolveSignal(cfg.search.signal, sigmaAt) };
+  const spec: SearchSpec = { ...cfg.search, signal: await resolveSignal(cfg.search.signal, sigmaAt), bands: o.bands ?? cfg.search.bands };
   const out: DatasetResult[] = [];
   for (const d of cfg.datasets) {
     const sp = await loadDataset(d, cfg.file);
@@ -101,7 +101,7 @@ export async function writeResonanceOutputs(cfg: ResonanceConfig, results: Datas
 }
 
 async function writeFigures(cfg: ResonanceConfig, r: DatasetResult, dir: string): Promise<string[]> {
-  const { linePlot, writeFigure } = await import("../plot/index.ts");
+  const { bandPlot, linePlot, writeFigure } = await import("../plot/index.ts");
   const u = cfg.unit, label = cfg.experiment || undefined;
   const ok = r.rows.filter((x) => x.status === "ok");
   const out: string[] = [];
@@ -122,5 +122,13 @@ async function writeFigures(cfg: ResonanceConfig, r: DatasetResult, dir: string)
     series: [{ name: "observed", x: lim.map((x) => x.mass), y: lim.map((x) => x.A_up) }, { name: "expected (median)", x: lim.map((x) => x.mass), y: lim.map((x) => x.A_up_expected), dashed: true }],
     label, x: { title: `Mass [${u}]` }, y: { title: `${Math.round(100 * (1 - cfg.search.alpha))}% CL upper limit on the signal yield [events]`, log: true },
   }), join(dir, "limits"), ["png", "pdf", "svg"])));
+  const band = ok.filter((x) => x.A_up_exp_m2 > 0 && x.A_up_exp_p2 > 0 && x.A_up > 0);
+  if (band.length) {
+    out.push(...(await writeFigure(bandPlot({
+      x: band.map((x) => x.mass), median: band.map((x) => x.A_up_expected), minus1: band.map((x) => x.A_up_exp_m1), plus1: band.map((x) => x.A_up_exp_p1),
+      minus2: band.map((x) => x.A_up_exp_m2), plus2: band.map((x) => x.A_up_exp_p2), observed: band.map((x) => x.A_up), label,
+      xAxis: { title: `Mass [${u}]` }, yAxis: { title: `${Math.round(100 * (1 - cfg.search.alpha))}% CL upper limit on the signal yield [events]`, log: true },
+    }), join(dir, "limits_band"), ["png", "pdf", "svg"])));
+  }
   return out;
 }

@@ -16,6 +16,11 @@ export interface PointStatistics {
   Z: number;
   A_up: number;
   A_up_expected: number;
+  /** Asymptotic expected-limit band (Cowan et al. eq. 89 with the Asimov q_A): −2σ, −1σ, +1σ, +2σ; NaN unless asked for. */
+  A_up_exp_m2: number;
+  A_up_exp_m1: number;
+  A_up_exp_p1: number;
+  A_up_exp_p2: number;
   converged: boolean;
 }
 
@@ -23,14 +28,20 @@ export interface PointStatistics {
  * Statistics of one mass from the observed and the background-only Asimov profiles. `start`
  * is the first trial of the limit's bracket (e.g. 3√Σb).
  */
-export function pointStatistics(obs: ProfileSource, asimov: ProfileSource, sigmaA: () => number, o: { alpha: number; start: number }): PointStatistics {
+export function pointStatistics(obs: ProfileSource, asimov: ProfileSource, sigmaA: () => number, o: { alpha: number; start: number; bands?: boolean }): PointStatistics {
   const d = localSignificance(obs);
   const opts = { level: o.alpha, start: Math.max(o.start, 1e-9), maxSteps: 60, method: "brent" as const, rtol: 1e-6 };
   const obsLimit = limitFromCls((A) => asymptoticCls("qtilde_unbounded", obs, asimov, A).observed.cls, opts);
-  const expLimit = limitFromCls((A) => tailProbabilities(0, Math.sqrt(qtildeUnbounded(asimov, A).q)).cls, opts);
+  const expected = (n: number) => limitFromCls((A) => tailProbabilities(n, Math.sqrt(qtildeUnbounded(asimov, A).q)).cls, opts).limit;
+  const expLimit = { limit: expected(0) };
+  // EXPECTED_SIGMAS order is +2 … −2 in the CLs convention: t = +2 gives the lower (−2σ) limit.
+  const band = o.bands ? [expected(2), expected(1), expected(-1), expected(-2)] : [NaN, NaN, NaN, NaN];
   let sA = NaN;
   try { sA = sigmaA(); } catch { /* a singular Hessian is reported as σ_A = NaN */ }
-  return { A_hat: obs.muHat, sigma_A: sA, q0: d.q0, p0: d.p0, Z: d.Z, A_up: obsLimit.limit, A_up_expected: expLimit.limit, converged: obsLimit.converged };
+  return {
+    A_hat: obs.muHat, sigma_A: sA, q0: d.q0, p0: d.p0, Z: d.Z, A_up: obsLimit.limit, A_up_expected: expLimit.limit,
+    A_up_exp_m2: band[0], A_up_exp_m1: band[1], A_up_exp_p1: band[2], A_up_exp_p2: band[3], converged: obsLimit.converged,
+  };
 }
 
 /**

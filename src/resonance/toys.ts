@@ -50,6 +50,8 @@ export interface ToyTaskArgs {
 
 export interface ToyOutcome {
   maxZ: number;
+  /** Mass of the largest local Z. */
+  massAtMax: number;
   upcrossings: number;
   failed: number;
 }
@@ -63,11 +65,12 @@ export function runToy(a: ToyTaskArgs, index: number): ToyOutcome {
   try {
     rows = scanSpectrum("toy", sp, a.masses, buildSearch(a.spec, sp));
   } catch {
-    return { maxZ: NaN, upcrossings: NaN, failed: a.masses.length };
+    return { maxZ: NaN, massAtMax: NaN, upcrossings: NaN, failed: a.masses.length };
   }
   const ok = rows.filter((r) => r.status === "ok");
   const q = rows.map((r) => (r.status === "ok" ? r.q0 : NaN));
-  return { maxZ: ok.reduce((m, r) => Math.max(m, r.Z), 0), upcrossings: upcrossings(q, a.u0), failed: rows.length - ok.length };
+  const best = ok.reduce<(typeof ok)[number] | undefined>((b, r) => (r.Z > (b?.Z ?? -1) ? r : b), undefined);
+  return { maxZ: best?.Z ?? 0, massAtMax: best?.mass ?? NaN, upcrossings: upcrossings(q, a.u0), failed: rows.length - ok.length };
 }
 
 /** Worker factory (TaskExecutor recipe): runs toys by index. */

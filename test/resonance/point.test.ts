@@ -46,17 +46,17 @@ test("an unphysical background is a failed point with its reason, never a number
   assert.ok(g.every((x) => Number.isNaN(x.p_global_sidak)));
 });
 
-test("Šidák N_eff is the number of window widths in the range: independent of the scan step (1e-9), = Δm/(2·1.645σ) for constant σ", () => {
+test("Šidák N_eff is the number of window widths in the range: independent of the scan step (1e-9), = Δm/(1.645σ) for constant σ (half-windows)", () => {
   const s = spec(GP, { resolution: { kind: "polynomial", coeffs: [5] } });
   const n = effectiveWindows(s, 100, 400);
-  assert.ok(Math.abs(n - 300 / (2 * 1.6448536269514722 * 5)) < 1e-9 * n, `${n}`);
+  assert.ok(Math.abs(n - 300 / (1.6448536269514722 * 5)) < 1e-9 * n, `${n}`);
   // Rows from two grids of different steps over the same range carry the same N_eff.
   const syn = syntheticSpectrum({ lo: 500, hi: 3000, nBins: 40, events: 20000, shape: "dijet", sqrtS: 13000, p1: 10, p2: 5, seed: 4 });
   const b = buildSearch(spec(DIJET), syn.spectrum);
   const coarse = scanSpectrum("d", syn.spectrum, [1000, 1500, 2000], b), fine = scanSpectrum("d", syn.spectrum, [1000, 1250, 1500, 1750, 2000], b);
   const ne = effectiveWindows(spec(DIJET), 1000, 2000);
   assert.equal(sidakColumns(coarse, ne)[0].n_eff, sidakColumns(fine, ne)[0].n_eff);
-  assert.ok(Math.abs(ne - Math.log(2) / (2 * 1.6448536269514722 * 0.02)) < 1e-6 * ne, `relative σ: N_eff = ln(2)/(2·1.645·0.02) = ${Math.log(2) / (2 * 1.6448536269514722 * 0.02)}, got ${ne}`);
+  assert.ok(Math.abs(ne - Math.log(2) / (1.6448536269514722 * 0.02)) < 1e-6 * ne, `relative σ: N_eff = ln(2)/(1.645·0.02) = ${Math.log(2) / (1.6448536269514722 * 0.02)}, got ${ne}`);
 });
 
 test("envelope of families: valid statistics at a signal, Z no smaller than the worst single family minus 0.5", () => {
@@ -75,4 +75,16 @@ test("a large resonance the GP partly absorbs (J/ψ-like peak on a dimuon-like s
   // measured: Â ≈ 25 000 of the ~54 000 signal events in the window; the row carries the warning
   assert.ok(r.A_hat < 0.8 * 54000, `Â = ${r.A_hat}`);
   assert.match(r.warnings, /may absorb a structure/);
+});
+
+test("expected-limit bands: −2σ < −1σ < median < +1σ < +2σ, and the median equals the row's A_up_expected", () => {
+  const syn = syntheticSpectrum({ lo: 500, hi: 3000, nBins: 40, events: 20000, shape: "dijet", sqrtS: 13000, p1: 10, p2: 5, seed: 6 });
+  for (const bg of [DIJET, GP]) {
+    const r = evaluatePoint("b", syn.spectrum, 1500, buildSearch({ ...spec(bg), bands: true }, syn.spectrum).settings);
+    assert.equal(r.status, "ok", r.error);
+    const b = [r.A_up_exp_m2, r.A_up_exp_m1, r.A_up_expected, r.A_up_exp_p1, r.A_up_exp_p2];
+    for (let k = 1; k < 5; k++) assert.ok(b[k] > b[k - 1], `${bg.model}: ${b}`);
+    // Gaussian asymptotics: the ±1σ band spans ≈ σ_A on each side of the median (Cowan et al. eq. 89), loosely
+    assert.ok(b[3] - b[2] > 0.5 * r.sigma_A && b[3] - b[2] < 2 * r.sigma_A, `${bg.model}: +1σ − median = ${b[3] - b[2]}, σ_A = ${r.sigma_A}`);
+  }
 });

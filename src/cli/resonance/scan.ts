@@ -12,15 +12,19 @@ import { runResonance, writeResonanceOutputs, type DatasetResult } from "../../r
 import { fmtNum, printJson, table } from "../shared/format.ts";
 import { int, withJson, withOutputDir, withOverwrite, withWorkers, workers } from "../shared/options.ts";
 
-export interface ScanCli { config: string; outputDir?: string; workers?: string; toys?: string; json?: boolean; overwrite?: boolean; resume?: boolean; figures?: boolean }
+export interface ScanCli { config: string; outputDir?: string; workers?: string; toys?: string; json?: boolean; overwrite?: boolean; resume?: boolean; figures?: boolean; bands?: boolean }
 
 export function register(parent: Command): void {
-  const cmd = parent.command("scan").description("mass scan of every dataset of --config: results.csv, summary.json and figures per dataset")
+  for (const verb of ["scan", "bands"] as const) registerVerb(parent, verb);
+}
+
+function registerVerb(parent: Command, verb: "scan" | "bands"): void {
+  const cmd = parent.command(verb).description(verb === "scan" ? "mass scan of every dataset of --config: results.csv, summary.json and figures per dataset" : "the scan with the asymptotic ±1σ/±2σ bands of the expected limit at every mass (columns A_up_exp_*, figure limits_band)")
     .requiredOption("--config <yaml>", "resonance configuration (datasets, signal, resolution, background, scan)")
     .option("--toys <n>", "background-only toys for the global significance (default: config global.toys)")
     .option("--no-figures", "write the tables only");
   withJson(withOverwrite(withWorkers(withOutputDir(cmd, "output folder (default: config output_dir)")), false), "print the summary as JSON")
-    .action((o: ScanCli) => scanCommand(o));
+    .action((o: ScanCli) => scanCommand({ ...o, bands: verb === "bands" ? true : undefined }));
 }
 
 /** One summary line per dataset. */
@@ -46,7 +50,7 @@ export async function scanCommand(o: ScanCli): Promise<void> {
   const run = RunRecord.start(outDir, { command: "resonance scan", version: packageVersion(), seed: cfg.global.seed, progress: () => `${done} masses`, extra: { datasets: cfg.datasets.map((d) => d.name) } });
   const t0 = Date.now();
   const results = await run.around(async () => {
-    const r = await runResonance(cfg, { executor: poolTaskExecutor(nw), toys, onPoint: () => { done++; } });
+    const r = await runResonance(cfg, { executor: poolTaskExecutor(nw), toys, bands: o.bands, onPoint: () => { done++; } });
     await writeResonanceOutputs(cfg, r, { outputDir: outDir, figures: o.figures !== false });
     return r;
   }, (r) => ({ failed: r.reduce((a, x) => a + x.summary.failed, 0) }));
