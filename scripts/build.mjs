@@ -114,7 +114,7 @@ if (existsSync(SCHEMA_JS)) {
 const JSROOT_IO = fileURLToPath(import.meta.resolve("jsroot/io")); // <jsroot>/modules/io.mjs
 const JSROOT_PKG = join(dirname(JSROOT_IO), "..", "package.json");
 const VENDOR = join(DIST, "vendor", "jsroot-io.mjs");
-if (force || !existsSync(VENDOR) || statSync(VENDOR).mtimeMs < statSync(JSROOT_PKG).mtimeMs) {
+if (force || !existsSync(VENDOR) || statSync(VENDOR).mtimeMs < statSync(JSROOT_PKG).mtimeMs || !readFileSync(VENDOR, "utf8").slice(0, 400).includes("modules/tree.mjs")) {
   const { build } = await import("esbuild");
   const jsrootDir = dirname(JSROOT_PKG);
   const version = JSON.parse(readFileSync(JSROOT_PKG, "utf8")).version;
@@ -136,8 +136,8 @@ if (force || !existsSync(VENDOR) || statSync(VENDOR).mtimeMs < statSync(JSROOT_P
     },
   };
   const banner = [
-    `/*! jsroot ${version} (https://github.com/root-project/jsroot): modules/io.mjs and what it loads`,
-    `    (core.mjs, base/lzma.mjs, base/zstd.mjs), bundled for Searchlight by scripts/build.mjs.`,
+    `/*! jsroot ${version} (https://github.com/root-project/jsroot): modules/io.mjs and modules/tree.mjs`,
+    `    (TSelector, treeProcess) and what they load (core.mjs, base/*.mjs), bundled for Searchlight by scripts/build.mjs.`,
     "",
     licence.trim(),
     "*/",
@@ -147,8 +147,13 @@ if (force || !existsSync(VENDOR) || statSync(VENDOR).mtimeMs < statSync(JSROOT_P
     `const require = __slRequire(import.meta.url), __filename = __slPath(import.meta.url), __dirname = __slDir(__filename);`,
   ].join("\n");
   mkdirSync(dirname(VENDOR), { recursive: true });
+  // One bundle for the file I/O and the TTree reader (categorize's event tables), so both share
+  // one jsroot core.
+  const entry = join(DIST, "vendor", ".jsroot-entry.mjs");
+  mkdirSync(dirname(entry), { recursive: true });
+  writeFileSync(entry, `export * from ${JSON.stringify(JSROOT_IO)};\nexport { TSelector, treeProcess } from ${JSON.stringify(join(dirname(JSROOT_IO), "tree.mjs"))};\n`);
   await build({
-    entryPoints: [JSROOT_IO],
+    entryPoints: [entry],
     bundle: true,
     platform: "node",
     format: "esm",
@@ -159,6 +164,7 @@ if (force || !existsSync(VENDOR) || statSync(VENDOR).mtimeMs < statSync(JSROOT_P
     legalComments: "inline",
     logLevel: "warning",
   });
+  rmSync(entry, { force: true });
   writeFileSync(join(DIST, "vendor", "README.md"), `jsroot ${version} I/O, bundled by scripts/build.mjs (MIT licence, header of jsroot-io.mjs).\n`);
   log(`bundled jsroot ${version} I/O into dist/vendor/jsroot-io.mjs`);
 }

@@ -4,6 +4,7 @@
 // `len(name)`; a weight is a product `a * b * 2.5` of such columns and numbers. Rows can be
 // selected with `column == value`. Every mistake is one InputError naming the file and column.
 import { existsSync } from "node:fs";
+import { jsrootIo, jsrootTree } from "./jsroot.ts";
 import { InputError } from "./errors.ts";
 import { readCsv } from "./csv.ts";
 import { closestKey } from "./config.ts";
@@ -127,15 +128,9 @@ async function readParquet(file: string, branches: string[], check: (a: string[]
 }
 
 async function readRoot(file: string, treeName: string | undefined, branches: string[], check: (a: string[]) => void, take: (r: Row) => void): Promise<void> {
-  // jsroot's tree module from node_modules (jsroot is a development dependency; the vendored
-  // dist/vendor bundle holds only the histogram I/O).
-  let io, tree;
-  try {
-    io = await import("jsroot/io");
-    tree = await import("jsroot/tree");
-  } catch {
-    throw new InputError(file, "", "reading TTrees needs the jsroot package (npm install jsroot)");
-  }
+  // jsroot's file and tree modules (io/jsroot.ts: the vendored bundle in the compiled package).
+  const io = await jsrootIo<typeof import("jsroot/io")>();
+  const tree = await jsrootTree<typeof import("jsroot/tree")>();
   let f;
   try {
     f = await io.openFile(file);

@@ -12,5 +12,6 @@ export {
   type RunJson, type RunStatus, type ClaimOptions,
 } from "./output.ts";
 export { readHistogram } from "./histogram.ts";
+export { readEventTable, type EventTable, type EventTableRequest } from "./event-table.ts";
 export { readTH1, type Histogram1D } from "./root-hist.ts";
 export { listKeys, readNamedTitle, type RootKey } from "./root-keys.ts";

@@ -149,6 +149,20 @@ console.log(JSON.stringify({ edges: Array.from(h.edges), counts: Array.from(h.co
     }
   });
 
+  test('TTrees through "searchlight/io" (the same vendored jsroot: flat and jagged branches)', async () => {
+    const j = script("tree.mjs", `
+import { readEventTable } from "searchlight/io";
+const z = await readEventTable(process.argv[2], { columns: ["M"] });
+const h = await readEventTable(process.argv[3], { columns: ["Muon_Px[0]", "len(Muon_Px)"] });
+console.log(JSON.stringify({ zn: z.n, z0: z.columns[0][0], hn: h.n, h0: h.columns[0][0], h1: h.columns[1][0] }));
+`, sharedPath("rootfiles/uproot-Zmumu.root"), sharedPath("rootfiles/uproot-HZZ.root"));
+    const { readEventTable } = await import("../../src/io/event-table.ts");
+    const z = await readEventTable(sharedPath("rootfiles/uproot-Zmumu.root"), { columns: ["M"] });
+    const h = await readEventTable(sharedPath("rootfiles/uproot-HZZ.root"), { columns: ["Muon_Px[0]", "len(Muon_Px)"] });
+    assert.deepEqual(j, { zn: z.n, z0: z.columns[0][0], hn: h.n, h0: h.columns[0][0], h1: h.columns[1][0] });
+    assert.ok(z.n > 2000 && h.n > 2000, `${z.n} ${h.n}`);
+  });
+
   test("a TypeScript consumer typechecks against the shipped declarations", () => {
     writeFileSync(join(app, "consumer.ts"), `
 import { compileModel, fit, hypotest, upperLimit, type Likelihood, type FitResult, type WorkspaceSpec } from "searchlight";
