@@ -63,9 +63,12 @@ test("toys on the pool: bit-identical JSON for 1, 2 and 3 workers and any batch 
   assert.notEqual(JSON.stringify(other.q_sb), JSON.stringify(JSON.parse(one).q_sb));
 });
 
-test("progress: silent when disabled (stderr not a TTY), a bar with counts when enabled", () => {
+test("progress: silent when disabled, a bar with counts when enabled on a terminal", () => {
   const writes: string[] = [];
   const orig = process.stderr.write.bind(process.stderr);
+  const tty = Object.getOwnPropertyDescriptor(process.stderr, "isTTY");
+  // The bar is the terminal display (off a terminal: timed lines, test/batch/progress.test.ts).
+  Object.defineProperty(process.stderr, "isTTY", { value: true, configurable: true });
   (process.stderr as unknown as { write: (s: string) => boolean }).write = (s: string) => (writes.push(String(s)), true);
   try {
     const off = new Progress(10, "toys", false);
@@ -77,6 +80,8 @@ test("progress: silent when disabled (stderr not a TTY), a bar with counts when 
     on.finish();
   } finally {
     (process.stderr as unknown as { write: typeof orig }).write = orig;
+    if (tty) Object.defineProperty(process.stderr, "isTTY", tty);
+    else delete (process.stderr as { isTTY?: boolean }).isTTY;
   }
   assert.ok(writes.some((w) => w.includes("toys") && w.includes("4/4")), JSON.stringify(writes));
   assert.equal(writes[writes.length - 1], "\n");
