@@ -71,7 +71,7 @@ async function nullStudy(): Promise<string> {
       }
     }
   }
-  return `### Null spectra, ${process.env.RESONANCE_BG ?? "all"} backgrounds (${nToys} toys each, 45 masses 600–2800 GeV, Gaussian signal σ/m = 3%; N_eff from the window widths)\n\n${lines.join("\n")}\n`;
+  return `### Null spectra, ${process.env.RESONANCE_BG ?? "all"} backgrounds (${nToys} toys each, 45 masses 600–2800 GeV, Gaussian signal σ/m = 3%; Šidák N_eff in half-windows)\n\n${lines.join("\n")}\n`;
 }
 
 async function injectStudy(): Promise<string> {
