@@ -26,8 +26,9 @@ export async function run(): Promise<BenchSection> {
       const ts = Array.from({ length: REPEATS }, (_, i) => timeProcess(args(i)));
       const med = (f: (t: { wall: number; cpu: number }) => number) => ts.map(f).sort((a, b) => a - b)[Math.floor(REPEATS / 2)];
       const cpu = med((t) => t.cpu), wall = med((t) => t.wall);
-      rows.push({ case: "report sbottom RegionA (sbottom_1300_205_60)", what: `fit, yields, pulls, correlations, 62-parameter ranking, GoF; ${label}: whole-process CPU (user + sys)`, ours: cpu, peer: null, note: `goal < 3 s: ${cpu < 3 ? "met" : "missed"}` });
-      rows.push({ case: "report sbottom RegionA (sbottom_1300_205_60)", what: `${label}: whole-process wall`, ours: wall, peer: null });
+      rows.push({ case: "report sbottom RegionA (sbottom_1300_205_60)", what: `fit, yields, pulls, correlations, 62-parameter ranking, GoF; ${label}: whole-process CPU (user + sys)`, ours: cpu, peer: null, note: "CPU of all threads (V8's GC and compiler threads included)" });
+      // The goal is the user's wait: the report written in < 3 s (issue #18).
+      rows.push({ case: "report sbottom RegionA (sbottom_1300_205_60)", what: `${label}: whole-process wall`, ours: wall, peer: null, note: `goal: written in < 3 s: ${wall < 3 ? "met" : "missed"}` });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
