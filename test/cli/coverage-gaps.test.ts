@@ -120,3 +120,42 @@ test("templates example: sets pooled into the summary (coverage = covered/n, its
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("bump project-eps2-reach through the CLI: the CSV holds (Σ S v⁻²)^−½, the text table printed, a bad --scale is one line", () => {
+  const dir = mkdtempSync(join(tmpdir(), "reach-"));
+  try {
+    const csv = join(dir, "bands.csv");
+    writeFileSync(csv, "dataset,mass,toy_eps2_uls_q50\n2015,50,2e-6\n2016,50,3e-6\n2021,50,1e-5\n");
+    const base = join(dir, "reach");
+    const j = run("bump", "project-eps2-reach", "-i", csv, "-o", base, "--json");
+    assert.equal(j.status, 0, `project-eps2-reach failed: ${j.stderr}`);
+    const r = JSON.parse(j.stdout);
+    const want = 1 / Math.sqrt(1 / 4e-12 + 10 / 9e-12 + 100 / 1e-10); // default scales 1, 10, 100
+    assert.ok(Math.abs(r.rows[0].projected_med - want) <= 1e-12 * want, `projected ${r.rows[0].projected_med} vs ${want}`);
+    assert.ok(existsSync(`${base}.csv`), "CSV written");
+    const t = run("bump", "project-eps2-reach", "-i", csv, "-o", base);
+    assert.equal(t.status, 0, `text run failed: ${t.stderr}`);
+    assert.match(t.stdout, /projected med/, `the text table has the projected median column:\n${t.stdout}`);
+    const bad = run("bump", "project-eps2-reach", "-i", csv, "-o", base, "--scale-2016", "-1");
+    assert.equal(bad.status, 1, "negative scale: exit 1");
+    assert.match(bad.stderr.trim(), /^searchlight: .*--scale-2016/, `one line naming the option: ${bad.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// The package's entry points (package.json "exports") were loaded only from the packed copy
+// that test/package installs in a temporary folder, so src/**/index.ts counted 0%.
+test("every entry point of the package loads from src/ and exports no undefined name", async () => {
+  const pkg = JSON.parse(readFileSync("package.json", "utf8"));
+  const subpaths = Object.keys(pkg.exports).filter((k) => k !== "./package.json");
+  assert.ok(subpaths.length >= 10, `entry points listed: ${subpaths.length}`);
+  for (const k of subpaths) {
+    const src = k === "." ? "../../src/index.ts" : `../../src/${k.slice(2)}/index.ts`;
+    const m = await import(src);
+    const names = Object.keys(m);
+    assert.ok(names.length > 0, `${k} exports something`);
+    const undef = names.filter((n) => m[n] === undefined);
+    assert.deepEqual(undef, [], `${k}: names exported as undefined`);
+  }
+});
