@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 
 const BIN = "bin/searchlight.mjs";
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
@@ -157,5 +158,26 @@ test("every entry point of the package loads from src/ and exports no undefined 
     assert.ok(names.length > 0, `${k} exports something`);
     const undef = names.filter((n) => m[n] === undefined);
     assert.deepEqual(undef, [], `${k}: names exported as undefined`);
+  }
+});
+
+// Input-error branches of the workspace loader that no corpus entry reached (src/histfactory/
+// input.ts, load.ts): each is one line naming the file and the fix, exit status 1.
+test("workspace loader: a patchset given as the workspace and a truncated .json.gz are one-line errors", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ws-bad-"));
+  try {
+    const ps = join(dir, "p.json");
+    writeFileSync(ps, JSON.stringify({ metadata: { references: {} }, version: "1.0.0", patches: [] }));
+    const a = run("inspect", ps);
+    assert.equal(a.status, 1, "patchset as workspace: exit 1");
+    assert.equal(a.stderr.trim(), `searchlight: ${ps}: /: this is a patchset, not a workspace: pass it with --patchset`, "exact message");
+    const gz = join(dir, "t.json.gz");
+    const full = gzipSync(readFileSync("examples/two-channel/workspace.json"));
+    writeFileSync(gz, full.subarray(0, 60));
+    const b = run("inspect", gz);
+    assert.equal(b.status, 1, "truncated gzip: exit 1");
+    assert.match(b.stderr.trim(), new RegExp(`^searchlight: ${gz.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: corrupt gzip data: [^\\n]+$`), `one line: ${b.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
