@@ -69,6 +69,19 @@ test("resonance example → test → inject: the generated 250-event Crystal Bal
     const both = run("resonance", "inject", "--config", cfg, "--mass", "1800", "--toys", "5");
     assert.equal(both.status, 1, "no --yield/--z: exit 1");
     assert.match(both.stderr, /--yield\/--z/, "names the options");
+
+    // signal keys of the configuration (src/resonance/config.ts): a Voigtian without a width, a
+    // template shape without its file — one line naming the key
+    const yaml = readFileSync(cfg, "utf8");
+    assert.match(yaml, /shape: dscb/, "the example configuration has a dscb signal");
+    for (const [shape, key, msg] of [["voigtian", "signal.width", "a Voigtian needs a natural width"], ["template", "signal.template_file", "a template signal needs template_file"]]) {
+      const f = join(dir, `${shape}.yaml`);
+      writeFileSync(f, yaml.replace("shape: dscb", `shape: ${shape}`));
+      const e = run("resonance", "test", "--config", f, "--mass", "1800");
+      assert.equal(e.status, 1, `${shape} without its keys: exit 1`);
+      assert.equal(e.stderr.trim().split("\n").length, 1, `one line: ${e.stderr}`);
+      assert.ok(e.stderr.startsWith(`searchlight: ${f}: ${key}: ${msg}`), `names ${key}: ${e.stderr}`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
