@@ -168,8 +168,9 @@ if (force || !existsSync(VENDOR) || statSync(VENDOR).mtimeMs < statSync(JSROOT_P
   writeFileSync(join(DIST, "vendor", "README.md"), `jsroot ${version} I/O, bundled by scripts/build.mjs (MIT licence, header of jsroot-io.mjs).\n`);
   log(`bundled jsroot ${version} I/O into dist/vendor/jsroot-io.mjs`);
 }
-// 5. The engine for the page. No Node built-in may be reachable from it except the two that
-// src/web/node-shims.ts stands in for; esbuild fails the build on any other. Rebuilt every time
+// 5. The engine for the page. No Node built-in may be reachable from it except node:crypto and
+// node:module (src/web/node-shims.ts and the validators) and node:fs (a stub that throws: only
+// io/csv.ts's file reader uses it); esbuild fails the build on any other. Rebuilt every time
 // (≈ 0.2 s) and written only when its bytes change.
 {
   const { build } = await import("esbuild");
@@ -178,6 +179,11 @@ if (force || !existsSync(VENDOR) || statSync(VENDOR).mtimeMs < statSync(JSROOT_P
     setup(b) {
       b.onResolve({ filter: /^node:crypto$/ }, () => ({ path: join(SRC, "web", "node-shims.ts") }));
       b.onResolve({ filter: /^node:module$/ }, () => ({ path: "node-module", namespace: "shim" }));
+      // io/csv.ts reads files with node:fs; the page uses only its parser (parseCsv, cellNum).
+      b.onResolve({ filter: /^node:fs$/ }, () => ({ path: "node-fs", namespace: "fs-shim" }));
+      b.onLoad({ filter: /.*/, namespace: "fs-shim" }, () => ({
+        contents: `export function readFileSync() { throw new Error("no file system in the browser"); }`, loader: "js",
+      }));
       b.onLoad({ filter: /.*/, namespace: "shim" }, () => ({
         contents: `import validators from ${JSON.stringify(VALIDATORS_CJS)};
 export function createRequire() {

@@ -15,44 +15,15 @@ const fetchText = async (path) => (await fetch(fileUrl(path))).text();
 let charts = null; // charts.bundle.js, loaded on the first chart
 const chartLib = async () => (charts ??= await import("./charts.bundle.js"));
 
-// --- CSV ------------------------------------------------------------------------------------
-// RFC 4180 as src/io/csv.ts writes it: quoted fields may hold commas, quotes and newlines;
-// `nan`, `inf`, `-inf` are numbers, empty is missing.
-function parseCsv(text) {
-  const rows = [];
-  let row = [], cur = "", q = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (q) {
-      if (c === '"' && text[i + 1] === '"') { cur += '"'; i++; } else if (c === '"') q = false; else cur += c;
-    } else if (c === '"') q = true;
-    else if (c === ",") { row.push(cur); cur = ""; }
-    else if (c === "\n" || c === "\r") {
-      if (c === "\r" && text[i + 1] === "\n") i++;
-      row.push(cur); cur = "";
-      if (row.length > 1 || row[0] !== "") rows.push(row);
-      row = [];
-    } else cur += c;
-  }
-  if (cur !== "" || row.length) { row.push(cur); rows.push(row); }
-  return rows;
-}
-function toNumber(cell) {
-  if (cell === "nan") return NaN;
-  if (cell === "inf") return Infinity;
-  if (cell === "-inf") return -Infinity;
-  const x = cell === "" ? NaN : Number(cell);
-  return x;
-}
-/** Records of a CSV: numeric-looking cells become numbers. */
-function records(text) {
-  const rows = parseCsv(text);
-  const head = rows[0] ?? [];
-  return rows.slice(1).map((r) => Object.fromEntries(head.map((h, j) => {
-    const c = r[j] ?? "";
-    const x = toNumber(c);
-    return [h, Number.isNaN(x) && c !== "nan" ? c : x];
-  })));
+// --- CSV ---------------------------------------------------------------------------------------
+// Tables are read with the CLI's own reader (src/io/csv.ts, in charts.bundle.js): RFC 4180
+// quoting, `nan`/`inf`/`-inf` as numbers, empty as missing; a malformed file is its one-line error.
+/** The header and the records of a CSV file: numeric cells become numbers. */
+async function readTable(path) {
+  const [{ parseCsv, cellNum }, text] = await Promise.all([chartLib(), fetchText(path)]);
+  const { columns, rows } = parseCsv(text, path);
+  const value = (c) => { const x = cellNum(c); return Number.isNaN(x) && !/^(nan)?$/i.test(c ?? "") ? c : x; };
+  return { columns, records: rows.map((r) => Object.fromEntries(columns.map((h) => [h, value(r[h])]))) };
 }
 function fmt(cell) {
   const x = typeof cell === "number" ? cell : Number(cell);
@@ -137,12 +108,12 @@ async function showBumpScan(dir) {
   const t0 = performance.now();
   const libReady = chartLib(); // the chart bundle loads while the tables are fetched
   const prefix = dir ? `${dir}/` : "";
-  const rows = records(await fetchText(`${prefix}results_single.csv`));
-  const combined = files.includes(`${prefix}results_combined.csv`) ? records(await fetchText(`${prefix}results_combined.csv`)) : [];
+  const rows = (await readTable(`${prefix}results_single.csv`)).records;
+  const combined = files.includes(`${prefix}results_combined.csv`) ? (await readTable(`${prefix}results_combined.csv`)).records : [];
   const datasets = [...new Set(rows.map((r) => String(r.dataset)))].sort();
   const bandFiles = files.filter((f) => f.startsWith(prefix) && /(^|\/)ul_bands_[^/]*\.csv$/.test(f.slice(prefix.length)) && !f.slice(prefix.length).includes("/m"));
   const bands = new Map();
-  for (const f of bandFiles) for (const r of records(await fetchText(f))) { if (!r.error && r.dataset !== undefined) { const d = String(r.dataset); if (!bands.has(d)) bands.set(d, []); bands.get(d).push(r); } }
+  for (const f of bandFiles) for (const r of (await readTable(f)).records) { if (!r.error && r.dataset !== undefined) { const d = String(r.dataset); if (!bands.has(d)) bands.set(d, []); bands.get(d).push(r); } }
   const failed = rows.filter((r) => r.error);
   view.innerHTML = `<h2>Bump scan: ${esc(dir || ".")}</h2><p class="meta">${rows.length} mass points in ${datasets.length} dataset(s) (${datasets.map(esc).join(", ")})${combined.length ? `, combination of ${combined.length} masses` : ""}; ${failed.length} failed. Click a mass (on a chart or in the table) for its panel.</p>`;
   const panel = document.createElement("section");
@@ -272,14 +243,18 @@ async function showFile(path) {
   const meta = `<div class="meta">${esc(path)} · <a href="${url}" download>download</a></div>`;
   if (/\.(png|svg)$/i.test(path) || (/\.vl\.json$/i.test(path))) { view.innerHTML = meta; view.append(await figureEl(path)); return; }
   if (/\.pdf$/i.test(path)) { view.innerHTML = `${meta}<embed src="${url}" type="application/pdf" width="100%" height="800">`; return; }
-  const text = await fetchText(path);
   if (/\.csv$/i.test(path)) {
-    const rows = parseCsv(text);
-    const head = rows[0] ?? [];
-    const recs = records(text);
-    view.innerHTML = meta;
-    view.append(tableEl(head, recs));
-  } else if (/\.json$/i.test(path)) {
+    try {
+      const t = await readTable(path);
+      view.innerHTML = meta;
+      view.append(tableEl(t.columns, t.records));
+    } catch (e) {
+      view.innerHTML = `${meta}<p class="err">searchlight: ${esc(e.message)}</p>`; // a malformed file: the CLI's one line
+    }
+    return;
+  }
+  const text = await fetchText(path);
+  if (/\.json$/i.test(path)) {
     let pretty = text;
     try { pretty = JSON.stringify(JSON.parse(text), null, 2); } catch { /* show as is */ }
     view.innerHTML = `${meta}<pre>${esc(pretty)}</pre>`;
@@ -318,15 +293,16 @@ async function showReport(dir) {
     `<p class="meta">${r.asimov ? "Asimov fit. " : ""}Goodness of fit (saturated model): ${Object.entries(g).filter(([, v]) => typeof v === "number" || typeof v === "string").map(([k, v]) => `${esc(k)} = ${fmt(v)}`).join(", ")}</p>`;
   if (files.includes(`${prefix}yields.csv`)) {
     const h = document.createElement("h3"); h.textContent = "Yields (pre-fit and post-fit)"; view.append(h);
-    view.append(tableEl(parseCsv(await fetchText(`${prefix}yields.csv`))[0] ?? [], records(await fetchText(`${prefix}yields.csv`))));
+    const t = await readTable(`${prefix}yields.csv`);
+    view.append(tableEl(t.columns, t.records));
   }
   const grid = document.createElement("div"); grid.className = "charts"; view.append(grid);
   grid.append(...(await figureEls(files.filter((f) => f.startsWith(`${prefix}figures/`)))));
   for (const t of ["pulls.csv", "ranking.csv", "correlation.csv"]) {
     if (!files.includes(prefix + t)) continue;
     const h = document.createElement("h3"); h.textContent = t; view.append(h);
-    const text = await fetchText(prefix + t);
-    view.append(tableEl(parseCsv(text)[0] ?? [], records(text)));
+    const tab = await readTable(prefix + t);
+    view.append(tableEl(tab.columns, tab.records));
   }
 }
 
@@ -335,8 +311,8 @@ async function showTableAndFigures(dir, table, title) {
   const prefix = dir ? `${dir}/` : "";
   view.innerHTML = `<h2>${esc(title)}</h2><p class="meta">${esc(dir || ".")}</p>`;
   if (table && files.includes(prefix + table)) {
-    const text = await fetchText(prefix + table);
-    view.append(tableEl(parseCsv(text)[0] ?? [], records(text), { errorCol: parseCsv(text)[0]?.includes("reason") ? "reason" : "error" }));
+    const t = await readTable(prefix + table);
+    view.append(tableEl(t.columns, t.records, { errorCol: t.columns.includes("reason") ? "reason" : "error" }));
   }
   const grid = document.createElement("div"); grid.className = "charts"; view.append(grid);
   grid.append(...(await figureEls(files.filter((f) => f.startsWith(prefix)).slice(0, 400))));

@@ -6,6 +6,8 @@ import { compile } from "vega-lite";
 import type { VegaLiteSpec } from "../plot/charts.ts";
 
 export { bandPlot, clsPlot, linePlot } from "../plot/charts.ts";
+/** The CSV reader of the CLI's own tables (one convention for nan/inf, RFC 4180 quoting). */
+export { parseCsv, cellNum } from "../io/csv.ts";
 
 /** SVG text of a Vega-Lite spec, as plot/render.ts's renderSvg gives it in Node. */
 export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
