@@ -5,10 +5,16 @@ import { hypotest } from "../infer/hypotest.ts";
 import { significance } from "../infer/significance.ts";
 import { upperLimit, type UpperLimitResult } from "../infer/upper-limit.ts";
 import { fit, uncertainties } from "../likelihood/fit.ts";
+import { InputError } from "../io/errors.ts";
 import { linspace } from "../math/stats.ts";
 import { clsPlot, type VegaLiteSpec } from "../plot/charts.ts";
 import { axisLabel } from "../plot/style.ts";
 import type { HistFactoryModel } from "./model.ts";
+
+/** InputError when the model has no parameter of interest (the CLI's and the page's message). */
+export function needPoi(model: { poi: number | null }, file: string): asserts model is { poi: number } {
+  if (model.poi === null) throw new InputError(file, "/measurements/0/config/poi", "the model has no POI: name one with --poi-name or apply a signal patch");
+}
 
 /** `inspect --json`: channels, samples, parameter sets and interpolation codes. */
 export function inspectSummary(model: HistFactoryModel) {

@@ -7,7 +7,7 @@ import { InputError } from "../io/errors.ts";
 import type { UpperLimitResult } from "../infer/upper-limit.ts";
 import { patchNamesOf, parseJsonDocument, workspaceInput } from "../histfactory/input.ts";
 import { compileModel, type HistFactoryModel } from "../histfactory/model.ts";
-import { clsCurve, clsFigure, clsSummary, fitSummary, inspectSummary, significanceSummary, upperLimitSummary } from "../histfactory/results.ts";
+import { clsCurve, clsFigure, clsSummary, needPoi, fitSummary, inspectSummary, significanceSummary, upperLimitSummary } from "../histfactory/results.ts";
 
 export interface NamedText { name: string; text: string }
 
@@ -24,9 +24,6 @@ let model: HistFactoryModel | null = null;
 let lastLimit: { model: HistFactoryModel & { poi: number }; result: UpperLimitResult; cl: number; testStat: "qtilde" | "q"; poi: string } | null = null;
 let modelFile = "";
 
-function needPoi(m: HistFactoryModel): asserts m is HistFactoryModel & { poi: number } {
-  if (m.poi === null) throw new InputError(modelFile, "/measurements/0/config/poi", "the model has no POI: name one with --poi-name or apply a signal patch");
-}
 
 /** The CLI's --json record, and the Vega-Lite spec of the command's figure if it has one. */
 function handle(req: EngineRequest): { result: unknown; figure?: unknown } {
@@ -46,9 +43,9 @@ function handle(req: EngineRequest): { result: unknown; figure?: unknown } {
   switch (req.what) {
     case "inspect": return { result: inspectSummary(model) };
     case "fit": return { result: fitSummary(model).json };
-    case "cls": needPoi(model); return { result: clsSummary(model, req.poi ?? 1, req.testStat ?? "qtilde") };
+    case "cls": needPoi(model, modelFile); return { result: clsSummary(model, req.poi ?? 1, req.testStat ?? "qtilde") };
     case "upper-limit": {
-      needPoi(model);
+      needPoi(model, modelFile);
       const cl = req.cl ?? 0.95;
       const testStat = req.testStat ?? "qtilde";
       const { json, result } = upperLimitSummary(model, cl, testStat);
@@ -62,7 +59,7 @@ function handle(req: EngineRequest): { result: unknown; figure?: unknown } {
       const l = lastLimit;
       return { result: null, figure: clsFigure(clsCurve(l.model, l.result, l.testStat), { cl: l.cl, poi: l.poi }) };
     }
-    case "significance": needPoi(model); return { result: significanceSummary(model) };
+    case "significance": needPoi(model, modelFile); return { result: significanceSummary(model) };
   }
 }
 

@@ -52,10 +52,7 @@ export function modelRecipe(workspace: string, o: ModelCliOptions, modifierSetti
   return { module: new URL("../../histfactory/model.ts", import.meta.url).href, factory: "modelFromRecipe", args: { spec: input.spec, options } };
 }
 
-/** InputError when the model has no parameter of interest. */
-export function needPoi(model: { poi: number | null }, file: string): asserts model is { poi: number } {
-  if (model.poi === null) throw new InputError(file, "/measurements/0/config/poi", "the model has no POI: name one with --poi-name or apply a signal patch");
-}
+export { needPoi } from "../../histfactory/results.ts";
 
 /** `--test-stat qtilde|q`. */
 export function withTestStat(cmd: Command): Command {
