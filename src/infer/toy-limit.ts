@@ -1,0 +1,297 @@
+// Toy-based CLs upper limits: toy CLs (observed and −2σ…+2σ expected) at every μ of a grid,
+// then the crossing of each curve with α between grid points (pyhf's linear_grid_scan, spec
+// pyhf.md §5.7, interpolates CLs linearly; by default ln CLs here: see gridCrossing). Definitions as src/infer/toys.ts (pyhf
+// §5.6): s+b toys generated at the conditional fit to the data at μ, b toys at the fit at μ = 0.
+//
+// What is shared across μ:
+// - The b toys are generated once (their generating parameters do not depend on μ): toy i is
+//   drawn from Rng.forStream(seed, 2i + 1) as in toys.ts, fitted freely once, and only its
+//   conditional fit is redone at each μ (warm-started from its free fit). The expected band at
+//   every μ comes from these same b toys.
+// - s+b toy i at every μ draws from the same stream Rng.forStream(seed, 2i) (common random
+//   numbers: neighbouring μ's toys are correlated, so CLs(μ) is smooth and the interpolated
+//   crossing less noisy); its free fit at μ starts from its free fit at the previous μ.
+// - For q̃_μ / q_μ a toy with μ̂ > μ has q = 0 and needs no conditional fit (ProfileFits is lazy).
+// With warmStart: false every point is exactly toyHypotest (toys.ts) with the same seed.
+//
+// Early stopping: toys are added in rounds of deterministic size (first, then doubling up to
+// ntoys); after each round a μ stops when every curve k is resolved, |CLs_k − α| ≥ z·σ_k (σ_k
+// the binomial MC error), or when it has ntoys. Rounds, tasks and stopping decisions depend on
+// the toys' results only, and tasks are gathered by index, so the output is the same bytes for
+// any executor and worker count.
+import type { FitOptions } from "../likelihood/fit.ts";
+import type { Likelihood } from "../likelihood/types.ts";
+import { Rng } from "../math/rng.ts";
+import { linspace } from "../math/stats.ts";
+import { buildFromRecipe, type TaskExecutor, type TaskRecipe, type TaskSession } from "./executor.ts";
+import { guardNegativeRates } from "./rate-guard.ts";
+import { ProfileFits, testStatistic } from "./test-statistics.ts";
+import { EXPECTED_PERCENTILES, toyCls } from "./toys.ts";
+import { interpolateCrossing, upperLimit } from "./upper-limit.ts";
+
+/** One unit of work: toys [start, end) of one kind at every μ of `mus`. */
+export interface ToyLimitTask {
+  /** 0: s+b toys (stream 2i, generated at pars[m] for mus[m]); 1: b toys (stream 2i + 1, at pars[0]). */
+  parity: 0 | 1;
+  start: number;
+  end: number;
+  mus: number[];
+  pars: number[][];
+  seed: number;
+  testStat: "qtilde" | "q";
+  fit?: FitOptions;
+  warmStart: boolean;
+}
+
+/**
+ * The test statistics of a task: q[m][i − start] for toy i at mus[m]; NaN where a toy's fits
+ * throw. Negative expected rates count as −ln L = +∞ (rate-guard.ts), as for toyHypotest.
+ */
+export function runToyLimitTask(model: Likelihood, t: ToyLimitTask): number[][] {
+  const lik = guardNegativeRates(model);
+  const out = t.mus.map(() => new Array<number>(t.end - t.start));
+  const data = new Float64Array(lik.nMain + lik.nAux);
+  const fitOpts = t.fit ?? {};
+  const stat = (f: ProfileFits, mu: number): number => {
+    try {
+      return testStatistic(t.testStat, f, mu);
+    } catch {
+      return NaN;
+    }
+  };
+  if (t.parity === 1) {
+    const pars = Float64Array.from(t.pars[0]);
+    for (let i = t.start; i < t.end; i++) {
+      lik.sample(pars, Rng.forStream(t.seed, 2 * i + 1), data);
+      // one free fit for every μ (cached by ProfileFits); conditional fits warm from it
+      const f = new ProfileFits(lik, Float64Array.from(data), fitOpts, { warmStart: t.warmStart });
+      for (let m = 0; m < t.mus.length; m++) out[m][i - t.start] = stat(f, t.mus[m]);
+    }
+  } else {
+    const pars = t.pars.map((p) => Float64Array.from(p));
+    for (let i = t.start; i < t.end; i++) {
+      let prev: Float64Array | undefined;
+      for (let m = 0; m < t.mus.length; m++) {
+        lik.sample(pars[m], Rng.forStream(t.seed, 2 * i), data);
+        const base = t.warmStart && prev ? { ...fitOpts, init: prev } : fitOpts;
+        const f = new ProfileFits(lik, Float64Array.from(data), base, { warmStart: t.warmStart });
+        out[m][i - t.start] = stat(f, t.mus[m]);
+        if (t.warmStart) {
+          try {
+            prev = f.free.pars;
+          } catch {
+            prev = undefined;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Worker-side factory (a TaskRecipe's factory): rebuild the likelihood once, then run tasks. */
+export async function toyLimitRunner(args: { likelihood: TaskRecipe }): Promise<{ run(t: ToyLimitTask): number[][] }> {
+  const lik = await buildFromRecipe<Likelihood>(args.likelihood);
+  return { run: (t) => runToyLimitTask(lik, t) };
+}
+
+export interface ToyLimitOptions {
+  /** CLs level α (default 0.05). */
+  level?: number;
+  testStat?: "qtilde" | "q";
+  /** μ grid (ascending). Default: `points` values spanning the asymptotic limits ×0.75 … ×1.25. */
+  scan?: number[];
+  points?: number;
+  /** Most toys per μ and kind (default 10 000). */
+  ntoys?: number;
+  seed?: number;
+  /** Toys in the first round (default min(ntoys, 500)); later rounds double the total. */
+  firstRound?: number;
+  /** A μ stops once every curve has |CLs − α| ≥ z·σ_MC (default 3; Infinity: always ntoys). */
+  z?: number;
+  /** Warm-started fits (default true); false: each point is exactly toyHypotest's. */
+  warmStart?: boolean;
+  /** "fit" (default): generate at the fits to the data; "init": at the inits with the POI set (pyhf). */
+  toyPars?: "fit" | "init";
+  fit?: FitOptions;
+  /** Crossing of each curve with α between grid points: "log" (default; ln CLs linear in μ) or "linear" (pyhf). */
+  interpolation?: "log" | "linear";
+  /** Toys per task (default 10): the unit handed to the executor, which chunks tasks itself. */
+  batch?: number;
+  /** Where tasks run (default: this thread); with a pool, `recipe` rebuilds the likelihood there. */
+  executor?: TaskExecutor;
+  recipe?: TaskRecipe;
+  /** Called after each round with the toys per μ so far and the μ's still running. */
+  onRound?: (info: { round: number; toys: number; active: number[] }) => void;
+}
+
+export interface ToyLimitPoint {
+  mu: number;
+  cls_obs: number;
+  clsb_obs: number;
+  clb_obs: number;
+  cls_exp: number[];
+  /** Binomial MC errors (delta method) of CLs_obs and of each expected CLs. */
+  cls_obs_mc_error: number;
+  cls_exp_mc_error: number[];
+  test_statistic: number;
+  /** Toys run at this μ (per kind) and those whose fits failed (both kinds). */
+  ntoys: number;
+  failed_toys: number;
+}
+
+export interface ToyLimitResult {
+  obs: number;
+  /** Expected limits at −2σ … +2σ (ascending, pyhf order). */
+  exp: number[];
+  /** MC standard errors of the limits (the bracketing points' CLs errors through the interpolation). */
+  obs_mc_error: number;
+  exp_mc_error: number[];
+  /** False for a curve that does not cross α inside the grid (its limit is then NaN). */
+  bracketed: boolean[];
+  level: number;
+  /** Toys per kind summed over the μ points (the b toys and their free fits are shared), and failed toys. */
+  toys_run: number;
+  failed_toys: number;
+  rounds: number;
+  poi_upper_bound: number;
+  poi_upper_bound_used: number;
+  scan: ToyLimitPoint[];
+}
+
+/** Approximate MC error of a CLs = CL_s+b / CL_b from N_sb and N_b toys (tail fractions floored at 1/N). */
+function clsError(cls: number, clsb: number, clb: number, nSb: number, nB: number): number {
+  if (!(nSb > 0 && nB > 0) || !Number.isFinite(cls)) return NaN;
+  const psb = Math.max(clsb, 1 / nSb), pb = Math.max(clb, 1 / nB);
+  return Math.max(cls, psb / pb) * Math.sqrt((1 - psb) / (psb * nSb) + (1 - pb) / (pb * nB));
+}
+
+/** CLs, expected CLs and their MC errors at one μ from its toys. */
+function point(mu: number, qObs: number, qSb: number[], qB: number[]): ToyLimitPoint {
+  const r = toyCls(mu, qObs, qSb, qB);
+  const nSb = r.ntoys - r.failed_sb, nB = r.ntoys - r.failed_b;
+  // Expected CLs at the p-th percentile of CLs over b toys sits where CL_b ≈ p/100 (CLs falls
+  // as q grows): CL_s+b ≈ CLs·p/100; the same delta-method error as the observed one.
+  const expErr = r.cls_exp.map((c, k) => clsError(c, (c * EXPECTED_PERCENTILES[k]) / 100, EXPECTED_PERCENTILES[k] / 100, nSb, nB));
+  return {
+    mu, cls_obs: r.cls_obs, clsb_obs: r.clsb_obs, clb_obs: r.clb_obs, cls_exp: r.cls_exp,
+    cls_obs_mc_error: clsError(r.cls_obs, r.clsb_obs, r.clb_obs, nSb, nB), cls_exp_mc_error: expErr,
+    test_statistic: qObs, ntoys: r.ntoys, failed_toys: r.failed_sb + r.failed_b,
+  };
+}
+
+/**
+ * The crossing of curve values `c` (MC errors `s`) with α on `mu`, and its MC error by the delta
+ * method through the interpolation; NaN when no segment brackets α. The segment is pyhf's (np.interp
+ * on the reversed arrays: the first from the top with CLs ≥ α at its lower end). "linear"
+ * interpolates CLs (pyhf linear_grid_scan); "log" interpolates ln CLs, exact for CLs falling
+ * exponentially in μ — on a 9-point grid spanning the band of a counting model the linear
+ * crossing of the asymptotic curves is biased up to +8% (−2σ), the log one by < 1%.
+ */
+export function gridCrossing(mu: number[], c: number[], s: number[], level: number, mode: "log" | "linear" = "log"): { x: number; err: number; bracketed: boolean } {
+  for (let i = mu.length - 1; i > 0; i--) {
+    const lo = c[i - 1], hi = c[i];
+    if (hi > level) break;
+    if (!(level <= lo) || lo === hi) continue;
+    const d = mu[i] - mu[i - 1];
+    // x = μ_{i−1} + t·Δ with t = (f(α) − f(c_{i−1}))/(f(c_i) − f(c_{i−1})), f = identity or ln:
+    // ∂x/∂f_{i−1} = −Δ(1 − t)/(f_i − f_{i−1}), ∂x/∂f_i = −Δt/(f_i − f_{i−1}); σ_f = σ_c (linear) or σ_c/c (log).
+    if (mode === "log" && hi > 0) {
+      const u0 = Math.log(lo), u1 = Math.log(hi), t = (Math.log(level) - u0) / (u1 - u0);
+      return { x: mu[i - 1] + t * d, err: (d / Math.abs(u1 - u0)) * Math.hypot(((1 - t) * s[i - 1]) / lo, (t * s[i]) / hi), bracketed: true };
+    }
+    // linear (also for a log segment ending at CLs = 0)
+    const t = (level - lo) / (hi - lo);
+    return { x: mode === "linear" ? interpolateCrossing(mu, c, level) : mu[i - 1] + t * d, err: (d / Math.abs(hi - lo)) * Math.hypot((1 - t) * s[i - 1], t * s[i]), bracketed: true };
+  }
+  return { x: NaN, err: NaN, bracketed: false };
+}
+
+/** Toy-based CLs upper limits (observed and expected band) on a μ grid, toys shared across μ. */
+export async function toyUpperLimit(lik: Likelihood, o: ToyLimitOptions = {}): Promise<ToyLimitResult> {
+  if (lik.poi === null) throw new Error("upper limits need a model with a parameter of interest");
+  const poi = lik.poi;
+  const level = o.level ?? 0.05;
+  const testStat = o.testStat ?? "qtilde";
+  const ntoys = o.ntoys ?? 10000;
+  const z = o.z ?? 3;
+  const warmStart = o.warmStart ?? true;
+  const size = o.batch ?? 10;
+  const seed = o.seed ?? 0;
+  const grid = o.scan ? [...o.scan] : defaultGrid(lik, level, testStat, o.fit, o.points ?? 9);
+  if (grid.length < 2 || grid.some((x, i) => !Number.isFinite(x) || (i > 0 && x <= grid[i - 1]))) throw new Error(`toyUpperLimit: the μ grid must be ≥ 2 increasing finite values, got ${grid}`);
+  // The POI bound is widened to the top of the grid (as upperLimit does past the bound).
+  const p = lik.parameters[poi];
+  const upper = Math.max(p.upper, grid[grid.length - 1]);
+  const fit: FitOptions = upper === p.upper ? (o.fit ?? {}) : { ...o.fit, bounds: [...(o.fit?.bounds ?? []).filter(([i]) => i !== poi), [poi, p.lower, upper]] };
+
+  const obs = new ProfileFits(lik, lik.observed, fit);
+  const qObs = grid.map((mu) => testStatistic(testStat, obs, mu));
+  let sbPars: number[][], bPars: number[];
+  if (o.toyPars === "init") {
+    const init = lik.parameters.map((q) => q.init);
+    sbPars = grid.map((mu) => init.map((v, i) => (i === poi ? mu : v)));
+    bPars = init.map((v, i) => (i === poi ? 0 : v));
+  } else {
+    sbPars = grid.map((mu) => Array.from(obs.fixedAt(mu).pars));
+    bPars = Array.from(obs.fixedAt(0).pars);
+  }
+
+  let session: TaskSession<ToyLimitTask, number[][]>;
+  if (o.executor) {
+    if (!o.recipe) throw new Error("toyUpperLimit: an executor needs the likelihood's recipe");
+    session = o.executor.open({ module: new URL("./toy-limit.ts", import.meta.url).href, factory: "toyLimitRunner", args: { likelihood: o.recipe } });
+  } else {
+    const runner = { run: (t: ToyLimitTask) => runToyLimitTask(lik, t) };
+    session = { run: async (tasks) => tasks.map((t) => runner.run(t)), close: async () => {} };
+  }
+  const qSb = grid.map((): number[] => []), qB = grid.map((): number[] => []);
+  const points: ToyLimitPoint[] = new Array(grid.length);
+  let active = grid.map((_, m) => m);
+  let done = 0, rounds = 0;
+  try {
+    while (active.length > 0) {
+      const target = Math.min(ntoys, rounds === 0 ? Math.min(ntoys, o.firstRound ?? 500) : 2 * done);
+      const mus = active.map((m) => grid[m]);
+      const tasks: ToyLimitTask[] = [];
+      for (const parity of [0, 1] as const) {
+        for (let s = done; s < target; s += size) {
+          tasks.push({ parity, start: s, end: Math.min(target, s + size), mus, pars: parity === 0 ? active.map((m) => sbPars[m]) : [bPars], seed, testStat, fit, warmStart });
+        }
+      }
+      const out = await session.run(tasks);
+      tasks.forEach((t, j) => active.forEach((m, a) => (t.parity === 0 ? qSb : qB)[m].push(...out[j][a])));
+      done = target;
+      rounds++;
+      active = active.filter((m) => {
+        const pt = (points[m] = point(grid[m], qObs[m], qSb[m], qB[m]));
+        if (done >= ntoys) return false;
+        const curves = [pt.cls_obs, ...pt.cls_exp], errs = [pt.cls_obs_mc_error, ...pt.cls_exp_mc_error];
+        return !curves.every((c, k) => Number.isFinite(errs[k]) && Math.abs(c - level) >= z * errs[k]);
+      });
+      o.onRound?.({ round: rounds, toys: done, active: active.map((m) => grid[m]) });
+    }
+  } finally {
+    await session.close();
+  }
+  const cross = [0, 1, 2, 3, 4, 5].map((k) => gridCrossing(
+    grid,
+    points.map((pt) => (k === 0 ? pt.cls_obs : pt.cls_exp[k - 1])),
+    points.map((pt) => (k === 0 ? pt.cls_obs_mc_error : pt.cls_exp_mc_error[k - 1])),
+    level,
+    o.interpolation ?? "log",
+  ));
+  return {
+    obs: cross[0].x, exp: cross.slice(1).map((c) => c.x), obs_mc_error: cross[0].err, exp_mc_error: cross.slice(1).map((c) => c.err),
+    bracketed: cross.map((c) => c.bracketed), level, toys_run: points.reduce((a, pt) => a + pt.ntoys, 0), failed_toys: points.reduce((a, pt) => a + pt.failed_toys, 0), rounds,
+    poi_upper_bound: p.upper, poi_upper_bound_used: upper, scan: points,
+  };
+}
+
+/** `points` μ values from 0.75 × the smallest to 1.25 × the largest asymptotic limit (observed and band). */
+export function defaultGrid(lik: Likelihood, level: number, testStat: "qtilde" | "q", fit: FitOptions | undefined, points: number): number[] {
+  const a = upperLimit(lik, { level, testStat, fit });
+  const lims = [a.obs, ...a.exp].filter((x) => Number.isFinite(x) && x > 0);
+  if (lims.length === 0) throw new Error("toyUpperLimit: no finite asymptotic limit to place the μ grid: give the grid (scan)");
+  return Array.from(linspace(0.75 * Math.min(...lims), 1.25 * Math.max(...lims), points));
+}
