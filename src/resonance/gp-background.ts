@@ -26,13 +26,26 @@ export interface GpSettings {
   /** Extra hyperparameter starts of the first fit (default 1) and their seed. */
   restarts: number;
   seed: number;
-  /** Degree of the polynomial trend in the GP coordinate; −1 (default): chosen by the F-test on the training bins (trendDegreeFor). */
+  /**
+   * Degree of the polynomial trend in the GP coordinate (default 4, capped at the training bins − 3);
+   * −1: chosen by the F-test on the training bins (trendDegreeFor).
+   */
   trendDegree: number;
   /** Newton iterations of the Laplace approximation per hyperparameter fit (default 5; stops when f moves < 1e-4; 1 = no iteration). */
   laplaceIterations: number;
 }
 
-export const DEFAULT_GP: GpSettings = { coordinate: "log", lsLowerWindows: 1, lsUpperSpan: 2, restarts: 1, seed: 0, trendDegree: -1, laplaceIterations: 5 };
+/**
+ * Why the trend is quartic by default rather than chosen by the F-test: on smooth falling spectra
+ * the GP amplitude fitted by maximum marginal likelihood often collapses to its floor, so the
+ * trend alone predicts the window, and a trend misfit too small for the F-test to see in one
+ * spectrum (sub-Poisson in the sparse tail) is the same in every spectrum — a spurious signal.
+ * Measured on the expected (Asimov) dijet and exponential spectra, 2·10³–2·10⁵ events, σ/m = 6%
+ * (bench/resonance-calibration.md, "spurious signal"): with the F-test degree |Â|/σ_A reached
+ * 0.5–1.5 (the wide-signal injections' yields were 10–20% low); with degree 4 it stays ≤ 0.22 for
+ * a σ_A larger by ~5–25% in the bulk (more where the window reaches the end of the spectrum).
+ */
+export const DEFAULT_GP: GpSettings = { coordinate: "log", lsLowerWindows: 1, lsUpperSpan: 2, restarts: 1, seed: 0, trendDegree: 4, laplaceIterations: 5 };
 
 export function gpCoordinate(s: GpSettings): (x: number) => number {
   return s.coordinate === "log" ? (x) => Math.log(x) : (x) => x;
@@ -78,7 +91,7 @@ function basisAt(x: number, deg: number, sc: [number, number], out: Float64Array
 }
 
 /** Weighted least squares of z on the trend basis (weights 1/α). */
-function polyFit(X: ArrayLike<number>, z: ArrayLike<number>, alpha: ArrayLike<number>, deg: number, sc: [number, number]): Float64Array {
+export function polyFit(X: ArrayLike<number>, z: ArrayLike<number>, alpha: ArrayLike<number>, deg: number, sc: [number, number]): Float64Array {
   const p = deg + 1, A = new Float64Array(p * p), r = new Float64Array(p), h = new Float64Array(p);
   for (let i = 0; i < X.length; i++) {
     basisAt(X[i], deg, sc, h);
@@ -94,7 +107,7 @@ function polyFit(X: ArrayLike<number>, z: ArrayLike<number>, alpha: ArrayLike<nu
   return r;
 }
 
-function trendAt(t: Float64Array, x: number, sc: [number, number]): number {
+export function trendAt(t: Float64Array, x: number, sc: [number, number]): number {
   const u = (x - sc[0]) / sc[1];
   let s = 0;
   for (let k = t.length - 1; k >= 0; k--) s = s * u + t[k];
@@ -118,6 +131,12 @@ export function trendDegreeFor(sp: Spectrum, train: number[]): number {
   } catch {
     return 1;
   }
+}
+
+function spanOf(X: ArrayLike<number>): number {
+  let a = Infinity, b = -Infinity;
+  for (let i = 0; i < X.length; i++) { a = Math.min(a, X[i]); b = Math.max(b, X[i]); }
+  return b - a;
 }
 
 /** Fit the GP to the bins `train` of a spectrum (Laplace iteration on the Poisson counts). */
@@ -191,7 +210,9 @@ export function fitGpBackground(sp: Spectrum, train: number[], lsBounds: [number
   // irrelevant (flat likelihood), and its position is not worth a warning.
   const active = !near(constant, CONST_BOUNDS[0]);
   if (active && near(lengthScale, lsBounds[0])) warnings.push(`GP length scale at its lower bound ${lsBounds[0].toPrecision(3)}`);
-  if (active && near(lengthScale, lsBounds[1])) warnings.push(`GP length scale at its upper bound ${lsBounds[1].toPrecision(3)}`);
+  // An upper bound beyond the span (default: twice the span) is no constraint on the shape: a GP that
+  // long is a smooth correction the trend could carry, so resting there is said only for a tighter bound.
+  if (active && near(lengthScale, lsBounds[1]) && lsBounds[1] < spanOf(X)) warnings.push(`GP length scale at its upper bound ${lsBounds[1].toPrecision(3)}`);
   if (near(constant, CONST_BOUNDS[1])) warnings.push(`GP amplitude at its upper bound ${constant.toPrecision(3)}`);
   return { gp: gp!, trend, trendScale: sc, lengthScale, constant, lsBounds, lml: gp!.fit?.lml ?? NaN, warnings, iterations: it, X: Float64Array.from(X), z, alpha };
 }
@@ -203,13 +224,15 @@ export function fitGpBackground(sp: Spectrum, train: number[], lsBounds: [number
  *   cov(f*) = K** − K*ᵀ K_y⁻¹ K* + Rᵀ (H K_y⁻¹ Hᵀ)⁻¹ R,  R = H* − H K_y⁻¹ K*,
  * so the trend's own uncertainty reaches the window even when the GP amplitude vanishes; then
  * the lognormal moments ×bin width: b_i = w_i e^{f_i + S_ii/2}, C_ij = b_i b_j (e^{S_ij} − 1).
+ * `kernels` (optional): K(X, X) (n×n, lower triangle read), K(T, X) (m×n) and K(T, T) (m×m) of
+ * these bins already computed at g's kernel (toys at frozen hyperparameters, fast-gp.ts).
  */
-export function gpPrediction(sp: Spectrum, g: GpFit, bins: number[], s: GpSettings = DEFAULT_GP): { b: Float64Array; C: Float64Array } {
+export function gpPrediction(sp: Spectrum, g: GpFit, bins: number[], s: GpSettings = DEFAULT_GP, kernels?: { K: Float64Array; Ks: Float64Array; Kss: Float64Array }): { b: Float64Array; C: Float64Array } {
   const c = gpCoordinate(s);
   const k = g.gp.kernel, n = g.X.length, m = bins.length;
   const P = toPoints(g.X), T = toPoints(bins.map((i) => c(sp.centres[i])));
   const L = new Float64Array(n * n);
-  k.gramLower(P, L, null, 0);
+  if (kernels) L.set(kernels.K); else k.gramLower(P, L, null, 0);
   let dmean = 0;
   for (let i = 0; i < n; i++) { L[i * n + i] += g.alpha[i]; dmean += L[i * n + i] / n; }
   const K0 = Float64Array.from(L);
@@ -236,7 +259,7 @@ export function gpPrediction(sp: Spectrum, g: GpFit, bins: number[], s: GpSettin
   choleskySolve(A, p, beta);
   const w = solve(Float64Array.from(g.z, (v, i) => { basisAt(g.X[i], p - 1, sc, hb); return v - dot(hb, beta); }));
   const Ks = new Float64Array(m * n);
-  k.cross(T, P, Ks);
+  if (kernels) Ks.set(kernels.Ks); else k.cross(T, P, Ks);
   const mean = new Float64Array(m), R = new Float64Array(m * p), AiR = new Float64Array(m * p);
   const V = new Float64Array(m * n);
   for (let j = 0; j < m; j++) {
@@ -257,7 +280,7 @@ export function gpPrediction(sp: Spectrum, g: GpFit, bins: number[], s: GpSettin
     }
   }
   const cov = new Float64Array(m * m);
-  k.gramLower(T, cov, null, 0);
+  if (kernels) cov.set(kernels.Kss); else k.gramLower(T, cov, null, 0);
   for (let j = 0; j < m; j++) {
     for (let q = 0; q <= j; q++) {
       const val = cov[j * m + q] - dot(V.subarray(j * n, (j + 1) * n), V.subarray(q * n, (q + 1) * n)) + dot(R.subarray(j * p, (j + 1) * p), AiR.subarray(q * p, (q + 1) * p));

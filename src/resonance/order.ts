@@ -98,6 +98,15 @@ export function chooseOrder(sp: Spectrum, family: FamilyName, o: { method?: "fte
     } catch { /* an order that cannot be fitted is not a candidate */ }
   }
   if (fits.length === 0) throw new Error(`no order of the ${family} family could be fitted`);
+  const { index, tried } = pickOrder(fits, method, o.pThreshold);
+  return { chosen: fits[index], tried, method };
+}
+
+/**
+ * The order choice of chooseOrder on fits already made (consecutive orders, lowest first):
+ * the index of the chosen fit and the tests (also used by the toys' refits, fast-parametric.ts).
+ */
+export function pickOrder(fits: Pick<BackgroundFit, "spec" | "deviance" | "converged" | "ndf">[], method: "ftest" | "aic", pThreshold = 0.05): { index: number; tried: OrderChoice["tried"] } {
   const tried = fits.map((f, k) => {
     const next = fits[k + 1];
     let pNext = NaN;
@@ -110,14 +119,14 @@ export function chooseOrder(sp: Spectrum, family: FamilyName, o: { method?: "fte
     }
     return { npar: f.spec.npar, deviance: f.deviance, aic: f.deviance + 2 * f.spec.npar, converged: f.converged, pNext };
   });
-  let chosen = fits[fits.length - 1];
+  let index = fits.length - 1;
   if (method === "aic") {
     let best = Infinity;
-    for (let k = 0; k < fits.length; k++) if (tried[k].aic < best) { best = tried[k].aic; chosen = fits[k]; }
+    for (let k = 0; k < fits.length; k++) if (tried[k].aic < best) { best = tried[k].aic; index = k; }
   } else {
     for (let k = 0; k < fits.length; k++) {
-      if (!(tried[k].pNext <= (o.pThreshold ?? 0.05))) { chosen = fits[k]; break; }
+      if (!(tried[k].pNext <= pThreshold)) { index = k; break; }
     }
   }
-  return { chosen, tried, method };
+  return { index, tried };
 }

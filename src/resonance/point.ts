@@ -88,7 +88,7 @@ function atFloor(e: ArrayLike<number>, eps: number, n: number): boolean {
 }
 
 /** Sideband bins: those outside the window within one window width on either side. */
-function sidebandBins(sp: Spectrum, lo: number, hi: number, exclude: Set<number>): number[] {
+export function sidebandBins(sp: Spectrum, lo: number, hi: number, exclude: Set<number>): number[] {
   const w = hi - lo, out: number[] = [];
   for (let i = 0; i < sp.counts.length; i++) {
     if (exclude.has(i)) continue;

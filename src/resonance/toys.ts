@@ -1,9 +1,20 @@
 // Background-only pseudo-spectra for the global significance: each toy is Poisson around the
 // background-only expectation of the observed spectrum (the GP fitted to every bin, or the
-// chosen parametric fit), rescanned with the full procedure (backgrounds refitted). From the
-// toys: the distribution of the maximum local Z (toy-based global p) and the mean number of
-// up-crossings of a low level u0 by q0(m) (Gross–Vitells). Every toy draws from its own stream
-// Rng.forStream(seed, index), so results do not depend on the executor or the worker count.
+// chosen parametric fit), rescanned. From the toys: the distribution of the maximum local Z
+// (toy-based global p) and the mean number of up-crossings of a low level u0 by q0(m)
+// (Gross–Vitells). Every toy draws from its own stream Rng.forStream(seed, index), so results
+// do not depend on the executor or the worker count. The rescan of a toy (CALIBRATION_PROCEDURES):
+//   "full-rescan"                buildSearch + scanSpectrum, as the observed spectrum (GP
+//                                hyperparameters and trend degree, or the parametric orders,
+//                                refitted at every mass; upper limits computed and discarded);
+//   "parametric-refit"           the same procedure for a parametric background with q0 only,
+//                                by dense Newton fits warm-started from the observed fits
+//                                (fast-parametric.ts; per-mass q0 equal to ~1e-9);
+//   "gp-frozen-hyperparameters"  GP amplitude, length scale and trend degree frozen at the
+//                                observed spectrum's per-mass fits, the latent background and
+//                                the signal refitted per toy (fast-gp.ts).
+// "auto" (the default) is the second for log-linear parametric families, the third for the GP,
+// and the full rescan otherwise (Bernstein polynomials).
 import { globalPFromMaxQ0Toys, grossVitellsGlobalP, upcrossings, zFromP } from "../infer/look-elsewhere.ts";
 import { inThread, type TaskExecutor } from "../infer/executor.ts";
 import { mean } from "../math/stats.ts";
@@ -11,6 +22,8 @@ import { Rng } from "../math/rng.ts";
 import { DEFAULT_GP, fitGpBackground, gpPrediction, lengthScaleBounds } from "./gp-background.ts";
 import { buildSearch, scanSpectrum, type SearchSpec } from "./search.ts";
 import { containmentInterval, resolutionFunction } from "./signal.ts";
+import { FastGpScan } from "./fast-gp.ts";
+import { fastParametricApplies, FastParametricScan, type ToyPoint } from "./fast-parametric.ts";
 import { spectrumOf, type Spectrum } from "./spectrum.ts";
 
 /** Background-only expected counts of every bin of the observed spectrum under the search's background model. */
@@ -38,6 +51,16 @@ export function backgroundExpectation(spec: SearchSpec, sp: Spectrum): Float64Ar
   return Float64Array.from(best.yields);
 }
 
+export const CALIBRATION_PROCEDURES = ["full-rescan", "parametric-refit", "gp-frozen-hyperparameters"] as const;
+export type CalibrationProcedure = (typeof CALIBRATION_PROCEDURES)[number];
+
+/** The procedure "auto" resolves to for a search (see the file comment); "full" is always the full rescan. */
+export function calibrationProcedure(spec: SearchSpec, choice: "auto" | "full" = "auto"): CalibrationProcedure {
+  if (choice === "full") return "full-rescan";
+  if (spec.background.model === "gp") return "gp-frozen-hyperparameters";
+  return fastParametricApplies(spec) ? "parametric-refit" : "full-rescan";
+}
+
 export interface ToyTaskArgs {
   spec: SearchSpec;
   edges: number[];
@@ -46,6 +69,10 @@ export interface ToyTaskArgs {
   seed: number;
   /** Level u0 of q0 for the up-crossings (default 1). */
   u0: number;
+  /** How each toy is rescanned (default "full-rescan"). */
+  procedure?: CalibrationProcedure;
+  /** The observed counts (warm starts of "parametric-refit", frozen hyperparameters of "gp-frozen-hyperparameters"). */
+  counts?: number[];
 }
 
 export interface ToyOutcome {
@@ -56,30 +83,58 @@ export interface ToyOutcome {
   failed: number;
 }
 
-/** One background-only toy, rescanned. */
-export function runToy(a: ToyTaskArgs, index: number): ToyOutcome {
+/** A toy's outcome from its per-mass points (failed points: q0 = NaN in the up-crossing count, never the maximum). */
+function toyOutcome(points: ToyPoint[], masses: number[], u0: number): ToyOutcome {
+  let maxZ = 0, massAtMax = NaN, best = -1, failed = 0;
+  const q = points.map((p, k) => {
+    if (!p.ok) { failed++; return NaN; }
+    if (p.Z > best) { best = p.Z; maxZ = p.Z; massAtMax = masses[k]; }
+    return p.q0;
+  });
+  return { maxZ, massAtMax, upcrossings: upcrossings(q, u0), failed };
+}
+
+/** The counts of toy `index`. */
+function toyCounts(a: ToyTaskArgs, index: number): number[] {
   const rng = Rng.forStream(a.seed, index);
-  const counts = a.expected.map((mu) => rng.poisson(mu));
-  const sp = spectrumOf(a.edges, counts);
+  return a.expected.map((mu) => rng.poisson(mu));
+}
+
+/** One background-only toy, rescanned with the full procedure. */
+export function runToy(a: ToyTaskArgs, index: number): ToyOutcome {
+  const sp = spectrumOf(a.edges, toyCounts(a, index));
   let rows;
   try {
     rows = scanSpectrum("toy", sp, a.masses, buildSearch(a.spec, sp));
   } catch {
     return { maxZ: NaN, massAtMax: NaN, upcrossings: NaN, failed: a.masses.length };
   }
-  const ok = rows.filter((r) => r.status === "ok");
-  const q = rows.map((r) => (r.status === "ok" ? r.q0 : NaN));
-  const best = ok.reduce<(typeof ok)[number] | undefined>((b, r) => (r.Z > (b?.Z ?? -1) ? r : b), undefined);
-  return { maxZ: best?.Z ?? 0, massAtMax: best?.mass ?? NaN, upcrossings: upcrossings(q, a.u0), failed: rows.length - ok.length };
+  return toyOutcome(rows.map((r) => ({ ok: r.status === "ok", q0: r.q0, Z: r.Z, error: r.error })), a.masses, a.u0);
 }
 
-/** Worker factory (TaskExecutor recipe): runs toys by index. */
+/** Worker factory (TaskExecutor recipe): runs toys by index with the args' procedure (compiled once per thread). */
 export function toyRunner(a: ToyTaskArgs): { run(index: number): ToyOutcome } {
-  return { run: (index: number) => runToy(a, index) };
+  const procedure = a.procedure ?? "full-rescan";
+  if (procedure === "full-rescan") return { run: (index: number) => runToy(a, index) };
+  const observed = spectrumOf(a.edges, a.counts ?? a.expected);
+  const scan = procedure === "gp-frozen-hyperparameters" ? new FastGpScan(a.spec, observed, a.masses) : new FastParametricScan(a.spec, observed, a.masses);
+  return {
+    run(index: number): ToyOutcome {
+      let points: ToyPoint[];
+      try {
+        points = scan.scan(toyCounts(a, index));
+      } catch {
+        return { maxZ: NaN, massAtMax: NaN, upcrossings: NaN, failed: a.masses.length };
+      }
+      return toyOutcome(points, a.masses, a.u0);
+    },
+  };
 }
 
 export interface GlobalCalibration {
   nToys: number;
+  /** How each toy was rescanned (see the file comment). */
+  procedure: CalibrationProcedure;
   /** Toys whose rescan failed entirely, and failed mass points summed over toys. */
   failedToys: number;
   failedPoints: number;
@@ -89,14 +144,15 @@ export interface GlobalCalibration {
 }
 
 /** Run nToys background-only toys on an executor (default: this thread). */
-export async function calibrateGlobal(spec: SearchSpec, sp: Spectrum, masses: number[], o: { nToys: number; seed: number; u0?: number; executor?: TaskExecutor; onToy?: () => void }): Promise<GlobalCalibration> {
-  const args: ToyTaskArgs = { spec, edges: Array.from(sp.edges), expected: Array.from(backgroundExpectation(spec, sp)), masses, seed: o.seed, u0: o.u0 ?? 1 };
+export async function calibrateGlobal(spec: SearchSpec, sp: Spectrum, masses: number[], o: { nToys: number; seed: number; u0?: number; executor?: TaskExecutor; onToy?: () => void; procedure?: "auto" | "full" }): Promise<GlobalCalibration> {
+  const procedure = calibrationProcedure(spec, o.procedure);
+  const args: ToyTaskArgs = { spec, edges: Array.from(sp.edges), expected: Array.from(backgroundExpectation(spec, sp)), masses, seed: o.seed, u0: o.u0 ?? 1, procedure, counts: Array.from(sp.counts) };
   const recipe = { module: new URL("./toys.ts", import.meta.url).href, factory: "toyRunner", args };
   const tasks = [...Array(o.nToys).keys()];
   const out = await (o.executor ?? inThread).run<number, ToyOutcome>(recipe, tasks, o.onToy ? () => o.onToy!() : undefined);
   const good = out.filter((t) => Number.isFinite(t.maxZ));
   return {
-    nToys: o.nToys, failedToys: out.length - good.length, failedPoints: out.reduce((a, t) => a + t.failed, 0), u0: args.u0,
+    nToys: o.nToys, procedure, failedToys: out.length - good.length, failedPoints: out.reduce((a, t) => a + t.failed, 0), u0: args.u0,
     meanUpcrossings: good.length ? mean(good.map((t) => t.upcrossings)) : NaN, toyMaxZ: good.map((t) => t.maxZ),
   };
 }
