@@ -29,10 +29,9 @@ import { binFractions, containmentInterval, overlappingBins } from "./signal.ts"
 import type { Spectrum } from "./spectrum.ts";
 
 const SOFT_WALL = 1e6;
-export let latentIterations = 0;
 
 /** The window likelihood's nll (see the file comment) on given counts, as a NewtonProblem. */
-class WindowProblem implements NewtonProblem {
+export class WindowProblem implements NewtonProblem {
   n: number;
   withA = true;
   lik!: WindowLikelihood;
@@ -198,7 +197,6 @@ export class FastGpScan {
         if (Number.isNaN(choleskyWithJitter(Ky, N, copy))) throw new Error("the GP covariance of the training bins is not positive definite");
         choleskySolveVector(Ky, N, a);
       }
-      latentIterations++;
       let move = 0;
       for (let i = 0; i < N; i++) {
         let pm = 0;

@@ -49,7 +49,7 @@ export function toyPointReasons(c: { sigmaA: number; Z: number; sidebandPull: nu
 const SOFT_WALL = 1e6;
 
 /** The Poisson likelihood of one log-linear family (+ A·s when a signal is set) as a NewtonProblem. */
-class FamilyProblem implements NewtonProblem {
+export class FamilyProblem implements NewtonProblem {
   n: number;
   counts: Float64Array = new Float64Array(0);
   /** Σ ln n_i! of the counts, and the floor ε (as ParametricLikelihood: max(1e-12, 1e-9·max(1, mean count))). */
