@@ -10,6 +10,7 @@ import { configError, configSource, readConfigFile, showValue, validateConfig, t
 import { InputError } from "../io/errors.ts";
 import type { TruncMethod } from "../math/mvn.ts";
 import type { DatasetModel, LsPolicy, LsPolicyName } from "./dataset.ts";
+import type { RestartMode } from "./gp-background.ts";
 import type { ScanJob } from "./scan.ts";
 import type { ScanPlan } from "./scan-plan.ts";
 import { massGrid, polynomial } from "./spectrum.ts";
@@ -215,14 +216,23 @@ export interface HpsConfig {
   given: Set<string>;
 }
 
-const FIELDS: Fields = Object.fromEntries(Object.entries(CONFIG_KEYS).map(([k, s]) => [k, { schema: s.kind, default: s.def }]));
+/** Searchlight's own keys (not fields of hps_gpr's Config). */
+export const SEARCHLIGHT_KEYS: Record<string, KeySpec> = {
+  // How the n_restarts extra GP starts run (gp-background.ts restartMode): "adaptive" starts from
+  // the warm-start block's anchor optimum and stops once two distinct starts agree; "all" runs
+  // every start as hps_gpr (sklearn) does.
+  n_restarts_mode: { kind: oneOf(["adaptive", "all"]), def: "adaptive", support: Y },
+};
+const ALL_KEYS: Record<string, KeySpec> = { ...CONFIG_KEYS, ...SEARCHLIGHT_KEYS };
+
+const FIELDS: Fields = Object.fromEntries(Object.entries(ALL_KEYS).map(([k, s]) => [k, { schema: s.kind, default: s.def }]));
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Check a parsed configuration (types, ranges, unknown keys; then Searchlight's support of each value). */
 function configFromSource(src: ConfigSource, dir: string): HpsConfig {
   const { values, given } = validateConfig(src, FIELDS);
   for (const k of given) {
-    const spec = CONFIG_KEYS[k];
+    const spec = ALL_KEYS[k];
     if (typeof spec.support === "object" && "onlyDefault" in spec.support) {
       const allowed = spec.support.allow ? spec.support.allow(values[k]) : same(values[k], spec.def);
       if (!allowed) throw configError(src, [k], `not supported yet: ${spec.support.onlyDefault} (remove the key or set it to ${showValue(spec.def)})`);
@@ -353,7 +363,7 @@ export function planFromConfig(cfg: HpsConfig, o: PlanOverrides = {}): ScanPlan 
         visibility: ((v.data_visibility as Record<string, string>)[d] ?? "observed") as "observed" | "expected_only",
         ...(v.cls_mode === "toys" ? { clsToys: { nToys: v.cls_num_toys as number, seedBase: v.cls_seed_base as number, truncMethod: v.mvn_trunc_method as TruncMethod } } : {}),
         gp: {
-          constantInit: v.kernel_constant_init as number, constantBounds: v.kernel_constant_bounds as [number, number], nRestarts: o.restarts ?? (v.n_restarts as number), seed: 0,
+          constantInit: v.kernel_constant_init as number, constantBounds: v.kernel_constant_bounds as [number, number], nRestarts: o.restarts ?? (v.n_restarts as number), seed: 0, restartMode: v.n_restarts_mode as RestartMode,
           preZeroAlpha: v.pre_zero_alpha as number, preAlphaFirstN: v.pre_alpha_first_n as number, preAlphaFirstFactor: v.pre_alpha_first_factor as number, alphaModel: v.alpha_model as string,
         },
       },

@@ -2,9 +2,10 @@
 // Constant × RBF to (ln x, ln y) on the training bins with heteroscedastic noise 1/y, the
 // length-scale bounds scaled to the mass resolution, then transform the log-space posterior
 // at the blind-window bins to count space (lognormal moments).
-import { ConstantKernel, Product, RBF, fitGaussianProcess, type GaussianProcess } from "../gp/index.ts";
+import { ConstantKernel, Product, RBF, fitGaussianProcess, type FitOptions, type GaussianProcess, type StartAgreement } from "../gp/index.ts";
 
 export type LengthScalePolicy = "resolution_scaled_local" | "resolution_scaled_global" | "manual";
+export type RestartMode = "adaptive" | "all";
 
 export interface GpBackgroundOptions {
   /** Constant kernel init and bounds (spec §4.2; defaults 1.0 and [1e-8, 1e18]). */
@@ -26,6 +27,16 @@ export interface GpBackgroundOptions {
   /** Extra restarts of the hyperparameter fit (spec §4.4) and their seed. */
   nRestarts?: number;
   seed?: number;
+  /**
+   * How the starts run when nRestarts > 0 (config n_restarts_mode). "all": every start, the best
+   * LML wins (hps_gpr, sklearn). "adaptive" (default): `warmStart` first (a neighbouring mass's
+   * optimum), then the kernel's θ, then the random draws in order, stopping once two starts from
+   * distinct points end at the same optimum (gp/fit.ts stopWhenAgree). nRestarts = 0 is one start
+   * from the kernel's θ in either mode.
+   */
+  restartMode?: RestartMode;
+  /** Log-hyperparameters (ln C, ln ℓ) to start from first in "adaptive" mode. */
+  warmStart?: ArrayLike<number> | null;
   /** Skip the optimisation (kernel stays at its initial values). */
   optimize?: boolean;
   /** Noise for empty bins and the optional first-n scaling (spec §4.1). */
@@ -74,8 +85,19 @@ export interface WindowPrediction {
   constant: number;
   lengthScale: number;
   lml: number;
+  /** The fitted log-hyperparameters (ln C, ln ℓ), as the fit left them (a warm start for a neighbour). */
+  theta: Float64Array;
+  /** How the fit's starts ended (null without optimisation). */
+  starts: StartAgreement | null;
   lsBounds: [number, number, number];
   nTrain: number;
+}
+
+/** The fit options of the restart mode (see GpBackgroundOptions.restartMode). */
+export function restartOptions(o: GpBackgroundOptions): FitOptions {
+  const n = o.nRestarts ?? 12;
+  const base: FitOptions = { nRestarts: n, seed: o.seed ?? 0 };
+  return (o.restartMode ?? "adaptive") === "adaptive" && n > 0 ? { ...base, warmStart: o.warmStart ?? null, stopWhenAgree: 2 } : base;
 }
 
 /**
@@ -95,7 +117,7 @@ export function predictBackground(centres: ArrayLike<number>, counts: ArrayLike<
   });
   const ls = lengthScaleBounds(lsBase, o);
   const kernel = new Product(new ConstantKernel(o.constantInit ?? 1.0, o.constantBounds ?? [1e-8, 1e18]), new RBF(ls[2], [ls[0], ls[1]]));
-  const gp = fitGaussianProcess(kernel, X, z, o.optimize === false ? { alpha } : { alpha, nRestarts: o.nRestarts ?? 12, seed: o.seed ?? 0 });
+  const gp = fitGaussianProcess(kernel, X, z, o.optimize === false ? { alpha } : { alpha, ...restartOptions(o) });
   const Xw = window.map((i) => Math.log(Math.max(centres[i], 1e-12)));
   const pw = gp.predict(Xw, { returnCov: true });
   const { b, C } = logToCounts(pw.mean, pw.cov!);
@@ -103,7 +125,7 @@ export function predictBackground(centres: ArrayLike<number>, counts: ArrayLike<
   const theta = gp.kernel.theta;
   return {
     b, C, gp, kernel: gp.kernel.toString(), constant: Math.exp(theta[0]), lengthScale: Math.exp(theta[1]),
-    lml: gp.fit?.lml ?? NaN, lsBounds: ls, nTrain: train.length,
+    lml: gp.fit?.lml ?? NaN, theta: Float64Array.from(gp.fit?.theta ?? theta), starts: gp.fit?.agreement ?? null, lsBounds: ls, nTrain: train.length,
     get muFull(): Float64Array {
       if (!muFull) {
         const all = Array.from({ length: centres.length }, (_, i) => Math.log(Math.max(centres[i], 1e-12)));

@@ -6,6 +6,7 @@ import { predictBackground, sigmaX, type GpBackgroundOptions } from "./gp-backgr
 import { discovery, windowLimit } from "./limits.ts";
 import { toyClsSeed, windowLimitToys } from "./cls-toys.ts";
 import type { TruncMethod } from "../math/mvn.ts";
+import type { StartAgreement } from "../gp/index.ts";
 import { fullTemplate, localDensity, windows, yieldPerEps2, type Spectrum } from "./spectrum.ts";
 import { WindowLikelihood } from "./window-likelihood.ts";
 
@@ -52,6 +53,14 @@ export interface MassPointRow {
   gp_lml: number;
   gp_ls_lo: number;
   gp_ls_hi: number;
+  /**
+   * How the GP fit's starts ended (gp/fit.ts StartAgreement): starts run, starts that reached the
+   * winning optimum, and starts that ended at a finite LML elsewhere (another local optimum).
+   * gp_starts_disagree > 0 or gp_starts_agree < 2 with gp_starts > 1 flags a fit to look at.
+   */
+  gp_starts: number;
+  gp_starts_agree: number;
+  gp_starts_disagree: number;
   cls_statistic: string;
   cls_calibration: string;
   /** hps_gpr diagnostics (spec §10): blind window, σ_x, l_init, fit success, visibility. */
@@ -76,7 +85,7 @@ export interface MassPointInputs {
   n: number[];
   rho: number;
   aPerEps2: number;
-  gp: { kernel: string; constant: number; lengthScale: number; lml: number; lsBounds: [number, number, number] };
+  gp: { kernel: string; constant: number; lengthScale: number; lml: number; lsBounds: [number, number, number]; theta: Float64Array; starts: StartAgreement | null };
   /** Full-range template and count-space GP mean (for figures and toys; the mean is computed on first access). */
   wFull: Float64Array;
   readonly muFull: Float64Array;
@@ -95,7 +104,7 @@ export function massPointInputs(sp: Spectrum, m0: number, sigma: number, o: Mass
   return {
     blind, train, b: pred.b, C: pred.C, w: blind.map((i) => wFull[i]), n: blind.map((i) => Math.round(sp.counts[i])),
     rho, aPerEps2: yieldPerEps2(m0, o.fRad, rho),
-    gp: { kernel: pred.kernel, constant: pred.constant, lengthScale: pred.lengthScale, lml: pred.lml, lsBounds: pred.lsBounds },
+    gp: { kernel: pred.kernel, constant: pred.constant, lengthScale: pred.lengthScale, lml: pred.lml, lsBounds: pred.lsBounds, theta: pred.theta, starts: pred.starts },
     wFull,
     get muFull(): Float64Array {
       return pred.muFull;
@@ -131,7 +140,7 @@ export function evaluateMassPointDetailed(dataset: string, sp: Spectrum, m0: num
   const row: MassPointRow = {
     dataset, mass_GeV: m0, sigma_mass_res_GeV: sigma, n_blind_bins: 0, n_train_bins: 0, obs_window_counts: NaN, bkg_window_mean: NaN,
     A_hat: NaN, sigma_A: NaN, A_up: NaN, eps2_up: NaN, p0_analytic: NaN, Z_analytic: NaN, integral_density: NaN, A_per_eps2: NaN, f_blind: NaN,
-    gp_kernel: "", gp_constant: NaN, gp_length_scale: NaN, gp_lml: NaN, gp_ls_lo: NaN, gp_ls_hi: NaN,
+    gp_kernel: "", gp_constant: NaN, gp_length_scale: NaN, gp_lml: NaN, gp_ls_lo: NaN, gp_ls_hi: NaN, gp_starts: NaN, gp_starts_agree: NaN, gp_starts_disagree: NaN,
     cls_statistic: "tilde_q_mu", cls_calibration: "asymptotic",
     blind_lo: m0 - kB * sigma, blind_hi: m0 + kB * sigma, gp_ls_init: NaN, sigma_x: sigmaX(m0, sigma), extract_success: false, visibility: "error",
     ok: false, error: "",
@@ -143,6 +152,8 @@ export function evaluateMassPointDetailed(dataset: string, sp: Spectrum, m0: num
     row.n_blind_bins = x.blind.length;
     row.n_train_bins = x.train.length;
     Object.assign(row, { gp_kernel: x.gp.kernel, gp_constant: x.gp.constant, gp_length_scale: x.gp.lengthScale, gp_lml: x.gp.lml, gp_ls_lo: x.gp.lsBounds[0], gp_ls_hi: x.gp.lsBounds[1] });
+    const st = x.gp.starts;
+    if (st) Object.assign(row, { gp_starts: st.run, gp_starts_agree: st.agree, gp_starts_disagree: st.disagree });
     row.f_blind = x.w.reduce((a, v) => a + v, 0);
     row.obs_window_counts = x.n.reduce((a, v) => a + v, 0);
     row.bkg_window_mean = x.b.reduce((a, v) => a + v, 0);

@@ -11,9 +11,9 @@ import { effectiveTrials, sidakGlobalP, zFromP } from "../infer/look-elsewhere.t
 import { combinedLimit, inverseVarianceEps2, type DatasetWindow } from "./combine.ts";
 import { COMBINED_BAND_COLUMNS, combinedBandRecord, type CombinedBandRow, type CombinedBandTask } from "./combined-bands.ts";
 import { defaultModel, sigmaFunction } from "./dataset.ts";
-import { evaluateMassPointDetailed, massPointInputs, type MassPointInputs, type MassPointRow } from "./mass-point.ts";
+import { evaluateMassPointDetailed, type MassPointInputs, type MassPointRow } from "./mass-point.ts";
 import { csvText } from "../io/csv.ts";
-import { bandRow, bandsCsv, prepareDataset, toCsv, withGlobal, type BandRow, type PreparedDataset, type ScanJob, type ScanRow } from "./scan.ts";
+import { bandRow, bandsCsv, prepareDataset, toCsv, warmSpan, withGlobal, type BandRow, type PreparedDataset, type ScanJob, type ScanRow } from "./scan.ts";
 import { COMBINED_COLUMNS, type CombinedRow, type ScanPlan } from "./scan-types.ts";
 import { inThread, type TaskExecutor } from "../infer/executor.ts";
 
@@ -65,7 +65,7 @@ export async function planRunner(args: { jobs: ScanJob[]; combine: boolean; perM
         row.error = (e as Error).message.replace(/[\r\n,]+/g, " ");
         return { row };
       }
-      const { row, inputs } = p.evaluate(m);
+      const { row, inputs } = p.evaluateAt(t.i);
       const out: PlanResult = { row };
       if (args.combine && inputs && row.ok && row.visibility !== "error") {
         out.window = { name: job.dataset, n: inputs.n, b: inputs.b, C: inputs.C, sUnit: inputs.w.map((w) => w * inputs.aPerEps2), x: inputs.blind.map((i) => p.spectrum.centres[i]) };
@@ -75,11 +75,30 @@ export async function planRunner(args: { jobs: ScanJob[]; combine: boolean; perM
         // Bands with their own training exclusion (ul_bands_train_exclude_nsigma) need a new GP prediction.
         const k = job.bands.trainNSigma;
         const src: MassPointInputs | (() => MassPointInputs) = k !== undefined && k !== (job.options.trainNSigma ?? job.options.blindNSigma ?? 1.64)
-          ? () => massPointInputs(p.spectrum, m, sigma, p.optionsAt(m, k))
+          ? () => p.inputsAt(t.i, k)
           : inputs ?? (() => { throw new Error(row.error || "no GP prediction"); });
         out.band = await bandRow(job.dataset, t.i, m, sigma, job.options.alpha ?? 0.05, job.bands.nToys, job.bands.seed, src, job.bands.truncMethod);
       }
       if (args.perMass) await writePerMass(args.perMass, p, row, inputs);
+      return out;
+    },
+  };
+}
+
+/** A block of `n` consecutive masses of dataset `d` from index `i`, run in order on one runner (warm starts, scan.ts WARM_SPAN). */
+export interface PlanChunk {
+  d: number;
+  i: number;
+  n: number;
+}
+
+/** Worker factory for blocks of masses: planRunner's runner, mass after mass. */
+export async function planChunkRunner(args: Parameters<typeof planRunner>[0]): Promise<{ run(t: PlanChunk): Promise<PlanResult[]> }> {
+  const r = await planRunner(args);
+  return {
+    async run(t: PlanChunk): Promise<PlanResult[]> {
+      const out: PlanResult[] = [];
+      for (let k = 0; k < t.n; k++) out.push(await r.run({ d: t.d, i: t.i + k }));
       return out;
     },
   };
@@ -205,18 +224,28 @@ export interface ScanOutcome {
 export async function runScanPlan(plan: ScanPlan, o: { executor?: TaskExecutor; onProgress?: (done: number, total: number) => void; write?: boolean } = {}): Promise<ScanOutcome> {
   const t0 = performance.now();
   const exec = o.executor ?? inThread;
-  const tasks: PlanTask[] = [];
-  // Interleave datasets by mass so every worker sees a mix of cheap and expensive fits.
+  // Tasks are blocks of consecutive masses of one dataset, aligned to the warm-start blocks
+  // (scan.ts WARM_SPAN; one mass per task without warm starts), so that a block's anchor is
+  // fitted once, by the runner of its block. Datasets are interleaved by mass so that every
+  // worker sees a mix of cheap and expensive fits.
+  const spans = plan.jobs.map(warmSpan);
+  const chunks: PlanChunk[] = [];
   const maxN = Math.max(0, ...plan.jobs.map((j) => j.masses.length));
-  for (let i = 0; i < maxN; i++) for (let d = 0; d < plan.jobs.length; d++) if (i < plan.jobs[d].masses.length) tasks.push({ d, i });
+  for (let i = 0; i < maxN; i++) {
+    for (let d = 0; d < plan.jobs.length; d++) {
+      const n = plan.jobs[d].masses.length;
+      if (i < n && i % spans[d] === 0) chunks.push({ d, i, n: Math.min(spans[d], n - i) });
+    }
+  }
+  const tasks: PlanTask[] = chunks.flatMap((c) => Array.from({ length: c.n }, (_, k) => ({ d: c.d, i: c.i + k })));
   const combine = plan.doCombined && plan.jobs.length >= 2;
   // The per-dataset windows are kept for the combination and for the combined bands.
   const keepWindows = combine || !!plan.combinedBands;
   let done = 0;
   const total = tasks.length;
-  const results = await exec.run<PlanTask, PlanResult>(
-    { module: new URL("./scan-plan.ts", import.meta.url).href, factory: "planRunner", args: { jobs: plan.jobs, combine: keepWindows, perMass: plan.perMass.folders && o.write !== false ? { dir: plan.outputDir, json: plan.perMass.json, plots: plan.perMass.plots } : undefined } },
-    tasks, () => o.onProgress?.(++done, total));
+  const results = (await exec.run<PlanChunk, PlanResult[]>(
+    { module: new URL("./scan-plan.ts", import.meta.url).href, factory: "planChunkRunner", args: { jobs: plan.jobs, combine: keepWindows, perMass: plan.perMass.folders && o.write !== false ? { dir: plan.outputDir, json: plan.perMass.json, plots: plan.perMass.plots } : undefined } },
+    chunks, (c) => { for (let k = 0; k < chunks[c].n; k++) o.onProgress?.(++done, total); })).flat();
   const byDataset = new Map<string, { row: MassPointRow; window?: DatasetWindow; band?: BandRow }[]>();
   tasks.forEach((t, k) => {
     const key = plan.jobs[t.d].dataset;

@@ -151,7 +151,7 @@ function failedRow(dataset: string, m: number, error: string): MassPointRow {
   return {
     dataset, mass_GeV: m, sigma_mass_res_GeV: nan, n_blind_bins: 0, n_train_bins: 0, obs_window_counts: nan, bkg_window_mean: nan, A_hat: nan, sigma_A: nan,
     A_up: nan, eps2_up: nan, p0_analytic: nan, Z_analytic: nan, integral_density: nan, A_per_eps2: nan, f_blind: nan, gp_kernel: "", gp_constant: nan,
-    gp_length_scale: nan, gp_lml: nan, gp_ls_lo: nan, gp_ls_hi: nan, cls_statistic: "tilde_q_mu", cls_calibration: "asymptotic",
+    gp_length_scale: nan, gp_lml: nan, gp_ls_lo: nan, gp_ls_hi: nan, gp_starts: nan, gp_starts_agree: nan, gp_starts_disagree: nan, cls_statistic: "tilde_q_mu", cls_calibration: "asymptotic",
     blind_lo: nan, blind_hi: nan, gp_ls_init: nan, sigma_x: nan, extract_success: false, visibility: "error", ok: false, error: error.replace(/[\r\n,]+/g, " "),
   };
 }

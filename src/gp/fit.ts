@@ -49,6 +49,35 @@ export interface FitOptions extends LmlOptions {
   polish?: boolean;
   /** Also evaluate the exact gradient at the optimum (FitResult.grad). Default false. */
   finalGradient?: boolean;
+  /**
+   * A start tried before all others (e.g. the optimum of the neighbouring mass of a scan),
+   * clipped into the bounds; skipped when it equals the kernel's θ. Default none.
+   */
+  warmStart?: ArrayLike<number> | null;
+  /**
+   * Stop the starts once this many distinct starts (different initial θ) ended at the best
+   * optimum found so far (see `agreeLml`, `agreeTheta`). 0 or undefined: run every start
+   * (sklearn's and hps_gpr's semantics).
+   */
+  stopWhenAgree?: number;
+  /** Two starts ended at the same optimum when their LML differ by at most this (default 1e-3)… */
+  agreeLml?: number;
+  /** …and every log-hyperparameter by at most this (default 1e-2, i.e. 1% in the hyperparameter). */
+  agreeTheta?: number;
+}
+
+/** How the starts of a fit ended, relative to the winner (FitResult.agreement). */
+export interface StartAgreement {
+  /** Starts run (the warm start included; fewer than offered when stopped early). */
+  run: number;
+  /** Starts that ended at the winner's optimum (within agreeLml / agreeTheta), the winner included. */
+  agree: number;
+  /** Starts that ended at a finite LML elsewhere: another local optimum, or not converged. */
+  disagree: number;
+  /** Starts whose LML was −∞ (Cholesky failed) or NaN. */
+  failed: number;
+  /** The starts stopped before all offered ones ran (stopWhenAgree reached). */
+  stoppedEarly: boolean;
 }
 
 export interface StartLog {
@@ -82,6 +111,8 @@ export interface FitResult {
   exactEvaluations: number;
   /** Evaluations of a "lowrank" or "hybrid" search, by the method that served them. */
   searchEvaluations: { surrogate: number; envelope: number; dense: number };
+  /** How the starts ended relative to the winner. */
+  agreement: StartAgreement;
 }
 
 type Evaluator = { evaluate(theta: ArrayLike<number>, grad: Float64Array | null): number; evaluations: number };
@@ -136,12 +167,51 @@ export function startingPoints(kernel: Kernel, nRestarts: number, seed: number):
   return out;
 }
 
+const AGREE_LML = 1e-3;
+const AGREE_THETA = 1e-2;
+
+/** Whether start b ended at start a's optimum (LML and every log-hyperparameter within tolerance). */
+function sameOptimum(a: StartLog, b: StartLog, opts: FitOptions): boolean {
+  if (!(Number.isFinite(a.lml) && Number.isFinite(b.lml)) || Math.abs(a.lml - b.lml) > (opts.agreeLml ?? AGREE_LML)) return false;
+  const tol = opts.agreeTheta ?? AGREE_THETA;
+  for (let j = 0; j < a.theta.length; j++) if (!(Math.abs(a.theta[j] - b.theta[j]) <= tol)) return false;
+  return true;
+}
+
+const sameStart = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => {
+  for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
+  return true;
+};
+
+/** Agreement of the logged starts with the winner `best`. */
+function agreementOf(logs: StartLog[], best: number, stoppedEarly: boolean, opts: FitOptions): StartAgreement {
+  let agree = 0, disagree = 0, failed = 0;
+  for (const l of logs) {
+    if (!Number.isFinite(l.lml)) failed++;
+    else if (best >= 0 && sameOptimum(logs[best], l, opts)) agree++;
+    else disagree++;
+  }
+  return { run: logs.length, agree, disagree, failed, stoppedEarly };
+}
+
+/**
+ * The starts in the order they run: the warm start (clipped into the bounds, dropped when equal
+ * to the kernel's θ), then startingPoints(). The random draws do not depend on the warm start.
+ */
+function orderedStarts(kernel: Kernel, lower: Float64Array, upper: Float64Array, opts: FitOptions): Float64Array[] {
+  const starts = startingPoints(kernel, opts.nRestarts ?? 0, opts.seed ?? 0);
+  const w = opts.warmStart;
+  if (!w || w.length !== lower.length || !Array.from(w).every(Number.isFinite)) return starts;
+  const x = Float64Array.from(w, (v, j) => Math.min(upper[j], Math.max(lower[j], v)));
+  return sameStart(x, starts[0]) ? starts : [x, ...starts];
+}
+
 /** The search over the starts (without the exact evaluation at the winner). */
 function runSearch(kernel: Kernel, pts: Points, y: ArrayLike<number>, opts: FitOptions, exact: ExactMarginalLikelihood) {
   const bounds = kernel.boundsLog;
   const lower = Float64Array.from(bounds, (b) => b[0]);
   const upper = Float64Array.from(bounds, (b) => b[1]);
-  const starts = startingPoints(kernel, opts.nRestarts ?? 0, opts.seed ?? 0);
+  const starts = orderedStarts(kernel, lower, upper, opts);
   const method = opts.method ?? "auto";
   if (method === "lowrank" && !lowRankApplicable(kernel)) throw new Error(`low-rank fit needs a Constant × stationary kernel, got ${kernel.toString()}`);
   if (method === "hybrid" && !envelopeApplicable(kernel, pts)) throw new Error(`hybrid fit needs a Constant × stationary kernel on 1-D inputs, got ${kernel.toString()}`);
@@ -152,12 +222,23 @@ function runSearch(kernel: Kernel, pts: Points, y: ArrayLike<number>, opts: FitO
     : exact;
   const logs: StartLog[] = [];
   let best = -1;
-  for (const x0 of starts) {
-    const log = runStart(search, x0, lower, upper, opts);
+  const need = opts.stopWhenAgree ?? 0;
+  let stoppedEarly = false;
+  for (let k = 0; k < starts.length; k++) {
+    const log = runStart(search, starts[k], lower, upper, opts);
     logs.push(log);
     if (best < 0 || log.lml > logs[best].lml) best = logs.length - 1;
+    // Early stop: `need` starts from distinct initial points ended at the current best optimum.
+    if (need > 0 && k < starts.length - 1) {
+      const inits: Float64Array[] = [];
+      for (const l of logs) if (sameOptimum(logs[best], l, opts) && !inits.some((x) => sameStart(x, l.thetaInit))) inits.push(l.thetaInit);
+      if (inits.length >= need) {
+        stoppedEarly = true;
+        break;
+      }
+    }
   }
-  return { lower, upper, logs, best, chosen, search };
+  return { lower, upper, logs, best, chosen, search, agreement: agreementOf(logs, best, stoppedEarly, opts) };
 }
 
 function atBounds(theta: Float64Array, lower: Float64Array, upper: Float64Array): FitResult["atBound"] {
@@ -172,9 +253,12 @@ export function fitHyperparameters(kernel: Kernel, X: PointsLike, y: ArrayLike<n
   const grad = new Float64Array(p);
   if (p === 0) {
     const lml = exact.evaluate([], grad);
-    return { kernel: kernel.clone(), theta: new Float64Array(0), lml, grad, starts: [], bestStart: -1, atBound: [], method: "none", exactEvaluations: 1, searchEvaluations: { surrogate: 0, envelope: 0, dense: 0 } };
+    return {
+      kernel: kernel.clone(), theta: new Float64Array(0), lml, grad, starts: [], bestStart: -1, atBound: [], method: "none", exactEvaluations: 1, searchEvaluations: { surrogate: 0, envelope: 0, dense: 0 },
+      agreement: { run: 0, agree: 0, disagree: 0, failed: 0, stoppedEarly: false },
+    };
   }
-  const { lower, upper, logs, best, chosen, search } = runSearch(kernel, pts, y, opts, exact);
+  const { lower, upper, logs, best, chosen, search, agreement } = runSearch(kernel, pts, y, opts, exact);
   let theta = logs[best].theta;
   const finalGrad = opts.finalGradient ? grad : null;
   let lml = exact.evaluate(theta, finalGrad);
@@ -190,7 +274,7 @@ export function fitHyperparameters(kernel: Kernel, X: PointsLike, y: ArrayLike<n
     kernel: kernel.withTheta(theta), theta: Float64Array.from(theta), lml, grad: finalGrad && Float64Array.from(finalGrad), starts: logs, bestStart: best,
     atBound: atBounds(theta, lower, upper), method: chosen,
     exactEvaluations: exact.evaluations,
-    searchEvaluations: searchCounts(search, exact),
+    searchEvaluations: searchCounts(search, exact), agreement,
   };
 }
 
@@ -204,12 +288,12 @@ export function searchHyperparameters(kernel: Kernel, X: PointsLike, y: ArrayLik
   const pts = toPoints(X);
   const exact = new ExactMarginalLikelihood(kernel, pts, y, opts);
   if (exact.nTheta === 0) return fitHyperparameters(kernel, pts, y, opts);
-  const { lower, upper, logs, best, chosen, search } = runSearch(kernel, pts, y, opts, exact);
+  const { lower, upper, logs, best, chosen, search, agreement } = runSearch(kernel, pts, y, opts, exact);
   const theta = logs[best].theta;
   return {
     kernel: kernel.withTheta(theta), theta: Float64Array.from(theta), lml: logs[best].lml, grad: null, starts: logs, bestStart: best,
     atBound: atBounds(theta, lower, upper), method: chosen,
     exactEvaluations: exact.evaluations,
-    searchEvaluations: searchCounts(search, exact),
+    searchEvaluations: searchCounts(search, exact), agreement,
   };
 }

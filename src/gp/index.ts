@@ -8,7 +8,7 @@ export {
 } from "./kernels.ts";
 export { MarginalLikelihood, logMarginalLikelihood, prepareTargets, type LmlOptions, type Targets } from "./lml.ts";
 export { LowRankMarginalLikelihood, lowRankApplicable, type LowRankOptions } from "./lowrank.ts";
-export { fitHyperparameters, searchHyperparameters, startingPoints, type FitOptions, type FitResult, type StartLog } from "./fit.ts";
+export { fitHyperparameters, searchHyperparameters, startingPoints, type FitOptions, type FitResult, type StartLog, type StartAgreement } from "./fit.ts";
 export {
   GaussianProcess, fitGaussianProcess, countSpaceMoments,
   type PredictOptions, type Prediction, type ConditionOptions,
