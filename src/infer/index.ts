@@ -18,6 +18,10 @@ export {
   toyHypotest, toyBatches, runToyBatch, inThreadExecutor, toyCls, tailFraction, toyTails, EXPECTED_PERCENTILES,
   type ToyBatch, type ToyExecutor, type ToyOptions, type ToyResult, type ToyTailOptions,
 } from "./toys.ts";
+export {
+  toyUpperLimit, runToyLimitTask, toyLimitRunner, gridCrossing, bootstrapLimitErrors, defaultGrid,
+  type ToyLimitTask, type ToyLimitOptions, type ToyLimitPoint, type ToyLimitResult,
+} from "./toy-limit.ts";
 export { inThread, type TaskExecutor, type TaskRecipe, type TaskSession } from "./executor.ts";
 export { profileScan, LEVELS, type ProfileResult, type ScanPoint, type Interval } from "./profile.ts";
 export {

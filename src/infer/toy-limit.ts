@@ -99,7 +99,7 @@ export interface ToyLimitOptions {
   /** CLs level α (default 0.05). */
   level?: number;
   testStat?: "qtilde" | "q";
-  /** μ grid (ascending). Default: `points` values spanning the asymptotic limits ×0.75 … ×1.25. */
+  /** μ grid (ascending). Default: `points` values from 0.5 × the smallest to 1.25 × the largest asymptotic limit. */
   scan?: number[];
   points?: number;
   /** Most toys per μ and kind (default 10 000). */
@@ -379,10 +379,10 @@ export async function toyUpperLimit(lik: Likelihood, o: ToyLimitOptions = {}): P
   };
 }
 
-/** `points` μ values from 0.75 × the smallest to 1.25 × the largest asymptotic limit (observed and band). */
+/** `points` μ values from 0.5 × the smallest to 1.25 × the largest asymptotic limit (observed and band). */
 export function defaultGrid(lik: Likelihood, level: number, testStat: "qtilde" | "q", fit: FitOptions | undefined, points: number): number[] {
   const a = upperLimit(lik, { level, testStat, fit });
   const lims = [a.obs, ...a.exp].filter((x) => Number.isFinite(x) && x > 0);
   if (lims.length === 0) throw new Error("toyUpperLimit: no finite asymptotic limit to place the μ grid: give the grid (scan)");
-  return Array.from(linspace(0.75 * Math.min(...lims), 1.25 * Math.max(...lims), points));
+  return Array.from(linspace(0.5 * Math.min(...lims), 1.25 * Math.max(...lims), points));
 }
