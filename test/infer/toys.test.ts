@@ -111,37 +111,3 @@ describe("toy CLs vs pyhf's toys (hypotest_toys_qtilde_mu1, 2000 toys, numpy see
     });
   }
 });
-
-// toyUpperLimitScan (src/batch/toys.ts) ran in no test (issue #23): a toy CLs scan on the worker
-// pool, the limits interpolated where each curve crosses α.
-import { toyUpperLimitScan } from "../../src/batch/toys.ts";
-import { interpolateCrossing, upperLimit } from "../../src/infer/upper-limit.ts";
-
-test("toyUpperLimitScan on 2 pool workers: each point is the in-thread toy hypotest with the same seed; limits cross α on the scan; the observed limit within 3 σ_MC of the asymptotic one", async () => {
-  const spec = { signal: [30], background: [200], relativeUncertainty: 0.05, observed: [210] };
-  const model = countingModel(spec);
-  const recipe = { module: new URL("../../src/likelihood/counting.ts", import.meta.url).href, factory: "countingModel", args: spec };
-  const grid = [0.8, 1.2, 1.6, 2.0];
-  const ntoys = 1000, seed = 17;
-  const r = await toyUpperLimitScan(model, recipe, grid, { ntoys, seed, workers: 2 });
-  assert.equal(r.level, 0.05);
-  assert.deepEqual(r.scan.map((p) => p.mu), grid);
-  for (const p of r.scan) {
-    const one = await toyHypotestInThread(model, p.mu, { ntoys, seed });
-    assert.equal(p.cls_obs, one.cls_obs, `μ = ${p.mu}: pool ${p.cls_obs} vs in-thread ${one.cls_obs}`);
-    assert.deepEqual(p.cls_exp, one.cls_exp, `μ = ${p.mu}: expected set`);
-    assert.equal(p.failed_toys, 0, `μ = ${p.mu}: failed toys`);
-  }
-  assert.equal(r.obs, interpolateCrossing(grid, r.scan.map((p) => p.cls_obs), 0.05), "observed limit is the crossing of the scanned curve");
-  r.exp.forEach((x, k) => assert.equal(x, interpolateCrossing(grid, r.scan.map((p) => p.cls_exp[k]), 0.05), `expected[${k}] is its curve's crossing`));
-  assert.ok(r.exp.every((x, k) => k === 0 || x >= r.exp[k - 1]), `expected limits ascending: ${r.exp}`);
-  // σ_MC of the observed limit: the CLs MC error at the nearest scan point over the slope of the
-  // asymptotic CLs there (the linear interpolation adds < 1% at this grid spacing).
-  const asym = upperLimit(model);
-  const near = r.scan.reduce((a, p) => (Math.abs(p.mu - r.obs) < Math.abs(a.mu - r.obs) ? p : a));
-  const h = 1e-3, calc = new AsymptoticCalculator(model, model.observed, "qtilde");
-  const slope = (calc.test(r.obs + h).observed.cls - calc.test(r.obs - h).observed.cls) / (2 * h);
-  const sMu = near.cls_obs_mc_error / Math.abs(slope);
-  assert.ok(Math.abs(r.obs - asym.obs) < 3 * sMu, `toy limit ${r.obs} vs asymptotic ${asym.obs} (σ_MC ${sMu})`);
-  assert.ok(sMu < 0.1 * asym.obs, `the band is informative: σ_MC ${sMu} vs limit ${asym.obs}`);
-});
