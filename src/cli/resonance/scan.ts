@@ -6,13 +6,15 @@ import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { poolTaskExecutor } from "../../batch/pool.ts";
+import { InputError } from "../../io/errors.ts";
 import { claimOutputDir, packageVersion, RunRecord } from "../../io/output.ts";
-import { loadResonanceConfig, type ResonanceConfig } from "../../resonance/config.ts";
+import { isHpsPreset, loadResonanceConfig, type ResonanceConfig } from "../../resonance/config.ts";
+import { hpsPresetScan } from "./hps-preset.ts";
 import { runResonance, writeResonanceOutputs, type DatasetResult } from "../../resonance/run.ts";
 import { fmtNum, printJson, table } from "../shared/format.ts";
 import { int, withJson, withOutputDir, withOverwrite, withWorkers, workers } from "../shared/options.ts";
 
-export interface ScanCli { config: string; outputDir?: string; workers?: string; toys?: string; json?: boolean; overwrite?: boolean; resume?: boolean; figures?: boolean; bands?: boolean }
+export interface ScanCli { config: string; outputDir?: string; workers?: string; toys?: string; toyProcedure?: string; json?: boolean; overwrite?: boolean; resume?: boolean; figures?: boolean; bands?: boolean }
 
 export function register(parent: Command): void {
   for (const verb of ["scan", "bands"] as const) registerVerb(parent, verb);
@@ -20,8 +22,9 @@ export function register(parent: Command): void {
 
 function registerVerb(parent: Command, verb: "scan" | "bands"): void {
   const cmd = parent.command(verb).description(verb === "scan" ? "mass scan of every dataset of --config: results.csv, summary.json and figures per dataset" : "the scan with the asymptotic ±1σ/±2σ bands of the expected limit at every mass (columns A_up_exp_*, figure limits_band)")
-    .requiredOption("--config <yaml>", "resonance configuration (datasets, signal, resolution, background, scan)")
+    .requiredOption("--config <yaml>", "resonance configuration (datasets, signal, resolution, background, scan); a file in hps-gpr keys (or with preset: hps) runs the HPS analysis through `bump scan`")
     .option("--toys <n>", "background-only toys for the global significance (default: config global.toys)")
+    .option("--toy-procedure <auto|full>", "how each toy is rescanned (summary.json toys.calibration): auto (default) = parametric backgrounds refitted per toy by fast Newton fits, the same q0 as the full procedure (\"parametric-refit\"), and the GP with its hyperparameters and trend degree frozen at the observed spectrum's per-mass fits, latent background and signal refitted per toy (\"gp-frozen-hyperparameters\"); full = the whole scan refitted per toy (\"full-rescan\": GP hyperparameters per mass per toy, ~20-50x slower)", "auto")
     .option("--no-figures", "write the tables only");
   withJson(withOverwrite(withWorkers(withOutputDir(cmd, "output folder (default: config output_dir)")), false), "print the summary as JSON")
     .action((o: ScanCli) => scanCommand({ ...o, bands: verb === "bands" ? true : undefined }));
@@ -34,23 +37,27 @@ export function summaryLines(cfg: ResonanceConfig, results: DatasetResult[]): st
     const s = r.summary;
     let line = `${s.label}: ${s.masses} masses on ${s.bins} bins, ${s.failed} failed, ${s.with_warnings} with warnings; background ${s.background}`;
     if (Number.isFinite(s.max_local_Z)) line += `; largest local Z = ${fmtNum(s.max_local_Z)} at ${fmtNum(s.mass_at_max)} ${cfg.unit} (global: Šidák Z = ${fmtNum(s.Z_global_sidak)}, N_eff = ${fmtNum(s.n_eff)}`
-      + (s.toys ? `; ${s.toys.n} toys: Z = ${fmtNum(s.toys.Z_global_toys)}, Gross–Vitells Z = ${fmtNum(s.toys.Z_global_gv)}` : "") + ")";
+      + (s.toys ? `; ${s.toys.n} toys (${s.toys.calibration}): Z = ${fmtNum(s.toys.Z_global_toys)}, Gross–Vitells Z = ${fmtNum(s.toys.Z_global_gv)}` : "") + ")";
     lines.push(line);
   }
   return lines;
 }
 
 export async function scanCommand(o: ScanCli): Promise<void> {
+  // The HPS preset (hps-gpr keys, or `preset: hps`): the bump pipeline, unchanged (hps-preset.ts).
+  if (isHpsPreset(o.config)) return hpsPresetScan(o, o.bands ? "bands" : "scan");
   const cfg = loadResonanceConfig(o.config);
   const outDir = o.outputDir ? resolve(o.outputDir) : cfg.outputDir;
   claimOutputDir(outDir, { command: "resonance scan", overwrite: o.overwrite, strict: existsSync(join(outDir, "summary.json")), option: o.outputDir ? "--output-dir" : "output_dir" });
   const nw = workers(o.workers, cfg.workers ?? undefined);
   const toys = int("--toys", o.toys, 0) ?? cfg.global.toys;
+  const toyProcedure = o.toyProcedure ?? "auto";
+  if (toyProcedure !== "auto" && toyProcedure !== "full") throw new InputError("", "--toy-procedure", `"${toyProcedure}" is not auto or full`);
   let done = 0;
   const run = RunRecord.start(outDir, { command: "resonance scan", version: packageVersion(), seed: cfg.global.seed, progress: () => `${done} masses`, extra: { datasets: cfg.datasets.map((d) => d.name) } });
   const t0 = Date.now();
   const results = await run.around(async () => {
-    const r = await runResonance(cfg, { executor: poolTaskExecutor(nw), toys, bands: o.bands, onPoint: () => { done++; } });
+    const r = await runResonance(cfg, { executor: poolTaskExecutor(nw), toys, toyProcedure, bands: o.bands, onPoint: () => { done++; } });
     await writeResonanceOutputs(cfg, r, { outputDir: outDir, figures: o.figures !== false });
     return r;
   }, (r) => ({ failed: r.reduce((a, x) => a + x.summary.failed, 0) }));
