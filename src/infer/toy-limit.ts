@@ -63,8 +63,9 @@ export function runToyLimitTask(model: Likelihood, t: ToyLimitTask): number[][] 
     const pars = Float64Array.from(t.pars[0]);
     for (let i = t.start; i < t.end; i++) {
       lik.sample(pars, Rng.forStream(t.seed, 2 * i + 1), data);
-      // one free fit for every μ (cached by ProfileFits); conditional fits warm from it
-      const f = new ProfileFits(lik, Float64Array.from(data), fitOpts, { warmStart: t.warmStart });
+      // one free fit for every μ (cached by ProfileFits), started at the generating point;
+      // conditional fits warm from it
+      const f = new ProfileFits(lik, Float64Array.from(data), t.warmStart ? { ...fitOpts, init: pars } : fitOpts, { warmStart: t.warmStart });
       for (let m = 0; m < t.mus.length; m++) out[m][i - t.start] = stat(f, t.mus[m]);
     }
   } else {
@@ -73,7 +74,8 @@ export function runToyLimitTask(model: Likelihood, t: ToyLimitTask): number[][] 
       let prev: Float64Array | undefined;
       for (let m = 0; m < t.mus.length; m++) {
         lik.sample(pars[m], Rng.forStream(t.seed, 2 * i), data);
-        const base = t.warmStart && prev ? { ...fitOpts, init: prev } : fitOpts;
+        // the free fit starts at the previous μ's optimum of this stream, the first at the generating point
+        const base = t.warmStart ? { ...fitOpts, init: prev ?? pars[m] } : fitOpts;
         const f = new ProfileFits(lik, Float64Array.from(data), base, { warmStart: t.warmStart });
         out[m][i - t.start] = stat(f, t.mus[m]);
         if (t.warmStart) {
@@ -107,7 +109,7 @@ export interface ToyLimitOptions {
   seed?: number;
   /** Toys in the first round (default min(ntoys, 500)); later rounds double the total. */
   firstRound?: number;
-  /** A μ stops once every curve has |CLs − α| ≥ z·σ_MC (default 3; Infinity: always ntoys). */
+  /** A μ stops once every curve has |CLs − α| ≥ z·σ_MC (default 2; Infinity: always ntoys). */
   z?: number;
   /** Warm-started fits (default true); false: each point is exactly toyHypotest's. */
   warmStart?: boolean;
@@ -282,7 +284,7 @@ export async function toyUpperLimit(lik: Likelihood, o: ToyLimitOptions = {}): P
   const level = o.level ?? 0.05;
   const testStat = o.testStat ?? "qtilde";
   const ntoys = o.ntoys ?? 10000;
-  const z = o.z ?? 3;
+  const z = o.z ?? 2;
   const warmStart = o.warmStart ?? true;
   const size = o.batch ?? 10;
   const seed = o.seed ?? 0;
