@@ -222,6 +222,9 @@ export const SEARCHLIGHT_KEYS: Record<string, KeySpec> = {
   // the warm-start block's anchor optimum and stops once two distinct starts agree; "all" runs
   // every start as hps_gpr (sklearn) does.
   n_restarts_mode: { kind: oneOf(["adaptive", "all"]), def: "adaptive", support: Y },
+  // `preset: hps` marks the file as the HPS analysis, so `resonance scan --config` runs it through
+  // this pipeline (src/cli/resonance/scan.ts); it changes nothing here.
+  preset: { kind: oneOf(["hps"]), def: "hps", support: Y },
 };
 const ALL_KEYS: Record<string, KeySpec> = { ...CONFIG_KEYS, ...SEARCHLIGHT_KEYS };
 

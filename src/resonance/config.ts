@@ -2,11 +2,13 @@
 // key names the closest valid one, a bad value names its key, line and column): named datasets
 // with labels, one unit for the whole run, the signal model and resolution, the window, the
 // background model, the scan range and the look-elsewhere toys; and the spectra it names, read
-// from ROOT TH1s, JSON histograms, or unbinned events in a CSV column histogrammed with given
-// edges. Paths are relative to the configuration file's folder.
+// from ROOT TH1s, JSON histograms, or unbinned events histogrammed with given
+// edges — a CSV column, a ROOT TTree branch (read through jsroot, io/event-table.ts) or a Parquet
+// column, any of them an expression `name`, `name[i]` or `len(name)`. Paths are relative to the
+// configuration file's folder.
 import { dirname, resolve } from "node:path";
 import { configError, readConfigFile, validateConfig, type ConfigSource, type Fields, type Schema } from "../io/config.ts";
-import { readCsv } from "../io/csv.ts";
+import { readEventTable } from "../io/event-table.ts";
 import { InputError } from "../io/errors.ts";
 import { readHistogram } from "../io/histogram.ts";
 import { linspace } from "../math/stats.ts";
@@ -31,6 +33,7 @@ const DATASET: Fields = {
   file: { schema: str(), required: true },
   hist: { schema: str(), default: "" },
   column: { schema: str(), default: "" },
+  tree: { schema: str(), default: "" },
   edges: { schema: numlist, default: [] },
   binning: { schema: section({ lo: { schema: num({ nullable: true }), default: null }, hi: { schema: num({ nullable: true }), default: null }, n: { schema: int(1, true), default: null }, width_power: { schema: num(), default: 1 } }) },
   range: { schema: { type: "range", nullable: true }, default: null },
@@ -38,6 +41,8 @@ const DATASET: Fields = {
 };
 
 export const RESONANCE_FIELDS: Fields = {
+  /** "hps": the file is the HPS analysis in hps-gpr keys, run by `bump` (isHpsPreset); never a resonance configuration. */
+  preset: { schema: { type: "enum", values: ["none", "hps"] }, default: "none" },
   experiment: { schema: str(), default: "" },
   unit: { schema: { type: "enum", values: UNITS }, default: "GeV" },
   datasets: { schema: { type: "list", items: { type: "section", fields: DATASET }, minItems: 1 }, required: true },
@@ -79,7 +84,7 @@ export const RESONANCE_FIELDS: Fields = {
           ls_lower_windows: { schema: num({ gt: 0 }), default: 1 },
           ls_upper_span: { schema: num({ gt: 0 }), default: 2 },
           restarts: { schema: int(0), default: 1 },
-          trend_degree: { schema: int(0, true), default: null },
+          trend_degree: { schema: int(0, true), default: 4 },
           seed: { schema: int(0), default: 0 },
         }),
       },
@@ -101,7 +106,10 @@ export interface DatasetSpec {
   label: string;
   file: string;
   hist: string;
+  /** Events: the column (CSV, Parquet) or branch (ROOT TTree) expression; "" for a histogram. */
   column: string;
+  /** ROOT events: the TTree name ("" = the file's first TTree). */
+  tree: string;
   edges: number[];
   range: [number, number] | null;
   rebin: number;
@@ -121,6 +129,20 @@ export interface ResonanceConfig {
   source: ConfigSource;
 }
 
+/**
+ * True when a configuration file is the HPS analysis (the HPS preset): `preset: hps`, or hps-gpr
+ * keys (enable_<year>, path_<year>) without `datasets`. `resonance scan` runs it through the bump
+ * pipeline of src/bumphunt unchanged (results_single.csv byte-identical to `bump scan`), with the
+ * dark-photon outputs that analysis asks for.
+ */
+export function isHpsPreset(path: string): boolean {
+  const d = readConfigFile(path, { option: "--config" }).data;
+  if (!d || typeof d !== "object" || Array.isArray(d)) return false;
+  const keys = Object.keys(d);
+  if ((d as Record<string, unknown>).preset === "hps") return !keys.includes("datasets");
+  return !keys.includes("datasets") && keys.some((k) => /^(enable|path)_\d{4}$/.test(k));
+}
+
 export function loadResonanceConfig(path: string): ResonanceConfig {
   return resonanceConfig(readConfigFile(path, { option: "--config" }));
 }
@@ -128,19 +150,23 @@ export function loadResonanceConfig(path: string): ResonanceConfig {
 /** Validate and map a configuration (source from a file, or from an object for tests). */
 export function resonanceConfig(src: ConfigSource): ResonanceConfig {
   const v = validateConfig(src, RESONANCE_FIELDS).values;
+  if (v.preset === "hps") throw configError(src, ["preset"], "preset: hps is the HPS analysis in hps-gpr keys (enable_2015, path_2015, …) instead of datasets: remove datasets and the other resonance keys, or remove the preset");
   const dir = dirname(resolve(src.file || "."));
   const sig = v.signal as Sec, res = v.resolution as Sec, win = v.window as Sec, bg = v.background as Sec, sc = v.scan as Sec, ch = v.checks as Sec, gl = v.global as Sec;
   const datasets = (v.datasets as Sec[]).map((d, k) => {
-    const ds: DatasetSpec = { name: d.name as string, label: (d.label as string) || (d.name as string), file: resolve(dir, d.file as string), hist: d.hist as string, column: d.column as string, edges: d.edges as number[], range: d.range as [number, number] | null, rebin: d.rebin as number };
+    const ds: DatasetSpec = { name: d.name as string, label: (d.label as string) || (d.name as string), file: resolve(dir, d.file as string), hist: d.hist as string, column: d.column as string, tree: d.tree as string, edges: d.edges as number[], range: d.range as [number, number] | null, rebin: d.rebin as number };
     const b = d.binning as Sec;
     if (ds.edges.length === 0 && b.n !== null) {
       if (b.lo === null || b.hi === null || !((b.hi as number) > (b.lo as number))) throw configError(src, ["datasets", k, "binning"], "give lo < hi and n");
       ds.edges = Array.from(variableEdges(b.lo as number, b.hi as number, b.n as number, b.width_power as number));
     }
-    if (/\.csv$/i.test(ds.file)) {
-      if (!ds.column) throw configError(src, ["datasets", k, "column"], "a CSV file holds events: name the column with the mass (column: m)");
+    if (/\.(csv|parquet)$/i.test(ds.file) && !ds.column) throw configError(src, ["datasets", k, "column"], "a CSV or Parquet file holds events: name the column with the mass (column: m)");
+    if (ds.column && ds.hist) throw configError(src, ["datasets", k, "column"], "give either hist (a histogram) or column (events), not both");
+    if (ds.column) {
+      if (!/\.(csv|parquet|root)$/i.test(ds.file)) throw configError(src, ["datasets", k, "file"], "events are read from .csv, .parquet or .root (TTree) files");
       if (ds.edges.length < 2) throw configError(src, ["datasets", k, "edges"], "events need bin edges: edges: [...] or binning: {lo, hi, n}");
-    } else if (!ds.hist) throw configError(src, ["datasets", k, "hist"], "name the histogram in the file (hist: <name>)");
+    } else if (!ds.hist) throw configError(src, ["datasets", k, "hist"], "name the histogram in the file (hist: <name>), or the events' column or branch (column: m)");
+    if (ds.tree && !(ds.column && /\.root$/i.test(ds.file))) throw configError(src, ["datasets", k, "tree"], "tree names the TTree of a ROOT file's events: give it with column: <branch>");
     return ds;
   });
   const names = new Set<string>();
@@ -191,12 +217,13 @@ export function resonanceConfig(src: ConfigSource): ResonanceConfig {
 export async function loadDataset(d: DatasetSpec, cfgFile: string): Promise<Spectrum> {
   let sp: Spectrum;
   try {
-    if (/\.csv$/i.test(d.file)) {
-      const t = readCsv(d.file);
-      if (!t.columns.includes(d.column)) throw new InputError(d.file, d.column, `no column "${d.column}" (columns: ${t.columns.join(", ")})`);
-      const vals = t.rows.map((r) => Number(r[d.column]));
+    if (d.column) {
+      const t = await readEventTable(d.file, { columns: [d.column], ...(d.tree ? { tree: d.tree } : {}) });
+      let vals = t.columns[0];
+      // `name[i]`: an event with fewer elements has none to histogram; otherwise a non-number is a mistake
+      if (/\[/.test(d.column)) vals = vals.filter((x) => !Number.isNaN(x));
       const bad = vals.findIndex((x) => !Number.isFinite(x));
-      if (bad >= 0) throw new InputError(d.file, `${d.column} (row ${bad + 1})`, `"${t.rows[bad][d.column]}" is not a number`);
+      if (bad >= 0) throw new InputError(d.file, `${d.column} (row ${bad + 1})`, `${vals[bad]} is not a finite number`);
       sp = histogramEvents(vals, d.edges);
     } else {
       const h = await readHistogram(d.file, d.hist);

@@ -12,7 +12,7 @@ import { containmentInterval, resolutionFunction, type Resolution, type SignalMo
 import { spectrumOf, type Spectrum } from "./spectrum.ts";
 
 export type BackgroundSpec =
-  /** GP background; gp.trendDegree null/absent = chosen per mass by the F-test on the power-law family (ln f polynomial in ln m, degree 1–4) over the training bins. */
+  /** GP background; gp.trendDegree absent = DEFAULT_GP's (4), null = chosen per mass by the F-test on the power-law family (ln f polynomial in ln m, degree 1–4) over the training bins. */
   | { model: "gp"; gp?: Partial<Omit<GpSettings, "trendDegree">> & { trendDegree?: number | null } }
   /** One family at a given number of parameters (npar) or with the order chosen by the F-test/AIC; several families → envelope. */
   | { model: "parametric"; families: FamilyName[]; npar: number | null; orderSelection: "ftest" | "aic"; sqrtS?: number; envelopePenalty?: number };
@@ -47,8 +47,9 @@ export function buildSearch(spec: SearchSpec, sp: Spectrum): BuiltSearch {
   const orderReport: BuiltSearch["orderReport"] = [];
   const bg = spec.background;
   if (bg.model === "gp") {
-    // null/absent: the F-test chooses the trend degree on each mass's training bins (gp-background.ts)
-    const trendDegree = bg.gp?.trendDegree ?? -1;
+    // null: the F-test chooses the trend degree on each mass's training bins; absent: DEFAULT_GP's (gp-background.ts)
+    const td = bg.gp?.trendDegree;
+    const trendDegree = td === null ? -1 : td ?? DEFAULT_GP.trendDegree;
     background = { kind: "gp", gp: { ...DEFAULT_GP, ...(bg.gp ?? {}), trendDegree } };
   } else {
     for (const family of bg.families) {

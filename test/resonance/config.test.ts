@@ -73,3 +73,58 @@ test("configuration mistakes are one-line InputErrors naming the key", () => {
   bad("", /resolution/, yaml().replace("resolution: {relative: 0.03}", "resolution: {}"));
   bad("", /column/, yaml().replace("    column: m\n", ""));
 });
+
+const ROOTFILES = join(import.meta.dirname, "..", "..", "..", "shared", "rootfiles");
+
+test("inputs: events from a ROOT TTree branch (jsroot) and the same events from a CSV column give the same spectrum; a ROOT TH1 with variable bins", async () => {
+  const zmumu = join(ROOTFILES, "uproot-Zmumu.root");
+  // the TTree's M branch (CMS open-data Z→μμ, 2304 entries) written out as a CSV column through the event reader
+  const { readEventTable } = await import("../../src/io/event-table.ts");
+  const t = await readEventTable(zmumu, { columns: ["M"], tree: "events" });
+  assert.equal(t.n, 2304, "the events TTree holds 2304 entries (../shared/rootfiles/SOURCE.md)");
+  writeFileSync(join(dir, "zmumu.csv"), "M\n" + Array.from(t.columns[0], (v) => String(v)).join("\n") + "\n");
+  writeFileSync(join(dir, "root.yaml"), `datasets:
+  - name: tree
+    file: ${zmumu}
+    tree: events
+    column: M
+    binning: {lo: 60, hi: 120, n: 30, width_power: 1}
+  - name: csv
+    file: zmumu.csv
+    column: M
+    binning: {lo: 60, hi: 120, n: 30, width_power: 1}
+  - name: th1
+    file: ${join(ROOTFILES, "uproot-issue-707.root")}
+    hist: raw_M1_enrAll
+signal: {shape: gaussian}
+resolution: {relative: 0.02}
+`);
+  const cfg = loadResonanceConfig(join(dir, "root.yaml"));
+  const [tree, csv, th1] = await Promise.all(cfg.datasets.map((d) => loadDataset(d, cfg.file)));
+  assert.deepEqual(Array.from(tree.counts), Array.from(csv.counts), "TTree branch and CSV column histogram identically");
+  const inRange = Array.from(t.columns[0]).filter((m) => m >= 60 && m <= 120).length;
+  assert.equal(tree.counts.reduce((a, v) => a + v, 0), inRange, "every event inside [60, 120] GeV is counted once");
+  const peak = tree.counts.indexOf(Math.max(...tree.counts));
+  // (the reconstructed dimuon peak sits a little below m_Z = 91.19 GeV: final-state radiation)
+  assert.ok(Math.abs(tree.centres[peak] - 91.19) < 2.5, `the fullest bin lies at the Z mass (bin ${tree.edges[peak]}–${tree.edges[peak + 1]})`);
+  // TH1D with 203 variable bins (uproot's reading, SOURCE.md): edges 40.5, 41, 63, … 2606.5, sum 4854732.175
+  assert.equal(th1.counts.length, 203, "203 bins");
+  assert.deepEqual([th1.edges[0], th1.edges[1], th1.edges[2], th1.edges[203]], [40.5, 41, 63, 2606.5], "variable edges");
+  assert.ok(Math.abs(th1.counts.reduce((a, v) => a + v, 0) - 4854732.175) < 1e-3, "sum of the bins");
+});
+
+test("inputs: event mistakes are one line naming the key or the branch", async () => {
+  const zmumu = join(ROOTFILES, "uproot-Zmumu.root");
+  const base = (ds: string) => `datasets:\n${ds}\nsignal: {shape: gaussian}\nresolution: {relative: 0.02}\n`;
+  const bad = (ds: string, re: RegExp) => {
+    writeFileSync(join(dir, "e.yaml"), base(ds));
+    assert.throws(() => loadResonanceConfig(join(dir, "e.yaml")), (e: unknown) => e instanceof InputError && re.test(e.message) && !e.message.includes("\n"), `expected ${re}`);
+  };
+  bad(`  - {name: a, file: ${zmumu}, tree: events, hist: M}`, /tree/);
+  bad(`  - {name: a, file: ${zmumu}, column: M, hist: h, edges: [60, 90, 120]}`, /either hist .* or column/);
+  bad(`  - {name: a, file: ${zmumu}, column: M}`, /edges/);
+  bad(`  - {name: a, file: x.json, column: M, edges: [60, 90, 120]}`, /\.root \(TTree\)/);
+  writeFileSync(join(dir, "e.yaml"), base(`  - {name: a, file: ${zmumu}, column: Mass, edges: [60, 90, 120]}`));
+  const cfg = loadResonanceConfig(join(dir, "e.yaml"));
+  await assert.rejects(loadDataset(cfg.datasets[0], cfg.file), (e: unknown) => e instanceof InputError && /Mass/.test(e.message) && /did you mean "M"/.test(e.message) && !e.message.includes("\n"), "an unknown branch names the closest one");
+});

@@ -1,7 +1,7 @@
 // What the resonance verbs share: the configuration, one dataset of it (--dataset), its
 // spectrum and the search with its template signal resolved.
 import { InputError } from "../../io/errors.ts";
-import { loadDataset, loadResonanceConfig, resolveSignal, type DatasetSpec, type ResonanceConfig } from "../../resonance/config.ts";
+import { isHpsPreset, loadDataset, loadResonanceConfig, resolveSignal, type DatasetSpec, type ResonanceConfig } from "../../resonance/config.ts";
 import type { SearchSpec } from "../../resonance/search.ts";
 import { resolutionFunction } from "../../resonance/signal.ts";
 import type { Spectrum } from "../../resonance/spectrum.ts";
@@ -10,6 +10,7 @@ export interface Chosen { cfg: ResonanceConfig; dataset: DatasetSpec; spectrum: 
 
 /** The configuration's dataset named by --dataset (default: the first). */
 export async function chooseDataset(config: string, name: string | undefined): Promise<Chosen> {
+  if (isHpsPreset(config)) throw new InputError(config, "preset", "an HPS (hps-gpr) configuration: `resonance scan` runs it; one mass or injections are `searchlight bump test|inject --config`");
   const cfg = loadResonanceConfig(config);
   const dataset = name === undefined ? cfg.datasets[0] : cfg.datasets.find((d) => d.name === name);
   if (!dataset) throw new InputError(config, "--dataset", `no dataset "${name}" (datasets: ${cfg.datasets.map((d) => d.name).join(", ")})`);
