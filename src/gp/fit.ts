@@ -3,6 +3,11 @@
 // analytic gradient. As sklearn's GaussianProcessRegressor: first from the kernel's own θ, then
 // `nRestarts` starts drawn log-uniformly inside the bounds (one RNG stream, drawn in order:
 // start k, dimension j), best LML wins (first on ties); a start whose Cholesky fails is −∞.
+// Optionally (a scan's production restarts, #19): a `warmStart` runs first, and the starts stop
+// once `stopWhenAgree` of them, from distinct initial points, ended at the best optimum so far
+// (LML within agreeLml, every log-hyperparameter within agreeTheta); `agreement` records how the
+// starts ended either way. On the HPS spectra all finite starts but the odd stall at large C end
+// at one optimum whose LML ties to ~1e-6, so two agreeing starts cost ~2/11 of the full set.
 //
 // For a Constant × stationary kernel the search can run on cheaper evaluators (hybrid.ts): the
 // low-rank surrogate (lowrank.ts) at long length scales, the exact envelope form (envelope.ts)
