@@ -2,15 +2,109 @@
 // without (--no-analytic-gammas: every γ left to the optimiser), on 1 and 2 workers (2 = this
 // thread + one worker thread, chunked dispatch: src/batch/pool.ts), plus the in-process
 // asymptotic hypotest on the 328-parameter off-shell workspace. Same seed, so both settings
-// run the same toys. The load average is recorded on every row: the machine is shared.
+// run the same toys. Then the pool itself (#19 item 3) on the 1-bin model: a worker's start-up,
+// warm throughput (pool kept, runs after a warm-up run) and the whole CLI command (cold: process,
+// model, worker start-up) with 10⁵ toys on 1 and 2 workers; and the toy-based upper limit (#19
+// item 5) on sbottom RegionA through the CLI. The load average is recorded on every row: the
+// machine is shared.
 import { loadavg } from "node:os";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { referenceCases, caseSpec } from "../test/histfactory/reference-cases.ts";
 import { compileModel } from "../src/histfactory/model.ts";
 import { hypotest } from "../src/infer/hypotest.ts";
-import { toyHypotestOnPool } from "../src/batch/toys.ts";
+import { toyHypotestOnPool, toyPool, poolExecutor } from "../src/batch/toys.ts";
+import { toyHypotest } from "../src/infer/toys.ts";
 import type { BenchRow, BenchSection } from "./types.ts";
 
 const load = () => `load ${loadavg()[0].toFixed(1)}`;
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));
+const ONE_BIN = `${SHARED}workspaces/simplemodels/uncorrelated_background_1bin.json`;
+const REGION_A = `${SHARED}workspaces/atlas-susy-2018-31-sbottom/RegionA`;
+
+/** Run the compiled CLI (dist/, as users do); wall seconds, CPU seconds of the process (all threads) and stdout. */
+function cli(args: string[]): { s: number; cpu: number; out: string } {
+  const r = spawnSync("bash", ["-c", `TIMEFORMAT='%3R %3U %3S'; { time node bin/searchlight.mjs ${args.map((a) => `'${a}'`).join(" ")} >"$OUT" 2>/dev/null; } 2>&1; cat "$OUT" >&2`], {
+    cwd: ROOT, encoding: "utf8", env: { ...process.env, OUT: `/tmp/toys-bench-${process.pid}.out` }, maxBuffer: 1 << 26,
+  });
+  const [real, user, sys] = r.stdout.trim().split(/\s+/).map(Number);
+  if (r.status !== 0 || !Number.isFinite(real)) throw new Error(`searchlight ${args.join(" ")} failed: ${r.stderr}`);
+  return { s: real, cpu: user + sys, out: r.stderr };
+}
+
+/** The pool rows of #19 item 3 on the 1-bin model (closed-form γ's). */
+async function poolRows(rows: BenchRow[]): Promise<void> {
+  const name = "simplemodels/uncorrelated_background_1bin";
+  const c = referenceCases().find((x) => x.name === name);
+  if (!c) return;
+  const spec = caseSpec(c);
+  const options = { measurement: c.measurement, modifierSettings: c.modifier_settings };
+  const m = compileModel(spec, options);
+  // Start-up of one worker thread from the compiled package: spawn, imports, model, first toy.
+  const dist = (f: string) => new URL(`../dist/${f}`, import.meta.url).href;
+  const { WorkerPool } = await import(dist("batch/pool.js"));
+  const distRecipe = { module: dist("batch/toy-worker.js"), factory: "toyRunner", args: { likelihood: { module: dist("histfactory/model.js"), factory: "modelFromRecipe", args: { spec, options } } } };
+  const starts: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const pool = new WorkerPool(distRecipe, 1, true);
+    const t0 = performance.now();
+    await pool.run([{ pars: [1, 1], mu: 1, testStat: "qtilde", seed: 0, parity: 0, start: 0, end: 1 }]);
+    starts.push((performance.now() - t0) / 1000);
+    await pool.close();
+  }
+  starts.sort((a, b) => a - b);
+  rows.push({ case: name, what: "start-up of one worker thread (compiled package): spawn, imports, model compiled from its recipe, first toy", ours: starts[2], peer: null, note: `median of 5 (${starts.map((x) => (1000 * x).toFixed(0)).join(", ")} ms); ${load()}` });
+  // Warm: one pool per worker count, a warm-up run, then N s+b + N b toys.
+  const N = 50000;
+  const recipe = { module: new URL("../src/histfactory/model.ts", import.meta.url).href, factory: "modelFromRecipe", args: { spec, options } };
+  const warm: Record<number, number> = {};
+  for (const workers of [1, 2]) {
+    const pool = toyPool(recipe, workers);
+    const executor = poolExecutor(pool, { progress: false });
+    await toyHypotest(m, 1, { ntoys: 2000, seed: 2, executor });
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const r = await toyHypotest(m, 1, { ntoys: N, seed: 1, executor });
+    const s = (performance.now() - t0) / 1000;
+    const cu = process.cpuUsage(c0);
+    await pool.close();
+    warm[workers] = s;
+    rows.push({
+      case: name, what: `toy hypotest μ = 1, ${N} s+b + ${N} b toys, ${workers} worker${workers > 1 ? "s" : ""}, warm pool (after a 2000-toy run)`, ours: s, peer: (2 * N) / 29.6,
+      note: `${((2 * N) / s).toFixed(0)} toys/s${workers > 1 ? ` = ${(warm[1] / s).toFixed(2)}× 1 worker` : ""}; CPU ${((cu.user + cu.system) / 1e6).toFixed(2)} s (all threads); CLs ${r.cls_obs.toFixed(4)}; ${load()}`,
+    });
+  }
+  // Cold: the whole CLI command.
+  const cold: Record<number, number> = {};
+  for (const workers of [1, 2]) {
+    const r = cli(["cls", ONE_BIN, "--calculator", "toys", "--ntoys", String(N), "--seed", "1", "--workers", String(workers), "--json"]);
+    cold[workers] = r.s;
+    const j = JSON.parse(r.out) as { cls_obs: number };
+    rows.push({
+      case: name, what: `\`searchlight cls --calculator toys --ntoys ${N} --workers ${workers}\` (whole command, cold: process, model, worker start-up)`, ours: r.s, peer: (2 * N) / 29.6,
+      note: `${((2 * N) / r.s).toFixed(0)} toys/s${workers > 1 ? ` = ${(cold[1] / r.s).toFixed(2)}× 1 worker` : ""}; CPU ${r.cpu.toFixed(2)} s; CLs ${j.cls_obs.toFixed(4)}; ${load()}`,
+    });
+  }
+}
+
+/** The toy-based upper limit of #19 item 5 on sbottom RegionA through the CLI (2 workers). */
+function toyLimitRows(rows: BenchRow[]): void {
+  const c = referenceCases().find((x) => x.name === "atlas-susy-2018-31-sbottom/RegionA/sbottom_1300_205_60");
+  if (!c) return;
+  const args = ["upper-limit", `${REGION_A}/BkgOnly.json`, "--patch", `${REGION_A}/patch.sbottom_1300_205_60.json`, "--json"];
+  const asym = JSON.parse(cli(args).out) as { obs: number; exp: number[] };
+  const before = load();
+  const r = cli([...args, "--calculator", "toys", "--ntoys", "10000", "--seed", "1", "--workers", "2"]);
+  const j = JSON.parse(r.out) as { obs: number; exp: number[]; obs_mc_error: number; exp_mc_error: number[]; toys_run: number; scan: { mu: number; ntoys: number }[]; failed_toys: number };
+  const f = (x: number) => x.toFixed(3);
+  const pulls = [j.obs, ...j.exp].map((x, k) => (x - [asym.obs, ...asym.exp][k]) / [j.obs_mc_error, ...j.exp_mc_error][k]);
+  rows.push({
+    case: c.name, what: "`searchlight upper-limit --calculator toys --ntoys 10000 --workers 2` (≤ 10⁴ toys per μ point and hypothesis, obs + band; whole command)", ours: r.s, peer: null,
+    note: `goal < 120 s; obs ${f(j.obs)} ± ${f(j.obs_mc_error)} (asymptotic ${f(asym.obs)}), expected ${j.exp.map((x, k) => `${f(x)} ± ${f(j.exp_mc_error[k])}`).join(", ")} (asymptotic ${asym.exp.map(f).join(", ")}); (toy − asymptotic)/σ_MC ${pulls.map((x) => x.toFixed(1)).join(", ")}; ` +
+      `toys per point ${j.scan.map((p) => `${p.mu.toFixed(2)}:${p.ntoys}`).join(" ")} (${j.toys_run} in all), ${j.failed_toys} failed; CPU ${r.cpu.toFixed(0)} s; ${before} → ${load()}`,
+  });
+}
 
 /** Median of `n` timed calls after one warm-up call (seconds). */
 async function median(fn: () => unknown, n: number): Promise<number> {
@@ -26,7 +120,7 @@ async function median(fn: () => unknown, n: number): Promise<number> {
 }
 
 const RUNS: [string, number, number[]][] = [
-  ["simplemodels/uncorrelated_background_1bin", 2000, [1, 2]],
+  ["simplemodels/uncorrelated_background_1bin", 20000, [1, 2]],
   ["atlas-susy-2018-31-sbottom/RegionA/sbottom_1300_205_60", 200, [1, 2]],
   ["atlas-susy-2019-09/bkg_offshell+synthetic", 30, [1, 2]],
 ];
@@ -57,9 +151,12 @@ export async function run(): Promise<BenchSection> {
       }
     }
   }
+  await poolRows(rows);
+  toyLimitRows(rows);
   return {
     title: "Toys with closed-form per-bin γ's and the chunked pool (`npm run bench -- toys.bench`)",
-    peerName: "Searchlight itself with --no-analytic-gammas (every γ left to the optimiser); on main before issue #19 (BENCHMARKS.md, inference section): 1-bin 6770 toys/s on 1 worker and 1576 on 2; off-shell 1.7 toys/s on 1 worker and 2.5 on 2",
+    peerName: "Searchlight itself with --no-analytic-gammas (every γ left to the optimiser); on main before issue #19 (BENCHMARKS.md, inference section): 1-bin 6770 toys/s on 1 worker and 1576 on 2; off-shell 1.7 toys/s on 1 worker and 2.5 on 2. " +
+      "Pool and 10⁵-toy rows: pyhf's ToyCalculator (../shared/reference timings_s.hypotest_toys, 1-bin: 2000 + 2000 toys in 135 s = 29.6 toys/s), scaled to the same toy count. Toy upper limit: none (pyhf has no toy-based limit timing in ../shared/reference; its asymptotic upper_limit on RegionA took 621 s)",
     rows,
   };
 }
