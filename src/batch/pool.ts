@@ -97,6 +97,16 @@ export class WorkerPool<T, R> implements TaskSession<T, R> {
     });
   }
 
+  /**
+   * Start the worker threads now (workers − 1 of them, or `workers` with alwaysThreads) and build
+   * this thread's runner, so they boot while the caller does other work (e.g. the fits to the
+   * data before toys); `run` then finds them ready or booting.
+   */
+  prestart(): void {
+    if (this.failure || (this.workers <= 1 && !this.alwaysThreads)) return;
+    this.start(Math.max(1, this.workers - (this.alwaysThreads ? 0 : 1)));
+  }
+
   /** Terminate the workers. */
   async close(): Promise<void> {
     const ws = this.slots.splice(0).map((s) => s.worker);

@@ -39,6 +39,7 @@ export function poolExecutor(pool: WorkerPool<ToyBatch, number[]>, o: { progress
  */
 export async function toyHypotestOnPool(lik: Likelihood, recipe: Recipe, mu: number, o: PoolToyOptions = {}): Promise<ToyResult> {
   const pool = toyPool(recipe, o.workers);
+  pool.prestart(); // the threads boot while this thread fits the data
   try {
     return await toyHypotest(lik, mu, { ...o, executor: poolExecutor(pool, { progress: o.progress, label: o.label ?? `toys μ=${mu}` }) });
   } finally {

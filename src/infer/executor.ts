@@ -28,6 +28,8 @@ export interface TaskSession<T, R> {
   /** Run `tasks` (one run at a time); results by task index; `onDone(i)` after task i, in completion order. */
   run(tasks: T[], onDone?: (index: number) => void): Promise<R[]>;
   close(): Promise<void>;
+  /** Optional: start the runners now, before the first run (worker threads boot meanwhile). */
+  prestart?(): void;
 }
 
 export interface TaskExecutor {

@@ -280,7 +280,22 @@ export function bootstrapLimitErrors(
 /** Toy-based CLs upper limits (observed and expected band) on a μ grid, toys shared across μ. */
 export async function toyUpperLimit(lik: Likelihood, o: ToyLimitOptions = {}): Promise<ToyLimitResult> {
   if (lik.poi === null) throw new Error("upper limits need a model with a parameter of interest");
-  const poi = lik.poi;
+  let session: TaskSession<ToyLimitTask, number[][]>;
+  if (o.executor) {
+    if (!o.recipe) throw new Error("toyUpperLimit: an executor needs the likelihood's recipe");
+    session = o.executor.open({ module: new URL("./toy-limit.ts", import.meta.url).href, factory: "toyLimitRunner", args: { likelihood: o.recipe } });
+    session.prestart?.(); // worker threads boot while this thread fits the data
+  } else {
+    session = { run: async (tasks) => tasks.map((t) => runToyLimitTask(lik, t)), close: async () => {} };
+  }
+  try {
+    return await scanWith(lik, lik.poi, o, session);
+  } finally {
+    await session.close();
+  }
+}
+
+async function scanWith(lik: Likelihood, poi: number, o: ToyLimitOptions, session: TaskSession<ToyLimitTask, number[][]>): Promise<ToyLimitResult> {
   const level = o.level ?? 0.05;
   const testStat = o.testStat ?? "qtilde";
   const ntoys = o.ntoys ?? 10000;
@@ -310,13 +325,6 @@ export async function toyUpperLimit(lik: Likelihood, o: ToyLimitOptions = {}): P
     return pt;
   };
 
-  let session: TaskSession<ToyLimitTask, number[][]>;
-  if (o.executor) {
-    if (!o.recipe) throw new Error("toyUpperLimit: an executor needs the likelihood's recipe");
-    session = o.executor.open({ module: new URL("./toy-limit.ts", import.meta.url).href, factory: "toyLimitRunner", args: { likelihood: o.recipe } });
-  } else {
-    session = { run: async (tasks) => tasks.map((t) => runToyLimitTask(lik, t)), close: async () => {} };
-  }
   let rounds = 0;
   /** Rounds of toys on `set` (ascending μ) until each point is resolved or has ntoys. */
   const runPoints = async (set: Pt[]): Promise<void> => {
@@ -351,25 +359,20 @@ export async function toyUpperLimit(lik: Likelihood, o: ToyLimitOptions = {}): P
       sorted.map((r) => r.mu), sorted.map((r) => curve(r, k)), sorted.map((r) => (k === 0 ? r.cls_obs_mc_error : r.cls_exp_mc_error[k - 1])), level, o.interpolation ?? "log",
     ));
   };
-  let cross: ReturnType<typeof limits>;
-  try {
-    await runPoints(grid.map(add));
+  await runPoints(grid.map(add));
+  let cross = limits();
+  // The default grid is extended (at most 4 times) where a curve does not cross α inside it:
+  // down by halving the lowest μ, up by ×1.5 while inside the POI bound in force.
+  for (let ext = 0; ext < 4 && cross.some((c) => !c.bracketed); ext++) {
+    if (o.scan) break;
+    const sorted = [...pts].sort((x, y) => x.mu - y.mu);
+    const lo = sorted[0], hi = sorted[sorted.length - 1];
+    const unbr = cross.map((c, k) => (c.bracketed ? -1 : k)).filter((k) => k >= 0);
+    const down = unbr.some((k) => curve(lo.result!, k) < level) && lo.mu / 2 > Math.max(p.lower, 0);
+    const up = unbr.some((k) => curve(hi.result!, k) > level) && 1.5 * hi.mu <= upper;
+    if (!down && !up) break;
+    await runPoints([...(down ? [add(lo.mu / 2)] : []), ...(up ? [add(1.5 * hi.mu)] : [])]);
     cross = limits();
-    // The default grid is extended (at most 4 times) where a curve does not cross α inside it:
-    // down by halving the lowest μ, up by ×1.5 while inside the POI bound in force.
-    for (let ext = 0; ext < 4 && cross.some((c) => !c.bracketed); ext++) {
-      if (o.scan) break;
-      const sorted = [...pts].sort((x, y) => x.mu - y.mu);
-      const lo = sorted[0], hi = sorted[sorted.length - 1];
-      const unbr = cross.map((c, k) => (c.bracketed ? -1 : k)).filter((k) => k >= 0);
-      const down = unbr.some((k) => curve(lo.result!, k) < level) && lo.mu / 2 > Math.max(p.lower, 0);
-      const up = unbr.some((k) => curve(hi.result!, k) > level) && 1.5 * hi.mu <= upper;
-      if (!down && !up) break;
-      await runPoints([...(down ? [add(lo.mu / 2)] : []), ...(up ? [add(1.5 * hi.mu)] : [])]);
-      cross = limits();
-    }
-  } finally {
-    await session.close();
   }
   const scan = [...pts].sort((x, y) => x.mu - y.mu).map((q) => q.result!);
   const boot = (o.bootstrap ?? 100) > 0 ? bootstrapLimitErrors(pts, level, o.interpolation ?? "log", seed, o.bootstrap ?? 100) : undefined;

@@ -98,3 +98,21 @@ test("pool dispatch: with 2 workers the calling thread runs tasks too (it starts
   assert.ok(here > 0, `the calling thread ran ${here} of ${tasks.length} tasks`);
   assert.ok(got.every((r) => r[1] === 0 || r[1] > 0), "thread ids");
 });
+
+test("prestart: threads boot before the first run; results unchanged; a prestarted pool that fails before running is still closed", async () => {
+  const { WorkerPool } = await import("../../src/batch/pool.ts");
+  const tasks = Array.from({ length: 40 }, (_, i) => i);
+  const pool = new WorkerPool<number, number>(SQUARE, 2);
+  try {
+    pool.prestart();
+    pool.prestart(); // idempotent: still one extra thread
+    assert.equal((pool as unknown as { slots: unknown[] }).slots.length, 1, "one worker thread beside this one");
+    assert.deepEqual(await pool.run(tasks), tasks.map((x) => x * x + 0.5), "results by index");
+  } finally {
+    await pool.close();
+  }
+  const { toyUpperLimit } = await import("../../src/infer/toy-limit.ts");
+  const spec: CountingSpec = { signal: [5], background: [20], relativeUncertainty: 0.1, observed: [21] };
+  const recipe = { module: new URL("../../src/likelihood/counting.ts", import.meta.url).href, factory: "countingModel", args: spec };
+  await assert.rejects(toyUpperLimit(countingModel(spec), { scan: [1], executor: poolTaskExecutor(2), recipe }), /grid must be ≥ 2 increasing/, "a bad grid is reported (and the test ends: the session was closed)");
+});
