@@ -231,22 +231,27 @@ export class FastGpScan {
         const sbVar = sbB + Math.max(sbC, 0);
         const nWin = st.window.map((i) => counts[i]);
         const lik = new WindowLikelihood({ n: nWin, b, C, w: st.wWindow });
-        // free fit from (A, θ) = 0, then A = 0 from the free fit's θ
+        // A = 0 fit from θ = 0, then the free fit from (0, θ̂₀). This nll is convex in (A, θ):
+        // when the score ∂nll/∂A at (0, θ̂₀) is positive, Â < 0 and q0 = 0 exactly, so a free fit
+        // crawling along the soft wall at λ's floor (empty bins) is not a failure.
         const x = this.x, newton = this.newton, win = this.win;
-        win.set(lik, true);
-        x.fill(0);
-        const free = newton.minimize(win, x);
-        const muHat = x[0];
-        const sigmaA = Math.sqrt(newton.inverseDiagonal(win.n, 0));
         win.set(lik, false);
-        x.copyWithin(0, 1, B + 1);
+        x.fill(0);
         const fixed = newton.minimize(win, x);
-        const q0 = muHat < 0 ? 0 : Math.max(0, 2 * (fixed.f - free.f));
+        x.copyWithin(1, 0, B);
+        x[0] = 0;
+        win.set(lik, true);
+        win.evaluate(x, newton.g, newton.H);
+        const scorePositive = newton.g[0] > 0;
+        const free = newton.minimize(win, x, { maxIter: 60 });
+        const sigmaA = Math.sqrt(newton.inverseDiagonal(win.n, 0));
+        const converged = fixed.converged && (free.converged || (scorePositive && x[0] < 0));
+        const q0 = x[0] < 0 || scorePositive ? 0 : Math.max(0, 2 * (fixed.f - free.f));
         const Z = Math.sqrt(q0);
         const obsWindow = sum(nWin);
         const reasons = toyPointReasons({
           sigmaA, Z, sidebandPull: S ? (sum(counts, st.sideband) - sbB) / Math.sqrt(Math.max(sbVar, 1e-300)) : NaN, sidebandNSigma: this.spec.sidebandNSigma,
-          obsWindow, bkgWindow: sum(b), windowRatio: this.spec.windowRatio, converged: free.converged && fixed.converged,
+          obsWindow, bkgWindow: sum(b), windowRatio: this.spec.windowRatio, converged,
         });
         return reasons.length ? { ok: false, q0, Z, error: reasons.join("; ") } : { ok: true, q0, Z, error: "" };
       } catch (e) {

@@ -256,14 +256,19 @@ export class FastParametricScan {
     const x = this.x, newton = this.newton;
     return this.points.map((pt): ToyPoint => {
       if (pt.staticError) return { ok: false, q0: NaN, Z: NaN, error: pt.staticError };
-      // per member: the s+b fit from (A = 0, θ̂ of the toy's background-only fit)
+      // The s+b fit of every member from (A = 0, θ̂ of the toy's background-only fit). In empty
+      // bins with Â < 0 it can crawl along the soft wall at λ's floor without converging; when
+      // the score ∂nll/∂A at A = 0 (the profile's slope there, envelope theorem) is positive, Â < 0
+      // is known and q0 = 0 is exact, so such a fit is not a failure (σ_A from its last iterate).
       let freeBest = Infinity, at0 = Infinity, muHat = NaN, sigmaA = NaN, converged = true;
       for (const m of members) {
         m.prob.setSignal(pt.s);
         x[0] = 0;
         x.set(m.theta, 1);
-        const r = newton.minimize(m.prob, x);
-        converged &&= r.converged;
+        m.prob.evaluate(x, newton.g, newton.H);
+        const scorePositive = newton.g[0] > 0;
+        const r = newton.minimize(m.prob, x, { maxIter: 60 });
+        converged &&= r.converged || (scorePositive && x[0] < 0);
         const free = 2 * r.f + pen * m.npar;
         if (free < freeBest) {
           freeBest = free;
