@@ -40,7 +40,7 @@ export function register(cmd: Command): void {
     .option("--calculator <name>", "asymptotics or toys", "asymptotics")
     .option("--ntoys <n>", "most pseudo-experiments per μ point and hypothesis (toys; fewer where CLs is resolved from α)", "10000")
     .option("--toy-pars <where>", "toys generated at the fits to the data (fit) or at the inits with the POI set, as pyhf (init)", "fit")
-    .option("--points <n>", "μ points spanning the asymptotic limits when --scan is not given (toys)", "9")
+    .option("--points <n>", "μ points spanning the asymptotic limits when --scan is not given (toys)", "7")
     .option("--interpolation <how>", "crossing between μ points: log (ln CLs) or linear (pyhf) (toys)", "log"));
   withWorkers(withSeed(cmd, "random seed (toys)", "0"), "worker threads for toys (default: all cores)")
     .action(async (ws: string, o: UpperLimitCliOptions) => {
@@ -74,7 +74,7 @@ export function register(cmd: Command): void {
 /** `upper-limit --calculator toys`: the toy scan on a worker pool (loaded only for toys). */
 async function toyLimitCli(ws: string, o: UpperLimitCliOptions, model: HistFactoryModel & { poi: number }, cl: number, testStat: "qtilde" | "q", scan?: number[]): Promise<void> {
   const ntoys = intOr("--ntoys", o.ntoys, 10000, 1);
-  const points = intOr("--points", o.points, 9, 2);
+  const points = intOr("--points", o.points, 7, 2);
   const seed = seedOf(o.seed, 0);
   const toyPars = choice("--toy-pars", o.toyPars, ["fit", "init"] as const);
   const interpolation = choice("--interpolation", o.interpolation, ["log", "linear"] as const);
