@@ -3,13 +3,14 @@
 // scale and trend degree are those fitted to the observed spectrum at that mass (point.ts via
 // fitGpBackground, training bins outside the window); per toy only the latent background is
 // refitted — the Laplace/Newton iteration of fitGpBackground (pseudo-data z, noise 1/μ,
-// weighted trend; Rasmussen & Williams, GPML §3.4.1) with the kernel held fixed — then the
+// weighted trend; Rasmussen & Williams, GPML §3.4.1) with the kernel held fixed, started from
+// the observed spectrum's mode at that mass — then the
 // count-space prediction in the window and sidebands (gpPrediction), and the window likelihood
 // (bumphunt WindowLikelihood: Poisson counts, background nuisances θ ~ N(0, I), yield A)
 // profiled by a dense Newton on its exact Hessian (fast-newton.ts). Freezing the hyperparameters
 // at the data's values is the usual calibration of GP bump hunts (the full procedure refits them
-// per toy and per mass, which costs ~20× more); bench/resonance-calibration.md compares the two
-// on the same toys. The failure checks are point.ts's (toyPointReasons), except the upper
+// per toy and per mass, which costs ~20–40× more); bench/resonance-toys-check.md compares the
+// two on the same toys. The failure checks are point.ts's (toyPointReasons), except the upper
 // limit's, which toys do not compute; a mass whose observed GP fit failed fails in every toy.
 //
 // Window likelihood: nll = Σ_i [λ_i − n_i ln λ_i + ln n_i!] + ½|θ|² + B ln√(2π), λ = b + Lθ + A w
@@ -175,15 +176,18 @@ export class FastGpScan {
 
   /**
    * The latent background of the training bins at the frozen kernel: fitGpBackground's
-   * iteration without its hyperparameter fits (start z = ln((n + ½)/w), noise 1/(n + ½); stop
-   * when f moves < 1e-4). Returns the fit to predict from.
+   * iteration without its hyperparameter fits, started from the Newton step at the observed
+   * spectrum's mode (its pseudo-data for these counts), stopped when f moves < 1e-4 (as there).
+   * Returns the fit to predict from.
    */
   private latent(st: FrozenMass, counts: ArrayLike<number>): GpFit {
     const g = st.fit!, X = g.X, N = X.length, K = st.K, sc = g.trendScale, deg = g.trend.length - 1;
     const n = Float64Array.from(st.train, (i) => counts[i]), w = Float64Array.from(st.train, (i) => this.sp.widths[i]);
-    const z = Float64Array.from(n, (v, k) => Math.log((v + 0.5) / w[k]));
-    const alpha = Float64Array.from(n, (v) => 1 / (v + 0.5));
-    const f = new Float64Array(N), a = new Float64Array(N), Ky = new Float64Array(N * N), copy = new Float64Array(N * N);
+    // warm start: the Newton step from the observed spectrum's latent mode f₀ (μ₀ = 1/α₀ = w e^{f₀})
+    const f = Float64Array.from(g.alpha, (al, k) => -Math.log(al * w[k]));
+    const alpha = Float64Array.from(g.alpha);
+    const z = Float64Array.from(f, (fk, k) => fk + (n[k] * g.alpha[k] - 1));
+    const a = new Float64Array(N), Ky = new Float64Array(N * N), copy = new Float64Array(N * N);
     let trend: Float64Array = g.trend;
     for (let it = 0; it < 3 * this.maxIt; it++) {
       trend = polyFit(X, z, alpha, deg, sc);
@@ -210,7 +214,7 @@ export class FastGpScan {
         z[i] = f[i] + (n[i] - mu) / mu;
         alpha[i] = 1 / Math.max(mu, 1e-12);
       }
-      if (this.maxIt === 1 || (it > 0 && move < 1e-4)) break;
+      if (this.maxIt === 1 || move < 1e-4) break;
     }
     return { ...g, z, alpha, trend };
   }
