@@ -83,6 +83,19 @@ export class HistFactoryModel implements Likelihood {
   private readonly hCoef: Float64Array;
   private readonly hDerOff: Int32Array; // offset of the entry's first bin in hDer
   private readonly hDer: Float64Array; // scratch: dδ/dα per histosys bin
+  // Every histosys bin as one entry e (its index in hDer): block-bin, main bin, parameter.
+  private readonly hEntBB: Int32Array;
+  private readonly hEntBin: Int32Array;
+  private readonly hEntPar: Int32Array;
+  private readonly hSlow: Int32Array; // histosys modifiers (hBlock index) not in code4p
+  // code4p bins, flat, with the α-dependent factors computed once per parameter: inside
+  // |α| ≤ 1, δ = α·S + p(α)·A; outside, α·Δ⁺ or α·Δ⁻ (interpolation.ts case 5).
+  private readonly h5E: Int32Array; // entry index (into hDer)
+  private readonly h5BB: Int32Array;
+  private readonly h5Par: Int32Array;
+  private readonly h5Coef: Float64Array; // S, A, Δ⁺, Δ⁻ per entry
+  private readonly h5Params: Int32Array; // distinct parameters of the code4p entries
+  private readonly h5C: Float64Array; // scratch per parameter: side (0 inside, 1 above, 2 below), α, p(α), p'(α)
   // --- constraints ---
   private readonly gPar: Int32Array; // Gaussian: parameter, aux index, 1/σ²
   private readonly gAux: Int32Array;
@@ -99,6 +112,9 @@ export class HistFactoryModel implements Likelihood {
   private readonly lambda: Float64Array; // expected main rates
   private readonly wMain: Float64Array; // ∂nll/∂λ_b
   private readonly jac: Float64Array; // ∂λ_b/∂θ_k, row k (nPars × nMain)
+  private readonly hessD: Float64Array; // per main bin: Gauss–Newton weight (then its square root)
+  private readonly hessRows: Float64Array; // scratch: √d_b ∂λ_b/∂θ_idx[a] (nPars × nMain)
+  private readonly hessCon: Float64Array; // per parameter: constraint curvature
   private readonly inMain: Uint8Array; // 1 = main bin enters nll (0 = blinded)
   // --- per-bin γ's that may be profiled in closed form (see closedFormProfile) ---
   private readonly analyticGammas: boolean;
@@ -203,14 +219,48 @@ export class HistFactoryModel implements Likelihood {
     this.blockBin0 = Int32Array.from(blockBin0);
     this.blockNb = Int32Array.from(blockNb);
     this.nominal = Float64Array.from(nominal);
-    this.sBlock = Int32Array.from(sBlock); this.sPar = Int32Array.from(sPar); this.sCode = Int32Array.from(sCode);
-    this.sCoef = Float64Array.from(sCoef);
+    // Scalar factors interleaved across blocks (rank within the block, then block): each block's
+    // factors still multiply in spec order (same rounding), but consecutive entries update
+    // different block-bins, so the products do not form one serial store-to-load chain.
+    const sOrder = interleave(sBlock);
+    this.sBlock = Int32Array.from(sOrder, (j) => sBlock[j]); this.sPar = Int32Array.from(sOrder, (j) => sPar[j]);
+    this.sCode = Int32Array.from(sOrder, (j) => sCode[j]);
+    this.sCoef = new Float64Array(sCoef.length);
+    sOrder.forEach((j, q) => { for (let i = 0; i < COEFS_PER_BIN; i++) this.sCoef[q * COEFS_PER_BIN + i] = sCoef[j * COEFS_PER_BIN + i]; });
     this.sVal = new Float64Array(sBlock.length); this.sDer = new Float64Array(sBlock.length);
     this.bBlock = Int32Array.from(bBlock); this.bPar0 = Int32Array.from(bPar0);
     this.hBlock = Int32Array.from(hBlock); this.hPar = Int32Array.from(hPar); this.hCode = Int32Array.from(hCode);
     this.hCoefOff = Int32Array.from(hCoefOff); this.hCoef = Float64Array.from(hCoef);
     this.hDerOff = Int32Array.from(hCoefOff, (o) => o / COEFS_PER_BIN);
     this.hDer = new Float64Array(hCoef.length / COEFS_PER_BIN);
+    {
+      const nh = this.hDer.length;
+      this.hEntBB = new Int32Array(nh); this.hEntBin = new Int32Array(nh); this.hEntPar = new Int32Array(nh);
+      const slow: number[] = [], e5: number[] = [];
+      for (let j = 0; j < hBlock.length; j++) {
+        const k = hBlock[j];
+        if (hCode[j] !== 5) slow.push(j);
+        for (let b = 0; b < blockNb[k]; b++) {
+          const e = this.hDerOff[j] + b;
+          this.hEntBB[e] = blockStart[k] + b; this.hEntBin[e] = blockBin0[k] + b; this.hEntPar[e] = hPar[j];
+          if (hCode[j] === 5) e5.push(e);
+        }
+      }
+      this.hSlow = Int32Array.from(slow);
+      // Interleaved across block-bins, order within a block-bin kept (see interleave).
+      e5.splice(0, e5.length, ...interleave(e5.map((e) => this.hEntBB[e])).map((q) => e5[q]));
+      this.h5E = Int32Array.from(e5);
+      this.h5BB = Int32Array.from(e5, (e) => this.hEntBB[e]);
+      this.h5Par = Int32Array.from(e5, (e) => this.hEntPar[e]);
+      this.h5Coef = new Float64Array(4 * e5.length);
+      e5.forEach((e, q) => {
+        const co = e * COEFS_PER_BIN;
+        this.h5Coef[4 * q] = hCoef[co + 3]; this.h5Coef[4 * q + 1] = hCoef[co + 4];
+        this.h5Coef[4 * q + 2] = hCoef[co + 1]; this.h5Coef[4 * q + 3] = hCoef[co + 2];
+      });
+      this.h5Params = Int32Array.from(new Set(this.h5Par));
+      this.h5C = new Float64Array(4 * (this.h5Params.length ? Math.max(...this.h5Params) + 1 : 0));
+    }
 
     // Constraints, in aux order.
     const gPar: number[] = [], gAux: number[] = [], gInv: number[] = [];
@@ -240,6 +290,9 @@ export class HistFactoryModel implements Likelihood {
     this.lambda = new Float64Array(this.nMain);
     this.wMain = new Float64Array(this.nMain);
     this.jac = new Float64Array(this.parameters.length * this.nMain);
+    this.hessD = new Float64Array(this.nMain);
+    this.hessRows = new Float64Array(this.parameters.length * this.nMain);
+    this.hessCon = new Float64Array(this.parameters.length);
     this.cacheData = new Float64Array(this.nMain + this.nAux).fill(NaN);
     this.inMain = new Uint8Array(this.nMain).fill(1);
     for (const name of opts.blindChannels ?? []) {
@@ -383,7 +436,32 @@ export class HistFactoryModel implements Likelihood {
       for (let j = 0; j < m; j++) grad[slotPar[j]] = 0;
       return v;
     };
-    return { mask, nllGrad };
+    // The profiled Hessian (Schur complement of the γ block). Per bin, with the Gauss–Newton
+    // Hessian d·(∂λ/∂θ)(∂λ/∂θ)ᵀ + diag(c), the γ's of the bin enter λ as Σ s_j γ_j, so
+    // eliminating them (Sherman–Morrison) leaves the bin's weight d/(1 + d·t), t = Σ s_j²/c_j
+    // over the γ's inside their bounds (c_j: 1/σ_j² or a_j/γ_j²) — Barlow–Beeston's effective
+    // variance λ²/n + Σ s_j² σ_j² of the bin.
+    const hessian = (pars: Float64Array, idx: Int32Array, out: Float64Array): void => {
+      const { lambda, inMain, hessD } = this;
+      for (let b = 0; b < this.nMain; b++) {
+        const lam = lambda[b], n = data[b];
+        hessD[b] = inMain[b] && n > 0 && lam > 0 ? n / (lam * lam) : 0;
+      }
+      for (let q = 0; q < nGroups; q++) {
+        const bin = groupBin[q];
+        let t = 0;
+        for (let j = groupStart[q]; j < groupStart[q + 1]; j++) {
+          const gam = g.gamma[j], sj = g.s[j];
+          if (!(gam > g.lower[j] && gam < g.upper[j])) continue;
+          const c = g.kind[j] === 0 ? 1 / g.width[j] : g.aux[j] / (gam * gam);
+          t += (sj * sj) / c;
+        }
+        const d = hessD[bin];
+        hessD[bin] = d / (1 + d * t);
+      }
+      this.gaussNewton(pars, data, idx, out);
+    };
+    return { mask, nllGrad, hessian };
   }
 
   /** Auxiliary data as the model defines them (pyhf model.config.auxdata). */
@@ -405,6 +483,14 @@ export class HistFactoryModel implements Likelihood {
     const { jac, nMain } = this;
     for (let k = 0; k < this.parameters.length; k++) grad[k] = jac[k * nMain + bin];
     return this.lambda[bin];
+  }
+
+  /** min_b λ_b over the main bins of the most recent evaluation (Likelihood.lastMinMainRate). */
+  lastMinMainRate(): number {
+    const { lambda } = this;
+    let m = Infinity;
+    for (let b = 0; b < lambda.length; b++) if (lambda[b] < m) m = lambda[b];
+    return m;
   }
 
   /** λ_bin from the most recent nll/nllGrad/expected call (no recomputation). */
@@ -460,7 +546,13 @@ export class HistFactoryModel implements Likelihood {
       let v: number, dv: number;
       const code = sCode[j];
       if (code < 0) { v = a; dv = 1; }
-      else { interp(code, a, sCoef, j * CPB); v = 1 + iout[0]; dv = iout[1]; }
+      else if (code === 4 && a > -1 && a < 1) {
+        // code4 inside |α| < 1 (normsys default, nom = 1), inlined: interpolation.ts case 4
+        const o = j * CPB;
+        const a1 = sCoef[o + 3], a2 = sCoef[o + 4], a3 = sCoef[o + 5], a4 = sCoef[o + 6], a5 = sCoef[o + 7], a6 = sCoef[o + 8];
+        v = 1 + a * (a1 + a * (a2 + a * (a3 + a * (a4 + a * (a5 + a * a6)))));
+        dv = a1 + a * (2 * a2 + a * (3 * a3 + a * (4 * a4 + a * (5 * a5 + a * 6 * a6))));
+      } else { interp(code, a, sCoef, j * CPB); v = 1 + iout[0]; dv = iout[1]; }
       if (withDerivs) { sVal[j] = v; sDer[j] = dv; }
       const k = sBlock[j];
       const s0 = blockStart[k], nb = blockNb[k];
@@ -477,25 +569,41 @@ export class HistFactoryModel implements Likelihood {
         else fnz[s0 + b] *= v;
       }
     }
-    // Additive histosys deltas.
-    for (let j = 0; j < hBlock.length; j++) {
-      const k = hBlock[j];
+    // Additive histosys deltas: codes other than code4p, modifier by modifier…
+    const { hSlow } = this;
+    for (let q = 0; q < hSlow.length; q++) {
+      const j = hSlow[q], k = hBlock[j];
       const s0 = blockStart[k], nb = blockNb[k], code = hCode[j], a = pars[hPar[j]];
       let co = hCoefOff[j];
       const d0 = hDerOff[j];
-      if (code === 5 && a >= -1 && a <= 1) {
-        // code4p inside |α| ≤ 1, inlined (the default and by far the most common case)
-        const a2 = a * a, poly = a2 * (15 + a2 * (-10 + 3 * a2)), dpoly = a * (30 + a2 * (-40 + 18 * a2));
-        for (let b = 0; b < nb; b++, co += CPB) {
-          add[s0 + b] += a * hCoef[co + 3] + poly * hCoef[co + 4];
-          if (withDerivs) hDer[d0 + b] = hCoef[co + 3] + dpoly * hCoef[co + 4];
-        }
+      for (let b = 0; b < nb; b++, co += CPB) {
+        interp(code, a, hCoef, co);
+        add[s0 + b] += iout[0];
+        if (withDerivs) hDer[d0 + b] = iout[1];
+      }
+    }
+    // …and code4p (pyhf's histosys default) as flat entries with per-parameter coefficients:
+    // inside |α| ≤ 1, δ = α·S + A·α²(15 − 10α² + 3α⁴); outside, α·Δ± (interpolation.ts).
+    const { h5Params, h5C, h5E, h5BB, h5Par, h5Coef } = this;
+    for (let q = 0; q < h5Params.length; q++) {
+      const p = h5Params[q], a = pars[p], o = 4 * p;
+      if (a >= -1 && a <= 1) {
+        const a2 = a * a;
+        h5C[o] = 0; h5C[o + 1] = a; h5C[o + 2] = a2 * (15 + a2 * (-10 + 3 * a2)); h5C[o + 3] = a * (30 + a2 * (-40 + 18 * a2));
       } else {
-        for (let b = 0; b < nb; b++, co += CPB) {
-          interp(code, a, hCoef, co);
-          add[s0 + b] += iout[0];
-          if (withDerivs) hDer[d0 + b] = iout[1];
-        }
+        h5C[o] = a > 1 ? 1 : 2; h5C[o + 1] = a;
+      }
+    }
+    for (let q = 0, c = 0; q < h5E.length; q++, c += 4) {
+      const o = 4 * h5Par[q], side = h5C[o], a = h5C[o + 1];
+      if (side === 0) {
+        const S = h5Coef[c], A = h5Coef[c + 1];
+        add[h5BB[q]] += a * S + h5C[o + 2] * A;
+        if (withDerivs) hDer[h5E[q]] = S + h5C[o + 3] * A;
+      } else {
+        const d = h5Coef[side === 1 ? c + 2 : c + 3];
+        add[h5BB[q]] += a * d;
+        if (withDerivs) hDer[h5E[q]] = d;
       }
     }
     lambda.fill(0);
@@ -561,14 +669,7 @@ export class HistFactoryModel implements Likelihood {
     }
     if (!withGrad) return Number.isNaN(nll) ? NaN : nll;
 
-    this.fillJacobian(pars);
-    const { jac } = this;
-    const nMain = this.nMain, nPar = this.parameters.length;
-    for (let k = 0, r = 0; k < nPar; k++, r += nMain) {
-      let acc = 0;
-      for (let b = 0; b < nMain; b++) acc += wMain[b] * jac[r + b];
-      grad![k] = acc;
-    }
+    this.accumulateGradient(pars, grad!);
     for (let j = 0; j < this.gPar.length; j++) {
       grad![this.gPar[j]] -= (data[this.gAux[j]] - pars[this.gPar[j]]) * this.gInvVar[j];
     }
@@ -577,6 +678,47 @@ export class HistFactoryModel implements Likelihood {
     }
     return Number.isNaN(nll) ? NaN : nll;
   }
+  /**
+   * grad_k = Σ_b wMain_b ∂λ_b/∂θ_k, summed entry by entry (each modifier touches few bins: no
+   * dense Jacobian); needs computeRates(pars, true) and wMain first.
+   */
+  private accumulateGradient(pars: Float64Array, grad: Float64Array): void {
+    const { wMain, fnz, nzero, add, blockStart, blockNb, blockBin0, sBlock, sPar, sVal, sDer, bBlock, bPar0 } = this;
+    grad.fill(0);
+    for (let j = 0; j < sBlock.length; j++) {
+      const k = sBlock[j];
+      const s0 = blockStart[k], nb = blockNb[k], b0 = blockBin0[k];
+      const v = sVal[j];
+      let acc = 0;
+      for (let b = 0; b < nb; b++) {
+        const i = s0 + b, nz = nzero[i];
+        const others = v !== 0 ? (nz === 0 ? fnz[i] / v : 0) : nz === 1 ? fnz[i] : 0;
+        acc += wMain[b0 + b] * add[i] * others;
+      }
+      grad[sPar[j]] += acc * sDer[j];
+    }
+    for (let j = 0; j < bBlock.length; j++) {
+      const k = bBlock[j];
+      const s0 = blockStart[k], nb = blockNb[k], b0 = blockBin0[k], p0 = bPar0[j];
+      for (let b = 0; b < nb; b++) {
+        const i = s0 + b, v = pars[p0 + b], nz = nzero[i];
+        const others = v !== 0 ? (nz === 0 ? fnz[i] / v : 0) : nz === 1 ? fnz[i] : 0;
+        grad[p0 + b] += wMain[b0 + b] * add[i] * others;
+      }
+    }
+    const { hBlock, hPar, hDerOff, hDer } = this;
+    for (let j = 0; j < hBlock.length; j++) {
+      const k = hBlock[j];
+      const s0 = blockStart[k], nb = blockNb[k], b0 = blockBin0[k], d0 = hDerOff[j];
+      let acc = 0;
+      for (let b = 0; b < nb; b++) {
+        const i = s0 + b;
+        if (nzero[i] === 0) acc += wMain[b0 + b] * fnz[i] * hDer[d0 + b];
+      }
+      grad[hPar[j]] += acc;
+    }
+  }
+
   /** Fill jac[k·nMain + b] = ∂λ_b/∂θ_k; needs computeRates(pars, true) first. */
   private fillJacobian(pars: Float64Array): void {
     const { jac, nMain, fnz, nzero, add, blockStart, blockNb, blockBin0 } = this;
@@ -603,14 +745,56 @@ export class HistFactoryModel implements Likelihood {
       }
     }
     // Additive histosys: ∂λ_b/∂α = (all factors) · dδ/dα
-    for (let j = 0; j < this.hBlock.length; j++) {
-      const k = this.hBlock[j];
-      const s0 = blockStart[k], nb = blockNb[k], r = this.hPar[j] * nMain + blockBin0[k], d0 = this.hDerOff[j];
-      for (let b = 0; b < nb; b++) {
-        const i = s0 + b;
-        if (nzero[i] === 0) jac[r + b] += fnz[i] * this.hDer[d0 + b];
+    const { hEntBB, hEntBin, hEntPar, hDer } = this;
+    for (let e = 0; e < hDer.length; e++) {
+      const i = hEntBB[e];
+      if (nzero[i] === 0) jac[hEntPar[e] * nMain + hEntBin[e]] += fnz[i] * hDer[e];
+    }
+  }
+
+  /**
+   * Gauss–Newton Hessian of −ln L for the parameters in `idx` (Likelihood.hessian):
+   * Σ_b d_b (∂λ_b/∂θ_a)(∂λ_b/∂θ_c) + constraint curvatures, d_b = n_b/λ_b² (the exact
+   * curvature of the Poisson term in λ; the neglected part Σ_b (1 − n_b/λ_b) ∂²λ_b/∂θ_a∂θ_c
+   * vanishes on Asimov data and is small near a good fit). Positive semi-definite.
+   */
+  hessian(pars: Float64Array, data: Float64Array, idx: Int32Array, out: Float64Array): void {
+    this.computeRates(pars, true);
+    const { lambda, inMain, hessD } = this;
+    for (let b = 0; b < this.nMain; b++) {
+      const lam = lambda[b], n = data[b];
+      hessD[b] = inMain[b] && n > 0 && lam > 0 ? n / (lam * lam) : 0;
+    }
+    this.gaussNewton(pars, data, idx, out);
+  }
+
+  /** out = Jᵀ diag(hessD) J over `idx` + constraint curvatures; needs computeRates(pars, true). */
+  private gaussNewton(pars: Float64Array, data: Float64Array, idx: Int32Array, out: Float64Array): void {
+    this.fillJacobian(pars);
+    const { jac, hessD, hessRows, hessCon } = this;
+    const nMain = this.nMain, m = idx.length;
+    for (let b = 0; b < nMain; b++) hessD[b] = Math.sqrt(hessD[b]);
+    for (let a = 0; a < m; a++) {
+      const r = idx[a] * nMain, o = a * nMain;
+      for (let b = 0; b < nMain; b++) hessRows[o + b] = jac[r + b] * hessD[b];
+    }
+    for (let a = 0; a < m; a++) {
+      const oa = a * nMain;
+      for (let c = 0; c <= a; c++) {
+        const oc = c * nMain;
+        let acc = 0;
+        for (let b = 0; b < nMain; b++) acc += hessRows[oa + b] * hessRows[oc + b];
+        out[a * m + c] = acc;
+        out[c * m + a] = acc;
       }
     }
+    hessCon.fill(0);
+    for (let j = 0; j < this.gPar.length; j++) hessCon[this.gPar[j]] += this.gInvVar[j];
+    for (let j = 0; j < this.pPar.length; j++) {
+      const g = pars[this.pPar[j]];
+      hessCon[this.pPar[j]] += data[this.pAux[j]] / (g * g);
+    }
+    for (let a = 0; a < m; a++) out[a * m + a] += hessCon[idx[a]];
   }
 
   /**
@@ -638,6 +822,20 @@ export class HistFactoryModel implements Likelihood {
   }
 }
 
+
+/**
+ * A permutation of entries 0…n−1 grouped by key: all rank-0 entries of each key (in key order of
+ * first appearance), then rank 1, … Entries with the same key keep their relative order.
+ */
+function interleave(keys: ArrayLike<number>): number[] {
+  const rank: number[] = [], seen = new Map<number, number>();
+  for (let i = 0; i < keys.length; i++) {
+    const r = seen.get(keys[i]) ?? 0;
+    rank.push(r);
+    seen.set(keys[i], r + 1);
+  }
+  return Array.from({ length: keys.length }, (_, i) => i).sort((a, b) => rank[a] - rank[b] || a - b);
+}
 
 function isPerBin(ps: ParamSet): boolean {
   return ps.type === "shapefactor" || ps.type === "shapesys" || ps.type === "staterror";

@@ -14,21 +14,34 @@ export function guardNegativeRates(lik: Likelihood): Likelihood {
     for (let i = 0; i < lik.nMain; i++) if (buf[i] < 0) return true;
     return false;
   };
+  // A likelihood that reports the rates of its last evaluation is checked after evaluating,
+  // without a second pass over the rates (same verdict: the same rates).
+  const lastMin = lik.lastMinMainRate ? () => lik.lastMinMainRate!() : null;
   const guarded: Likelihood = {
     parameters: lik.parameters,
     poi: lik.poi,
     nMain: lik.nMain,
     nAux: lik.nAux,
     observed: lik.observed,
-    nll: (pars, data) => (negative(pars) ? Infinity : lik.nll(pars, data)),
+    nll: (pars, data) => {
+      if (!lastMin) return negative(pars) ? Infinity : lik.nll(pars, data);
+      const v = lik.nll(pars, data);
+      return lastMin() < 0 ? Infinity : v;
+    },
     nllGrad: (pars, data, grad) => {
-      if (negative(pars)) { grad.fill(0); return Infinity; }
-      return lik.nllGrad(pars, data, grad);
+      if (!lastMin) {
+        if (negative(pars)) { grad.fill(0); return Infinity; }
+        return lik.nllGrad(pars, data, grad);
+      }
+      const v = lik.nllGrad(pars, data, grad);
+      if (lastMin() < 0) { grad.fill(0); return Infinity; }
+      return v;
     },
     expected: (pars, out) => lik.expected(pars, out),
     sample: (pars: Float64Array, rng: Rng, out?: Float64Array) => lik.sample(pars, rng, out),
   };
   if (lik.curvature) guarded.curvature = (pars, data, out) => lik.curvature!(pars, data, out);
+  if (lik.hessian) guarded.hessian = (pars, data, idx, out) => lik.hessian!(pars, data, idx, out);
   if (lik.closedFormProfile) {
     // The closed-form profile too, guarded at the parameters it completes.
     guarded.closedFormProfile = (data, held, lower, upper) => {
@@ -38,9 +51,10 @@ export function guardNegativeRates(lik: Likelihood): Likelihood {
         mask: p.mask,
         nllGrad: (pars, grad) => {
           const v = p.nllGrad(pars, grad);
-          if (negative(pars)) { grad.fill(0); return Infinity; }
+          if (lastMin ? lastMin() < 0 : negative(pars)) { grad.fill(0); return Infinity; }
           return v;
         },
+        ...(p.hessian ? { hessian: p.hessian.bind(p) } : {}),
       };
     };
   }

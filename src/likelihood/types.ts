@@ -46,6 +46,18 @@ export interface Likelihood {
    * other parameters and minimises the profiled −ln L: the same minimum, fewer dimensions.
    */
   closedFormProfile?(data: Float64Array, held: Uint8Array, lower: Float64Array, upper: Float64Array): ClosedFormProfile | null;
+  /**
+   * Optional: the smallest expected main-bin rate of the most recent nll / nllGrad / closed-form
+   * profile evaluation (no recomputation). Lets infer's rate guard skip a second rate pass.
+   */
+  lastMinMainRate?(): number;
+  /**
+   * Optional: a positive semi-definite approximation of the Hessian of −ln L at `pars`
+   * (Gauss–Newton/Fisher form for the main terms plus the exact constraint curvatures),
+   * restricted to the parameters listed in `idx`: out[a·m + b] = ∂²(−ln L)/∂θ_idx[a]∂θ_idx[b],
+   * m = idx.length. Lets the optimiser take Newton steps (likelihood/fit.ts).
+   */
+  hessian?(pars: Float64Array, data: Float64Array, idx: Int32Array, out: Float64Array): void;
 }
 
 /** A closed-form profile over some parameters (see Likelihood.closedFormProfile). */
@@ -58,6 +70,12 @@ export interface ClosedFormProfile {
    * (envelope theorem: ∂/∂θ at the optimum; 0 for the masked ones) into `grad`.
    */
   nllGrad(pars: Float64Array, grad: Float64Array): number;
+  /**
+   * Optional: the Hessian approximation of the profiled −ln L (as Likelihood.hessian, the
+   * profiled parameters eliminated: the Schur complement) for the parameters in `idx`, at the
+   * point of the most recent nllGrad call (whose `pars` carry the profiled values).
+   */
+  hessian?(pars: Float64Array, idx: Int32Array, out: Float64Array): void;
 }
 
 /** Initial values of all parameters as a fresh array. */
