@@ -146,7 +146,7 @@ export interface ToyOptions {
   seed?: number;
   testStat?: "qtilde" | "q";
   fit?: FitOptions;
-  /** Toys per batch (default 10): the unit of work handed to an executor (small batches balance the workers). */
+  /** Toys per batch (default: autoBatch of the fits to the data, 1 … 10): the unit of work handed to an executor. */
   batch?: number;
   /**
    * Generating parameters: "fit" (default) — the conditional fits to the observed data at μ
@@ -156,6 +156,15 @@ export interface ToyOptions {
   /** Where the batches run (default: this thread). */
   executor?: ToyExecutor;
   onDone?: (index: number) => void;
+}
+
+/**
+ * Toys per batch from the time of one fit (ms): ≈ 1 ms of work per batch, 1 … 10 toys (a toy is
+ * two fits). Small batches let the threads finish together on big models; on small ones 10 toys
+ * keep the per-batch cost (arrays, messages) small. Results do not depend on the batch size.
+ */
+export function autoBatch(fitMs: number): number {
+  return Number.isFinite(fitMs) && fitMs > 0 ? Math.max(1, Math.min(10, Math.round(0.5 / fitMs))) : 10;
 }
 
 /** The batches of a toy run at μ: s+b toys from `sbPars`, b toys from `bPars`. */
@@ -175,6 +184,15 @@ export function toyBatches(mu: number, sbPars: ArrayLike<number>, bPars: ArrayLi
 export async function toyHypotest(lik: Likelihood, mu: number, o: ToyOptions = {}): Promise<ToyResult> {
   const testStat = o.testStat ?? "qtilde";
   const obs = new ProfileFits(lik, lik.observed, o.fit ?? {});
+  // The fits to the data, timed: the quickest sizes the batches when none is given.
+  let fitMs = Infinity;
+  const timed = <X>(f: () => X): X => {
+    const t0 = performance.now();
+    const x = f();
+    fitMs = Math.min(fitMs, performance.now() - t0);
+    return x;
+  };
+  timed(() => obs.free);
   const qObs = testStatistic(testStat, obs, mu);
   let sbPars: Float64Array, bPars: Float64Array;
   if (o.toyPars === "init") {
@@ -183,10 +201,10 @@ export async function toyHypotest(lik: Likelihood, mu: number, o: ToyOptions = {
     sbPars[obs.poi] = mu;
     bPars[obs.poi] = 0;
   } else {
-    sbPars = obs.fixedAt(mu).pars;
-    bPars = obs.fixedAt(0).pars;
+    sbPars = timed(() => obs.fixedAt(mu)).pars;
+    bPars = timed(() => obs.fixedAt(0)).pars;
   }
-  const tasks = toyBatches(mu, sbPars, bPars, o);
+  const tasks = toyBatches(mu, sbPars, bPars, { ...o, batch: o.batch ?? autoBatch(fitMs) });
   const out = await (o.executor ?? inThreadExecutor(lik))(tasks, o.onDone);
   const qSb: number[] = [], qB: number[] = [];
   tasks.forEach((t, i) => (t.parity === 0 ? qSb : qB).push(...out[i]));
