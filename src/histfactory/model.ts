@@ -88,6 +88,12 @@ export class HistFactoryModel implements Likelihood {
   private readonly hEntBin: Int32Array;
   private readonly hEntPar: Int32Array;
   private readonly hSlow: Int32Array; // histosys modifiers (hBlock index) not in code4p
+  private readonly gE: Int32Array; // histosys entries for the gradient, interleaved by parameter
+  private readonly gBB: Int32Array;
+  private readonly gHPar: Int32Array;
+  private readonly bbBin: Int32Array; // per block-bin: its main bin
+  private readonly gradW: Float64Array; // scratch per block-bin (accumulateGradient)
+  private readonly gradWA: Float64Array;
   // code4p bins, flat, with the α-dependent factors computed once per parameter: inside
   // |α| ≤ 1, δ = α·S + p(α)·A; outside, α·Δ⁺ or α·Δ⁻ (interpolation.ts case 5).
   private readonly h5E: Int32Array; // entry index (into hDer)
@@ -247,6 +253,14 @@ export class HistFactoryModel implements Likelihood {
         }
       }
       this.hSlow = Int32Array.from(slow);
+      const gOrder = interleave(this.hEntPar);
+      this.gE = Int32Array.from(gOrder);
+      this.gBB = Int32Array.from(gOrder, (e) => this.hEntBB[e]);
+      this.gHPar = Int32Array.from(gOrder, (e) => this.hEntPar[e]);
+      this.bbBin = new Int32Array(nominal.length);
+      for (let k = 0; k < blockStart.length; k++) for (let b = 0; b < blockNb[k]; b++) this.bbBin[blockStart[k] + b] = blockBin0[k] + b;
+      this.gradW = new Float64Array(nominal.length);
+      this.gradWA = new Float64Array(nominal.length);
       // Interleaved across block-bins, order within a block-bin kept (see interleave).
       e5.splice(0, e5.length, ...interleave(e5.map((e) => this.hEntBB[e])).map((q) => e5[q]));
       this.h5E = Int32Array.from(e5);
@@ -683,40 +697,36 @@ export class HistFactoryModel implements Likelihood {
    * dense Jacobian); needs computeRates(pars, true) and wMain first.
    */
   private accumulateGradient(pars: Float64Array, grad: Float64Array): void {
-    const { wMain, fnz, nzero, add, blockStart, blockNb, blockBin0, sBlock, sPar, sVal, sDer, bBlock, bPar0 } = this;
+    const { wMain, fnz, nzero, add, blockStart, blockNb, sBlock, sPar, sVal, sDer, bBlock, bPar0, bbBin, gradW, gradWA } = this;
+    // Per block-bin: w_b·(product of the non-zero factors), times the additive part too.
+    for (let i = 0; i < gradW.length; i++) {
+      const wf = wMain[bbBin[i]] * fnz[i];
+      gradW[i] = nzero[i] === 0 ? wf : 0;
+      gradWA[i] = wf * add[i];
+    }
     grad.fill(0);
     for (let j = 0; j < sBlock.length; j++) {
       const k = sBlock[j];
-      const s0 = blockStart[k], nb = blockNb[k], b0 = blockBin0[k];
+      const s0 = blockStart[k], nb = blockNb[k];
       const v = sVal[j];
       let acc = 0;
-      for (let b = 0; b < nb; b++) {
-        const i = s0 + b, nz = nzero[i];
-        const others = v !== 0 ? (nz === 0 ? fnz[i] / v : 0) : nz === 1 ? fnz[i] : 0;
-        acc += wMain[b0 + b] * add[i] * others;
-      }
+      if (v !== 0) {
+        for (let b = 0; b < nb; b++) if (nzero[s0 + b] === 0) acc += gradWA[s0 + b];
+        acc /= v;
+      } else for (let b = 0; b < nb; b++) if (nzero[s0 + b] === 1) acc += gradWA[s0 + b];
       grad[sPar[j]] += acc * sDer[j];
     }
     for (let j = 0; j < bBlock.length; j++) {
       const k = bBlock[j];
-      const s0 = blockStart[k], nb = blockNb[k], b0 = blockBin0[k], p0 = bPar0[j];
+      const s0 = blockStart[k], nb = blockNb[k], p0 = bPar0[j];
       for (let b = 0; b < nb; b++) {
         const i = s0 + b, v = pars[p0 + b], nz = nzero[i];
-        const others = v !== 0 ? (nz === 0 ? fnz[i] / v : 0) : nz === 1 ? fnz[i] : 0;
-        grad[p0 + b] += wMain[b0 + b] * add[i] * others;
+        grad[p0 + b] += v !== 0 ? (nz === 0 ? gradWA[i] / v : 0) : nz === 1 ? gradWA[i] : 0;
       }
     }
-    const { hBlock, hPar, hDerOff, hDer } = this;
-    for (let j = 0; j < hBlock.length; j++) {
-      const k = hBlock[j];
-      const s0 = blockStart[k], nb = blockNb[k], b0 = blockBin0[k], d0 = hDerOff[j];
-      let acc = 0;
-      for (let b = 0; b < nb; b++) {
-        const i = s0 + b;
-        if (nzero[i] === 0) acc += wMain[b0 + b] * fnz[i] * hDer[d0 + b];
-      }
-      grad[hPar[j]] += acc;
-    }
+    // Histosys bins in an order where consecutive entries update different parameters.
+    const { gE, gBB, gHPar, hDer } = this;
+    for (let q = 0; q < gE.length; q++) grad[gHPar[q]] += gradW[gBB[q]] * hDer[gE[q]];
   }
 
   /** Fill jac[k·nMain + b] = ∂λ_b/∂θ_k; needs computeRates(pars, true) first. */

@@ -131,9 +131,16 @@ export class AsymptoticCalculator {
       this.asimov = new ProfileFits(lik, options.asimovData, base, options.fits);
       this.asimovPars = undefined;
     } else {
-      const a = asimovData(lik, observed, this.muA, base);
-      this.asimovPars = a.pars;
-      this.asimov = new ProfileFits(lik, a.data, base, options.fits);
+      // pyhf's Asimov data from the observed conditional fit at μ_A (this.obs's cache). The
+      // Asimov free fit starts from the generating parameters: every Poisson and constraint term
+      // is at its own minimum there (λ = n, θ = a), so it is the global minimum when μ_A is
+      // inside the POI's bounds, reached in one or two evaluations. The conditional fits start
+      // from the base init as before (a warm start from the free fit can fall into another local
+      // minimum of a multimodal likelihood: pyhf-validation/2bin_2channel_coupledhistosys).
+      const f = this.obs.fixedAt(this.muA);
+      this.asimovPars = f.pars;
+      const data = lik.expected(f.pars);
+      this.asimov = new ProfileFits(lik, data, base, { freeStart: f.pars, ...options.fits });
     }
   }
 

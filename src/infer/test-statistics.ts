@@ -29,6 +29,11 @@ export interface ProfileFitsOptions {
    * from the base init). Same minimum, fewer iterations near μ̂.
    */
   warmStart?: boolean;
+  /**
+   * Starting point of the free fit only (the conditional fits keep base.init), e.g. the
+   * generating parameters of an Asimov data set (its free fit's minimum).
+   */
+  freeStart?: ArrayLike<number>;
   /** Starting point of the free fit for this data set (overrides base.init), e.g. a GLS estimate of the POI. */
   start?: (data: Float64Array) => ArrayLike<number>;
 }
@@ -51,7 +56,7 @@ export class ProfileFits implements ProfileSource {
 
   /** The unconditional fit (μ̂, θ̂). */
   get free(): FitResult {
-    return (this.free_ ??= fit(this.lik, this.data, this.base));
+    return (this.free_ ??= fit(this.lik, this.data, this.options.freeStart ? { ...this.base, init: this.options.freeStart } : this.base));
   }
 
   /** The conditional fit (μ, θ̂̂(μ)), POI initialised and held at μ. */

@@ -62,6 +62,7 @@ export function minimize(fg: ObjectiveWithGradient, x0: ArrayLike<number>, opts:
   const s = new Float64Array(n);
   const y = new Float64Array(n);
   const hy = new Float64Array(n);
+  const gw = new Float64Array(n);
   const H = new Float64Array(n * n); // inverse-Hessian approximation
   const work = new Uint8Array(n); // 1 = variable moves this iteration
   let evaluations = 0;
@@ -113,13 +114,14 @@ export function minimize(fg: ObjectiveWithGradient, x0: ArrayLike<number>, opts:
       message = "projected gradient below tolerance";
       break;
     }
-    // d = −H_FF g_F
+    // d = −H_FF g_F (g_F: g with the held components zeroed, so the inner loop has no branch)
+    for (let i = 0; i < n; i++) gw[i] = work[i] ? g[i] : 0;
     let slope = 0;
     for (let i = 0; i < n; i++) {
       if (!work[i]) { d[i] = 0; continue; }
       let v = 0;
       const ri = i * n;
-      for (let j = 0; j < n; j++) if (work[j]) v -= H[ri + j] * g[j];
+      for (let j = 0; j < n; j++) v -= H[ri + j] * gw[j];
       d[i] = v;
       slope += v * g[i];
     }
