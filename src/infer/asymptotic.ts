@@ -137,10 +137,11 @@ export class AsymptoticCalculator {
       // inside the POI's bounds, reached in one or two evaluations. The conditional fits start
       // from the base init as before (a warm start from the free fit can fall into another local
       // minimum of a multimodal likelihood: pyhf-validation/2bin_2channel_coupledhistosys).
+      // A caller's own starting rule (options.fits.start) is kept as it is.
       const f = this.obs.fixedAt(this.muA);
       this.asimovPars = f.pars;
       const data = lik.expected(f.pars);
-      this.asimov = new ProfileFits(lik, data, base, { freeStart: f.pars, ...options.fits });
+      this.asimov = new ProfileFits(lik, data, base, options.fits?.start ? options.fits : { freeStart: f.pars, ...options.fits });
     }
   }
 
