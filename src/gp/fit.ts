@@ -124,21 +124,54 @@ type Evaluator = { evaluate(theta: ArrayLike<number>, grad: Float64Array | null)
 
 const unitCurvature = (p: number): Float64Array => new Float64Array(p).fill(1);
 
+/** Thrown out of the objective to end a start that stalls at its optimum (see runStart). */
+class Stalled {
+  constructor(readonly x: Float64Array, readonly lml: number) {}
+}
+
+/**
+ * Stall stop of the adaptive mode: at an HPS optimum the float64 noise of ∂LML/∂ln ℓ (~2e-4,
+ * from the search evaluator's switching between surrogate and exact forms) exceeds gtol, so
+ * the quasi-Newton line search keeps probing the same point until its f-tolerance ends it: a
+ * start that sits at its optimum after ~8 evaluations runs ~30. A start ends once STALL_EVALS
+ * finite evaluations in a row bring no LML gain above STALL_REL·max(1, |LML|), at its best point.
+ */
+const STALL_EVALS = 6;
+const STALL_REL = 1e-9;
+
 function runStart(ev: Evaluator, x0: ArrayLike<number>, lower: Float64Array, upper: Float64Array, opts: FitOptions): StartLog {
   const p = lower.length;
   const before = ev.evaluations;
-  const res = minimize(
-    (x, g) => {
-      const v = ev.evaluate(x, g);
-      for (let i = 0; i < p; i++) g[i] = -g[i];
-      return -v;
-    },
-    x0,
-    // Identity seed of the quasi-Newton matrix, as L-BFGS-B (sklearn's optimiser) starts: the
-    // default finite-difference curvature would cost one more evaluation per hyperparameter
-    // and start, each at a new length scale (a new factorisation).
-    { lower, upper, gtol: opts.gtol ?? 1e-4, ftol: opts.ftol ?? 1e-10, maxIter: opts.maxIter ?? 500, curvature: unitCurvature(p) },
-  );
+  const stall = (opts.stopWhenAgree ?? 0) > 0;
+  let bestLml = -Infinity, bestX: Float64Array | null = null, flat = 0;
+  let res: { x: Float64Array; fun: number; iterations: number; converged: boolean; message: string };
+  try {
+    res = minimize(
+      (x, g) => {
+        const v = ev.evaluate(x, g);
+        for (let i = 0; i < p; i++) g[i] = -g[i];
+        if (stall && Number.isFinite(v)) {
+          if (v > bestLml + STALL_REL * Math.max(1, Math.abs(v))) flat = 0;
+          else if (bestX) flat++;
+          if (v > bestLml) {
+            bestLml = v;
+            bestX = Float64Array.from(x);
+          }
+          if (flat >= STALL_EVALS) throw new Stalled(bestX!, bestLml);
+        }
+        return -v;
+      },
+      x0,
+      // Identity seed of the quasi-Newton matrix, as L-BFGS-B (sklearn's optimiser) starts: the
+      // default finite-difference curvature would cost one more evaluation per hyperparameter
+      // and start, each at a new length scale (a new factorisation).
+      { lower, upper, gtol: opts.gtol ?? 1e-4, ftol: opts.ftol ?? 1e-10, maxIter: opts.maxIter ?? 500, curvature: unitCurvature(p) },
+    );
+  } catch (e) {
+    if (!(e instanceof Stalled)) throw e;
+    // iterations: unknown (minimize was left mid-line-search).
+    res = { x: e.x, fun: -e.lml, iterations: NaN, converged: true, message: `no LML gain above ${STALL_REL} relative in ${STALL_EVALS} evaluations (float64 noise at the optimum)` };
+  }
   return {
     thetaInit: Float64Array.from(x0),
     theta: Float64Array.from(res.x),
