@@ -39,6 +39,8 @@ describe("adaptive restarts reach the optimum of all 11 starts", needsShared(), 
         const w = fit(c, { stopWhenAgree: 2, warmStart: warm });
         assert.deepEqual(Array.from(w.starts[0].thetaInit), warm, "the warm start runs first");
         assert.deepEqual(Array.from(w.starts[1].thetaInit), Array.from(caseKernel(c).theta), "then the kernel's θ");
+        // The stall stop: this warm start sits at the optimum after ~8 evaluations and ran 31 without it.
+        assert.ok(w.starts[0].evaluations <= 16, `warm start: ${w.starts[0].evaluations} evaluations (${w.starts[0].message})`);
       }
     });
   }
