@@ -23,8 +23,8 @@ import { LN_SQRT_2PI, lgamma } from "../math/special.ts";
 import { toPoints } from "../gp/index.ts";
 import { DenseNewton, type NewtonProblem } from "./fast-newton.ts";
 import { toyPointReasons, type ToyPoint } from "./fast-parametric.ts";
-import { DEFAULT_GP, fitGpBackground, gpCoordinate, gpPrediction, lengthScaleBounds, polyFit, trendAt, type GpFit, type GpSettings } from "./gp-background.ts";
-import { sidebandBins } from "./point.ts";
+import { DEFAULT_GP, fitGpBackground, GP_AMPLITUDE_FLOOR, gpCoordinate, gpPrediction, lengthScaleBounds, polyFit, trendAt, type GpFit, type GpSettings } from "./gp-background.ts";
+import { sidebandBins, trainingExclusion } from "./point.ts";
 import { buildSearch, type SearchSpec } from "./search.ts";
 import { binFractions, containmentInterval, overlappingBins } from "./signal.ts";
 import type { Spectrum } from "./spectrum.ts";
@@ -148,7 +148,7 @@ export class FastGpScan {
         if (st.window.length === 0) throw new Error(`the signal window [${lo}, ${hi}] lies outside the spectrum`);
         const wFull = binFractions(sp.edges, s.signal, m, sigma);
         st.wWindow = Float64Array.from(st.window, (i) => wFull[i]);
-        const tInt = s.trainContainment === s.containment ? [lo, hi] : containmentInterval(s.signal, m, sigma, s.trainContainment);
+        const tInt = trainingExclusion(s, m, sigma, [lo, hi]);
         const excluded = new Set(overlappingBins(sp.edges, tInt[0], tInt[1]));
         for (const i of st.window) excluded.add(i);
         st.train = [...Array(sp.counts.length).keys()].filter((i) => !excluded.has(i));
@@ -172,6 +172,16 @@ export class FastGpScan {
     this.win = new WindowProblem(maxB);
     this.newton = new DenseNewton(maxB + 1);
     this.x = new Float64Array(maxB + 1);
+  }
+
+  /**
+   * Masses whose observed GP amplitude is above its floor (the GP adds to the trend there). At
+   * the floor the GP is its trend and freezing the hyperparameters gave the full procedure's toys;
+   * with an active amplitude it did not (bench/resonance-toys-check.md), so toys.ts's "auto"
+   * freezes only when this is empty.
+   */
+  activeAmplitudeMasses(): number[] {
+    return this.points.filter((st) => st.fit && Math.abs(Math.log(st.fit.constant / GP_AMPLITUDE_FLOOR)) >= 0.01).map((st) => st.mass);
   }
 
   /**
