@@ -69,7 +69,7 @@ const lines: string[] = [];
 for (const [name, background] of bgs) {
   const spec: SearchSpec = { ...DEFAULT_SEARCH, signal: { kind: "gaussian" }, resolution: { kind: "relative", fraction: 0.03 }, background };
   const base: ToyTaskArgs = { spec, edges: Array.from(syn.spectrum.edges), expected: Array.from(backgroundExpectation(spec, syn.spectrum)), masses, seed: 1, u0: 1, counts: Array.from(syn.spectrum.counts) };
-  const fastName: CalibrationProcedure = calibrationProcedure(spec, "auto");
+  const fastName: CalibrationProcedure = calibrationProcedure(spec, "fast");
   const full = await runAll({ ...base, procedure: "full-rescan" });
   const fast = await runAll({ ...base, procedure: fastName });
   const both = full.toys.map((t, k) => [t, fast.toys[k]] as const).filter(([a, b]) => Number.isFinite(a.maxZ) && Number.isFinite(b.maxZ));

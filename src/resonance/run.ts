@@ -39,15 +39,15 @@ export interface DatasetSummary {
   n_eff: number;
   p_global_sidak: number;
   Z_global_sidak: number;
-  /** calibration: how each toy was rescanned (toys.ts CALIBRATION_PROCEDURES). */
-  toys?: { n: number; calibration: string; failed_toys: number; failed_points: number; mean_upcrossings: number; u0: number; p_global_toys: number; Z_global_toys: number; p_global_gv: number; Z_global_gv: number };
+  /** calibration: how each toy was rescanned (toys.ts CALIBRATION_PROCEDURES), calibration_note: why. */
+  toys?: { n: number; calibration: string; calibration_note: string; failed_toys: number; failed_points: number; mean_upcrossings: number; u0: number; p_global_toys: number; Z_global_toys: number; p_global_gv: number; Z_global_gv: number };
   background: string;
   failures: { mass: number; error: string }[];
 }
 
 export const RESULT_COLUMNS = [...ROW_COLUMNS, "n_eff", "p_global_sidak", "Z_global_sidak"] as const;
 
-export async function runResonance(cfg: ResonanceConfig, o: { executor?: TaskExecutor; onPoint?: () => void; onToy?: () => void; figures?: boolean; toys?: number; toyProcedure?: "auto" | "full"; bands?: boolean } = {}): Promise<DatasetResult[]> {
+export async function runResonance(cfg: ResonanceConfig, o: { executor?: TaskExecutor; onPoint?: () => void; onToy?: () => void; figures?: boolean; toys?: number; toyProcedure?: "auto" | "full" | "fast"; bands?: boolean } = {}): Promise<DatasetResult[]> {
   const executor = o.executor ?? inThread;
   const sigmaAt = resolutionFunction(cfg.search.resolution);
   const spec: SearchSpec = { ...cfg.search, signal: await resolveSignal(cfg.search.signal, sigmaAt), bands: o.bands ?? cfg.search.bands };
@@ -73,7 +73,7 @@ export async function runResonance(cfg: ResonanceConfig, o: { executor?: TaskExe
     if (nToys > 0 && best) {
       const cal: GlobalCalibration = await calibrateGlobal(spec, sp, masses, { nToys, seed: cfg.global.seed, u0: cfg.global.u0, executor, onToy: o.onToy, procedure: o.toyProcedure });
       const g = globalFromToys(best.Z, cal);
-      summary.toys = { n: cal.nToys, calibration: cal.procedure, failed_toys: cal.failedToys, failed_points: cal.failedPoints, mean_upcrossings: cal.meanUpcrossings, u0: cal.u0, ...g };
+      summary.toys = { n: cal.nToys, calibration: cal.procedure, calibration_note: cal.procedureNote, failed_toys: cal.failedToys, failed_points: cal.failedPoints, mean_upcrossings: cal.meanUpcrossings, u0: cal.u0, ...g };
     }
     out.push({ name: d.name, label: d.label, spectrum: sp, rows, orderReport: built.orderReport, backgroundFit: bestFit ? Float64Array.from(bestFit.yields) : null, summary });
   }

@@ -13,8 +13,11 @@
 //   "gp-frozen-hyperparameters"  GP amplitude, length scale and trend degree frozen at the
 //                                observed spectrum's per-mass fits, the latent background and
 //                                the signal refitted per toy (fast-gp.ts).
-// "auto" (the default) is the second for log-linear parametric families, the third for the GP,
-// and the full rescan otherwise (Bernstein polynomials).
+// "auto" (the default) is the second for log-linear parametric families, the full rescan for
+// Bernstein polynomials, and for the GP the third when the observed GP amplitude is at its
+// floor at every mass (the GP is then its trend, and the frozen toys were the full procedure's
+// on 300 toys), the full rescan otherwise (with an active amplitude, freezing lowered the toys'
+// maximum Z by 0.27 ± 0.03 on a test spectrum: bench/resonance-toys-check.md); "fast" forces it.
 import { globalPFromMaxQ0Toys, grossVitellsGlobalP, upcrossings, zFromP } from "../infer/look-elsewhere.ts";
 import { inThread, type TaskExecutor } from "../infer/executor.ts";
 import { mean } from "../math/stats.ts";
@@ -54,11 +57,30 @@ export function backgroundExpectation(spec: SearchSpec, sp: Spectrum): Float64Ar
 export const CALIBRATION_PROCEDURES = ["full-rescan", "parametric-refit", "gp-frozen-hyperparameters"] as const;
 export type CalibrationProcedure = (typeof CALIBRATION_PROCEDURES)[number];
 
-/** The procedure "auto" resolves to for a search (see the file comment); "full" is always the full rescan. */
-export function calibrationProcedure(spec: SearchSpec, choice: "auto" | "full" = "auto"): CalibrationProcedure {
+/** The fast procedure of a search ("fast"), or the full rescan ("full"); see resolveCalibration for "auto". */
+export function calibrationProcedure(spec: SearchSpec, choice: "fast" | "full" = "fast"): CalibrationProcedure {
   if (choice === "full") return "full-rescan";
   if (spec.background.model === "gp") return "gp-frozen-hyperparameters";
   return fastParametricApplies(spec) ? "parametric-refit" : "full-rescan";
+}
+
+/**
+ * The procedure of a choice on an observed spectrum, and why: "auto" takes the fast procedure,
+ * except for a GP whose observed amplitude is above its floor at some mass (there, freezing the
+ * hyperparameters changed the toys' maximum Z: bench/resonance-toys-check.md), which gets the
+ * full rescan; "fast" always takes the fast one.
+ */
+export function resolveCalibration(spec: SearchSpec, sp: Spectrum, masses: number[], choice: "auto" | "full" | "fast" = "auto"): { procedure: CalibrationProcedure; note: string } {
+  const procedure = calibrationProcedure(spec, choice === "full" ? "full" : "fast");
+  if (choice === "full") return { procedure, note: "full rescan asked for" };
+  if (procedure === "full-rescan") return { procedure, note: "no fast procedure for this background (bounded Bernstein coefficients)" };
+  if (procedure === "parametric-refit") return { procedure, note: "the full procedure's fits by dense Newton (same q0)" };
+  const active = new FastGpScan(spec, sp, masses).activeAmplitudeMasses();
+  if (active.length === 0) return { procedure, note: "the observed GP amplitude is at its floor at every mass (the GP is its trend): hyperparameters frozen" };
+  const what = `the observed GP amplitude is above its floor at ${active.length} of ${masses.length} masses (first ${active[0]})`;
+  return choice === "fast"
+    ? { procedure, note: `${what}: hyperparameters frozen as asked, although freezing them then changed the toys' maximum Z on a test spectrum` }
+    : { procedure: "full-rescan", note: `${what}: the hyperparameters matter, so the toys are rescanned in full` };
 }
 
 export interface ToyTaskArgs {
@@ -133,8 +155,9 @@ export function toyRunner(a: ToyTaskArgs): { run(index: number): ToyOutcome } {
 
 export interface GlobalCalibration {
   nToys: number;
-  /** How each toy was rescanned (see the file comment). */
+  /** How each toy was rescanned (see the file comment), and why. */
   procedure: CalibrationProcedure;
+  procedureNote: string;
   /** Toys whose rescan failed entirely, and failed mass points summed over toys. */
   failedToys: number;
   failedPoints: number;
@@ -144,15 +167,15 @@ export interface GlobalCalibration {
 }
 
 /** Run nToys background-only toys on an executor (default: this thread). */
-export async function calibrateGlobal(spec: SearchSpec, sp: Spectrum, masses: number[], o: { nToys: number; seed: number; u0?: number; executor?: TaskExecutor; onToy?: () => void; procedure?: "auto" | "full" }): Promise<GlobalCalibration> {
-  const procedure = calibrationProcedure(spec, o.procedure);
+export async function calibrateGlobal(spec: SearchSpec, sp: Spectrum, masses: number[], o: { nToys: number; seed: number; u0?: number; executor?: TaskExecutor; onToy?: () => void; procedure?: "auto" | "full" | "fast" }): Promise<GlobalCalibration> {
+  const { procedure, note } = resolveCalibration(spec, sp, masses, o.procedure);
   const args: ToyTaskArgs = { spec, edges: Array.from(sp.edges), expected: Array.from(backgroundExpectation(spec, sp)), masses, seed: o.seed, u0: o.u0 ?? 1, procedure, counts: Array.from(sp.counts) };
   const recipe = { module: new URL("./toys.ts", import.meta.url).href, factory: "toyRunner", args };
   const tasks = [...Array(o.nToys).keys()];
   const out = await (o.executor ?? inThread).run<number, ToyOutcome>(recipe, tasks, o.onToy ? () => o.onToy!() : undefined);
   const good = out.filter((t) => Number.isFinite(t.maxZ));
   return {
-    nToys: o.nToys, procedure, failedToys: out.length - good.length, failedPoints: out.reduce((a, t) => a + t.failed, 0), u0: args.u0,
+    nToys: o.nToys, procedure, procedureNote: note, failedToys: out.length - good.length, failedPoints: out.reduce((a, t) => a + t.failed, 0), u0: args.u0,
     meanUpcrossings: good.length ? mean(good.map((t) => t.upcrossings)) : NaN, toyMaxZ: good.map((t) => t.maxZ),
   };
 }

@@ -19,7 +19,7 @@ import { compileFamily, ParametricLikelihood, startingTheta } from "../../src/re
 import { buildSearch, DEFAULT_SEARCH, scanSpectrum, type SearchSpec } from "../../src/resonance/search.ts";
 import { binFractions } from "../../src/resonance/signal.ts";
 import { spectrumOf } from "../../src/resonance/spectrum.ts";
-import { backgroundExpectation, calibrateGlobal, calibrationProcedure } from "../../src/resonance/toys.ts";
+import { backgroundExpectation, calibrateGlobal, calibrationProcedure, resolveCalibration } from "../../src/resonance/toys.ts";
 
 const syn = syntheticSpectrum({ lo: 500, hi: 3000, nBins: 40, events: 20000, shape: "dijet", sqrtS: 13000, p1: 10, p2: 5, seed: 1 });
 const search = (background: SearchSpec["background"]): SearchSpec => ({ ...DEFAULT_SEARCH, signal: { kind: "gaussian" }, resolution: { kind: "relative", fraction: 0.03 }, background });
@@ -155,4 +155,18 @@ test("same seed → same toys on this thread and on 2 workers (both fast procedu
     assert.deepEqual(b.toyMaxZ, a.toyMaxZ, `${a.procedure}: max Z per toy`);
     assert.equal(b.meanUpcrossings, a.meanUpcrossings, `${a.procedure}: up-crossings`);
   }
+});
+
+test("auto calibration of a GP: frozen hyperparameters where the observed amplitude is at its floor at every mass, the full rescan where it is active (a wiggle the trend cannot follow); fast forces freezing", () => {
+  const some = [800, 1200, 1800];
+  const smooth = resolveCalibration(gp, syn.spectrum, some);
+  assert.equal(smooth.procedure, "gp-frozen-hyperparameters", `smooth spectrum: ${smooth.note}`);
+  const rng = new Rng(1);
+  const wiggly = spectrumOf(syn.spectrum.edges, Array.from(syn.expectedBackground, (b, i) => rng.poisson(b * (1 + 0.1 * Math.sin((2 * Math.PI * Math.log(syn.spectrum.centres[i] / 500)) / 0.6)))));
+  const auto = resolveCalibration(gp, wiggly, some);
+  assert.equal(auto.procedure, "full-rescan", `wiggly spectrum, auto: ${auto.note}`);
+  assert.match(auto.note, /amplitude is above its floor at [1-3] of 3 masses/, "the note says why");
+  const fast = resolveCalibration(gp, wiggly, some, "fast");
+  assert.equal(fast.procedure, "gp-frozen-hyperparameters", `wiggly spectrum, fast: ${fast.note}`);
+  assert.equal(resolveCalibration(dijet, wiggly, some).procedure, "parametric-refit", "parametric: always the refit");
 });

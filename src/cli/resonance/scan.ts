@@ -24,7 +24,7 @@ function registerVerb(parent: Command, verb: "scan" | "bands"): void {
   const cmd = parent.command(verb).description(verb === "scan" ? "mass scan of every dataset of --config: results.csv, summary.json and figures per dataset" : "the scan with the asymptotic ±1σ/±2σ bands of the expected limit at every mass (columns A_up_exp_*, figure limits_band)")
     .requiredOption("--config <yaml>", "resonance configuration (datasets, signal, resolution, background, scan); a file in hps-gpr keys (or with preset: hps) runs the HPS analysis through `bump scan`")
     .option("--toys <n>", "background-only toys for the global significance (default: config global.toys)")
-    .option("--toy-procedure <auto|full>", "how each toy is rescanned (summary.json toys.calibration): auto (default) = parametric backgrounds refitted per toy by fast Newton fits, the same q0 as the full procedure (\"parametric-refit\"), and the GP with its hyperparameters and trend degree frozen at the observed spectrum's per-mass fits, latent background and signal refitted per toy (\"gp-frozen-hyperparameters\"); full = the whole scan refitted per toy (\"full-rescan\": GP hyperparameters per mass per toy, ~20-50x slower)", "auto")
+    .option("--toy-procedure <auto|full|fast>", "how each toy is rescanned (summary.json toys.calibration and calibration_note): auto (default) = parametric backgrounds refitted per toy by fast Newton fits, the same q0 as the full procedure (\"parametric-refit\"); a GP with its hyperparameters and trend degree frozen at the observed per-mass fits, latent background and signal refitted per toy (\"gp-frozen-hyperparameters\"), when the observed GP amplitude is at its floor at every mass, else the full rescan; full = the whole scan refitted per toy (\"full-rescan\", 20-100x slower); fast = the fast procedure even for a GP with an active amplitude (its toys' maximum Z can then be too low)", "auto")
     .option("--no-figures", "write the tables only");
   withJson(withOverwrite(withWorkers(withOutputDir(cmd, "output folder (default: config output_dir)")), false), "print the summary as JSON")
     .action((o: ScanCli) => scanCommand({ ...o, bands: verb === "bands" ? true : undefined }));
@@ -52,7 +52,7 @@ export async function scanCommand(o: ScanCli): Promise<void> {
   const nw = workers(o.workers, cfg.workers ?? undefined);
   const toys = int("--toys", o.toys, 0) ?? cfg.global.toys;
   const toyProcedure = o.toyProcedure ?? "auto";
-  if (toyProcedure !== "auto" && toyProcedure !== "full") throw new InputError("", "--toy-procedure", `"${toyProcedure}" is not auto or full`);
+  if (toyProcedure !== "auto" && toyProcedure !== "full" && toyProcedure !== "fast") throw new InputError("", "--toy-procedure", `"${toyProcedure}" is not auto, full or fast`);
   let done = 0;
   const run = RunRecord.start(outDir, { command: "resonance scan", version: packageVersion(), seed: cfg.global.seed, progress: () => `${done} masses`, extra: { datasets: cfg.datasets.map((d) => d.name) } });
   const t0 = Date.now();
