@@ -23,6 +23,7 @@ export function guardNegativeRates(lik: Likelihood): Likelihood {
     nMain: lik.nMain,
     nAux: lik.nAux,
     observed: lik.observed,
+    fitMaxStep: lik.fitMaxStep,
     nll: (pars, data) => {
       if (!lastMin) return negative(pars) ? Infinity : lik.nll(pars, data);
       const v = lik.nll(pars, data);

@@ -28,6 +28,8 @@ export interface FitOptions {
    * Hessian plus its secant correction took as many iterations as quasi-Newton, each dearer.
    */
   newton?: boolean;
+  /** Trust region of the quasi-Newton steps in pre-fit widths (default: the likelihood's fitMaxStep, else none). */
+  maxStep?: number;
 }
 
 export interface FitResult {
@@ -80,13 +82,13 @@ export function fit(lik: Likelihood, data: Float64Array, opts: FitOptions = {}):
     lik.curvature(x0, data, c);
     curvature = c;
   }
-  let r: MinimizeResult = minimize(fg, x0, { lower, upper, fixed, curvature, maxIter: opts.maxIter });
+  let r: MinimizeResult = minimize(fg, x0, { lower, upper, fixed, curvature, maxIter: opts.maxIter, maxStep: opts.maxStep ?? lik.fitMaxStep });
   if (!r.converged && Number.isFinite(r.fun)) {
     // One restart from where it stopped, with a freshly measured curvature: clears a
     // quasi-Newton matrix spoiled by a long excursion (e.g. from a poor starting point).
     let c2: Float64Array | undefined;
     if (lik.curvature) { c2 = new Float64Array(n); lik.curvature(r.x, data, c2); }
-    const r2 = minimize(fg, r.x, { lower, upper, fixed, curvature: c2, maxIter: opts.maxIter });
+    const r2 = minimize(fg, r.x, { lower, upper, fixed, curvature: c2, maxIter: opts.maxIter, maxStep: opts.maxStep ?? lik.fitMaxStep });
     if (r2.fun <= r.fun) r = { ...r2, iterations: r.iterations + r2.iterations, evaluations: r.evaluations + r2.evaluations };
   }
   return {
@@ -144,12 +146,12 @@ function profiledFit(
     r = newtonThenQuasiNewton(fg, hess, start, { lower: lo, upper: hi, maxIter: opts.maxIter }, (x) => curvatureAt(x));
   } else {
     const curvature = opts.curvature ? pick(opts.curvature) : curvatureAt(start);
-    r = minimize(fg, start, { lower: lo, upper: hi, curvature, maxIter: opts.maxIter });
+    r = minimize(fg, start, { lower: lo, upper: hi, curvature, maxIter: opts.maxIter, maxStep: opts.maxStep ?? lik.fitMaxStep });
   }
   if (!r.converged && Number.isFinite(r.fun)) {
     let curvature: Float64Array | undefined;
     curvature = curvatureAt(r.x);
-    const r2 = minimize(fg, r.x, { lower: lo, upper: hi, curvature, maxIter: opts.maxIter });
+    const r2 = minimize(fg, r.x, { lower: lo, upper: hi, curvature, maxIter: opts.maxIter, maxStep: opts.maxStep ?? lik.fitMaxStep });
     if (r2.fun <= r.fun) r = { ...r2, iterations: r.iterations + r2.iterations, evaluations: r.evaluations + r2.evaluations };
   }
   const f = fg(r.x, new Float64Array(m));

@@ -47,6 +47,12 @@ export interface Likelihood {
    */
   closedFormProfile?(data: Float64Array, held: Uint8Array, lower: Float64Array, upper: Float64Array): ClosedFormProfile | null;
   /**
+   * Optional: the trust region of fits of this model, in pre-fit widths (the quasi-Newton
+   * optimiser moves no parameter by more than this many 1/√curvature per iteration; see
+   * MinimizeOptions.maxStep). Default: none.
+   */
+  readonly fitMaxStep?: number;
+  /**
    * Optional: the smallest expected main-bin rate of the most recent nll / nllGrad / closed-form
    * profile evaluation (no recomputation). Lets infer's rate guard skip a second rate pass.
    */

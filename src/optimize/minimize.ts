@@ -32,6 +32,11 @@ export interface MinimizeOptions {
    * matrix. Default: measured by one-sided finite differences of the gradient (n extra calls).
    */
   curvature?: ArrayLike<number>;
+  /**
+   * Largest move of any variable per iteration, in units of its seed width 1/√curvature
+   * (a trust region on the first trial step of each line search; default: none).
+   */
+  maxStep?: number;
 }
 
 export interface MinimizeResult {
@@ -52,6 +57,7 @@ export function minimize(fg: ObjectiveWithGradient, x0: ArrayLike<number>, opts:
   const maxIter = opts.maxIter ?? 2000;
   const gtol = opts.gtol ?? 1e-7;
   const ftol = opts.ftol ?? 1e-14;
+  const maxStep = opts.maxStep ?? 0;
 
   const x = new Float64Array(n);
   for (let i = 0; i < n; i++) x[i] = fixed[i] ? x0[i] : Math.min(upper[i], Math.max(lower[i], x0[i]));
@@ -135,6 +141,18 @@ export function minimize(fg: ObjectiveWithGradient, x0: ArrayLike<number>, opts:
     }
     // Backtracking (Armijo) line search along the projected path.
     let alpha = 1;
+    if (maxStep > 0) {
+      // Trust region on the first trial: no variable moves by more than maxStep of its seed
+      // width 1/√curvature (a long first quasi-Newton step from a poor start can land in
+      // another basin of a multimodal −ln L).
+      let big = 0;
+      for (let i = 0; i < n; i++) {
+        if (!work[i]) continue;
+        const c = curv[i];
+        big = Math.max(big, Math.abs(d[i]) * (c > 1e-12 && Number.isFinite(c) ? Math.sqrt(c) : 1));
+      }
+      if (big > maxStep) alpha = maxStep / big;
+    }
     let fNew = Infinity;
     let accepted = false;
     for (let ls = 0; ls < 60; ls++) {

@@ -201,3 +201,21 @@ describe("rate guard through lastMinMainRate", () => {
     assert.ok(infinite > 0, "some points have a negative rate");
   });
 });
+
+describe("fit robustness: the trust region of HistFactory fits (fitMaxStep)", needsShared(), () => {
+  const c = referenceCases().find((x) => x.name === "atlas-susy-2018-31-sbottom/RegionB/sbottom_1400_550_60");
+  test("sbottom RegionB, Asimov data (μ_A = 0), POI held at 467.99: closed-form γ's reach the optimiser-only minimum (was 0.0145 above)", c ? {} : { skip: "case not in the reference file" }, () => {
+    const m = caseModel(c!);
+    const poi = m.poi!;
+    const asimov = m.expected(fit(m, m.observed, { fix: [[poi, 0]] }).pars);
+    const opts = { fix: [[poi, 467.99]] as [number, number][], bounds: [[poi, 0, 1000]] as [number, number, number][] };
+    const analytic = fit(m, asimov, opts);
+    const full = fit(m, asimov, { ...opts, analytic: false });
+    const uncapped = fit(m, asimov, { ...opts, maxStep: 0 });
+    assert.ok(analytic.converged, analytic.message);
+    assert.ok(analytic.nll <= full.nll + 1e-9 * Math.abs(full.nll), `closed-form γ's NLL ${analytic.nll} vs optimiser-only ${full.nll}`);
+    assert.ok(Math.abs(analytic.nll - 54.48851751) < 1e-6, `NLL ${analytic.nll} (the minimum: 54.488517517)`);
+    // Without the trust region the same fit stops in the other basin: the test can fail.
+    assert.ok(uncapped.nll > analytic.nll + 1e-3, `uncapped NLL ${uncapped.nll}`);
+  });
+});

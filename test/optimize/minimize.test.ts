@@ -95,3 +95,26 @@ test("minimize starts from the nearest point inside the box when x0 is outside",
   assert.ok(r.converged);
   assert.ok(Math.abs(r.x[0] - 1) < 1e-8);
 });
+
+test("maxStep: no trial point moves a variable by more than maxStep seed widths (1/√curvature) per iteration", () => {
+  // f = Σ c_i (x_i − 10)²/2 from 0 with curvature seed c: the uncapped first step jumps to 10.
+  const c = [4, 0.25, 1];
+  const seen: number[][] = [];
+  const fg = (x: Float64Array, g: Float64Array): number => {
+    seen.push(Array.from(x));
+    let f = 0;
+    for (let i = 0; i < 3; i++) { g[i] = c[i] * (x[i] - 10); f += 0.5 * c[i] * (x[i] - 10) ** 2; }
+    return f;
+  };
+  const r = minimize(fg, [0, 0, 0], { curvature: c, maxStep: 2 });
+  assert.ok(r.converged, r.message);
+  for (let i = 0; i < 3; i++) assert.ok(Math.abs(r.x[i] - 10) < 1e-6, `x[${i}] = ${r.x[i]}`);
+  for (let k = 1; k < seen.length; k++) {
+    for (let i = 0; i < 3; i++) {
+      const moved = Math.abs(seen[k][i] - seen[k - 1][i]) * Math.sqrt(c[i]);
+      assert.ok(moved <= 2 + 1e-9, `evaluation ${k}: x[${i}] moved ${moved} widths`);
+    }
+  }
+  const free = minimize(fg, [0, 0, 0], { curvature: c });
+  assert.ok(free.iterations < r.iterations, `uncapped ${free.iterations} iterations, capped ${r.iterations}`);
+});
