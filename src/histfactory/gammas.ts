@@ -32,6 +32,8 @@ export interface GammaSlots {
   readonly s: Float64Array;
   /** Output: the profiled γ_j. */
   readonly gamma: Float64Array;
+  /** Output of the last profileBin with n > 0: the bin's rate λ at the solution. */
+  lastRate?: number;
 }
 
 /** γ_j(w): the minimiser of s w γ + c(γ) on [lower, upper]. */
@@ -53,7 +55,7 @@ function gammaAt(g: GammaSlots, j: number, w: number): number {
  * Returns NaN, or — when the bound λ ≥ 0 is active (see floorRate) — the multiplier w that
  * then takes the place of ∂(λ − n ln λ)/∂λ = 1 in the envelope-theorem gradient.
  */
-export function profileBin(g: GammaSlots, j0: number, j1: number, n: number, blinded: boolean, B: number): number {
+export function profileBin(g: GammaSlots, j0: number, j1: number, n: number, blinded: boolean, B: number, lamStart = NaN): number {
   if (blinded || n === 0) {
     // No n ln λ term: w is constant (0 when blinded, 1 when n = 0).
     const w = blinded ? 0 : 1;
@@ -70,7 +72,8 @@ export function profileBin(g: GammaSlots, j0: number, j1: number, n: number, bli
   }
   // (A negative sample rate — a histosys extrapolated below zero — keeps the problem convex and
   // G increasing, but not the quadratic's root choice: the bracketed iteration handles it.)
-  const lam = j1 - j0 === 1 && allPositive ? singleRoot(g, j0, n, B) : newtonRoot(g, j0, j1, n, B);
+  const lam = j1 - j0 === 1 && allPositive ? singleRoot(g, j0, n, B) : newtonRoot(g, j0, j1, n, B, lamStart);
+  g.lastRate = lam;
   const w = 1 - n / lam;
   for (let j = j0; j < j1; j++) g.gamma[j] = gammaAt(g, j, w);
   return NaN;
@@ -124,10 +127,10 @@ function singleRoot(g: GammaSlots, j: number, n: number, B: number): number {
 
 /**
  * The root of G(λ) (dG/dλ ≥ 1 whatever the signs of the s_j) for several γ's: Newton steps kept
- * inside a shrinking bracket. If no λ > 0 is reachable (the bin's rate is negative for every γ
+ * inside a shrinking bracket, from `lamStart` when it lies in the bracket. If no λ > 0 is reachable (the bin's rate is negative for every γ
  * in the box) the bracket's top is returned and −ln L is not finite there.
  */
-function newtonRoot(g: GammaSlots, j0: number, j1: number, n: number, B: number): number {
+function newtonRoot(g: GammaSlots, j0: number, j1: number, n: number, B: number, lamStart: number): number {
   let lo = B, hi = B;
   for (let j = j0; j < j1; j++) {
     const a = g.s[j] * g.lower[j], b = g.s[j] * g.upper[j];
@@ -135,7 +138,9 @@ function newtonRoot(g: GammaSlots, j0: number, j1: number, n: number, B: number)
   }
   if (!(hi > 0)) return hi;
   if (!(lo > 0)) lo = 0;
-  let lam = n < lo ? lo : n > hi ? hi : n;
+  // Start from the caller's guess (e.g. the root of the previous evaluation: the parameters
+  // moved little) when it is inside the bracket, else from n clamped to it.
+  let lam = lamStart > lo && lamStart < hi ? lamStart : n < lo ? lo : n > hi ? hi : n;
   if (!(lam > 0)) lam = Math.min(hi, Math.max(1e-300, 0.5 * (lo + hi)));
   for (let it = 0; it < 200; it++) {
     const w = 1 - n / lam;
@@ -150,6 +155,9 @@ function newtonRoot(g: GammaSlots, j0: number, j1: number, n: number, B: number)
     else if (G < 0) lo = lam;
     else return lam;
     let next = lam - G / dG;
+    // Converged (the step is at rounding level): checked before the bracket test, since a
+    // step of ~1 ulp can land on the bracket's end and would otherwise trigger bisection.
+    if (Math.abs(next - lam) <= 1e-15 * lam) return next;
     if (!(next > lo && next < hi)) next = Number.isFinite(hi) ? 0.5 * (lo + hi) : 2 * lam;
     if (Math.abs(next - lam) <= 1e-15 * lam || hi - lo <= 1e-15 * hi) return next;
     lam = next;

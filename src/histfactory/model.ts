@@ -403,6 +403,7 @@ export class HistFactoryModel implements Likelihood {
     const nGroups = groupBin.length;
     const restRate = new Float64Array(nGroups); // B: rate of the bin's samples without a profiled γ
     const wBin = new Float64Array(this.nMain).fill(NaN);
+    const lastRate = new Float64Array(nGroups).fill(NaN); // per group: λ of the previous solve (Newton's start)
     for (let j = 0; j < m; j++) g.aux[j] = data[auxIdx[j]];
     const mask = new Uint8Array(this.parameters.length);
     for (let j = 0; j < m; j++) mask[slotPar[j]] = 1;
@@ -427,7 +428,9 @@ export class HistFactoryModel implements Likelihood {
       let floored = false;
       for (let q = 0; q < nGroups; q++) {
         const bin = groupBin[q];
-        wBin[bin] = profileBin(g, groupStart[q], groupStart[q + 1], data[bin], this.inMain[bin] === 0, restRate[q]);
+        g.lastRate = NaN;
+        wBin[bin] = profileBin(g, groupStart[q], groupStart[q + 1], data[bin], this.inMain[bin] === 0, restRate[q], lastRate[q]);
+        lastRate[q] = g.lastRate;
         if (!Number.isNaN(wBin[bin])) floored = true;
       }
       // Put the γ̂'s into the rates (the factor products and λ) rather than recomputing them.
