@@ -8,6 +8,7 @@
 // item 5) on sbottom RegionA through the CLI. The load average is recorded on every row: the
 // machine is shared.
 import { loadavg } from "node:os";
+import { performance } from "node:perf_hooks";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { referenceCases, caseSpec } from "../test/histfactory/reference-cases.ts";
@@ -63,16 +64,20 @@ async function poolRows(rows: BenchRow[]): Promise<void> {
     const pool = toyPool(recipe, workers);
     const executor = poolExecutor(pool, { progress: false });
     await toyHypotest(m, 1, { ntoys: 2000, seed: 2, executor });
+    // Event-loop utilisation of this thread and the worker threads during the run: how busy the
+    // pool keeps them (wall-clock shares: meaningful under load, unlike the speed-up).
+    const e0 = performance.eventLoopUtilization(), w0 = pool.eventLoopUtilization();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const r = await toyHypotest(m, 1, { ntoys: N, seed: 1, executor });
     const s = (performance.now() - t0) / 1000;
     const cu = process.cpuUsage(c0);
+    const busy = [performance.eventLoopUtilization(e0), ...pool.eventLoopUtilization(w0)].map((u) => `${(100 * u.utilization).toFixed(0)}%`);
     await pool.close();
     warm[workers] = s;
     rows.push({
       case: name, what: `toy hypotest μ = 1, ${N} s+b + ${N} b toys, ${workers} worker${workers > 1 ? "s" : ""}, warm pool (after a 2000-toy run)`, ours: s, peer: (2 * N) / 29.6,
-      note: `${((2 * N) / s).toFixed(0)} toys/s${workers > 1 ? ` = ${(warm[1] / s).toFixed(2)}× 1 worker` : ""}; CPU ${((cu.user + cu.system) / 1e6).toFixed(2)} s (all threads); CLs ${r.cls_obs.toFixed(4)}; ${load()}`,
+      note: `${((2 * N) / s).toFixed(0)} toys/s${workers > 1 ? ` = ${(warm[1] / s).toFixed(2)}× 1 worker; threads busy ${busy.join(" (this) / ")} (worker) of the run` : ""}; CPU ${((cu.user + cu.system) / 1e6).toFixed(2)} s (all threads); CLs ${r.cls_obs.toFixed(4)}; ${load()}`,
     });
   }
   // Cold: the whole CLI command.

@@ -6,6 +6,7 @@
 // start-up cost); n ≥ 2 workers are this thread plus n − 1 worker threads.
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
+import type { EventLoopUtilization } from "node:perf_hooks";
 import { buildFromRecipe, runInThread, type TaskExecutor, type TaskRecipe, type TaskSession } from "../infer/executor.ts";
 
 /** A serialisable runner recipe (module URL, factory export, arguments): see src/infer/executor.ts. */
@@ -105,6 +106,14 @@ export class WorkerPool<T, R> implements TaskSession<T, R> {
   prestart(): void {
     if (this.failure || (this.workers <= 1 && !this.alwaysThreads)) return;
     this.start(Math.max(1, this.workers - (this.alwaysThreads ? 0 : 1)));
+  }
+
+  /**
+   * Event-loop utilisation of each worker thread (node's ELU, cumulative: pass an earlier reading
+   * to get the share since then) — how busy the pool keeps its threads, whatever the machine load.
+   */
+  eventLoopUtilization(since?: EventLoopUtilization[]): EventLoopUtilization[] {
+    return this.slots.map((s, i) => s.worker.performance.eventLoopUtilization(since?.[i]));
   }
 
   /** Terminate the workers. */
