@@ -3,8 +3,7 @@
 // scale and trend degree are those fitted to the observed spectrum at that mass (point.ts via
 // fitGpBackground, training bins outside the window); per toy only the latent background is
 // refitted — the Laplace/Newton iteration of fitGpBackground (pseudo-data z, noise 1/μ,
-// weighted trend; Rasmussen & Williams, GPML §3.4.1) with the kernel held fixed, started from
-// the observed spectrum's mode at that mass — then the
+// weighted trend; Rasmussen & Williams, GPML §3.4.1) with the kernel held fixed — then the
 // count-space prediction in the window and sidebands (gpPrediction), and the window likelihood
 // (bumphunt WindowLikelihood: Poisson counts, background nuisances θ ~ N(0, I), yield A)
 // profiled by a dense Newton on its exact Hessian (fast-newton.ts). Freezing the hyperparameters
@@ -35,6 +34,8 @@ const SOFT_WALL = 1e6;
 export class WindowProblem implements NewtonProblem {
   n: number;
   withA = true;
+  /** Curvature from the Fisher information (d_i = 1/λ_i) instead of the observed one (σ_A where the latter is singular). */
+  fisher = false;
   lik!: WindowLikelihood;
   counts: Float64Array = new Float64Array(0);
   private lgSum = 0;
@@ -71,7 +72,7 @@ export class WindowProblem implements NewtonProblem {
       const ni = counts[i], le = l > eps ? l : eps;
       f += le - (ni === 0 ? 0 : ni * Math.log(le));
       r[i] = 1 - ni / le;
-      dd[i] = ni / (le * le);
+      dd[i] = this.fisher ? 1 / le : ni / (le * le);
       if (l < eps) {
         f += r[i] * (l - eps) + SOFT_WALL * (eps - l) * (eps - l);
         r[i] -= 2 * SOFT_WALL * (eps - l);
@@ -186,17 +187,16 @@ export class FastGpScan {
 
   /**
    * The latent background of the training bins at the frozen kernel: fitGpBackground's
-   * iteration without its hyperparameter fits, started from the Newton step at the observed
-   * spectrum's mode (its pseudo-data for these counts), stopped when f moves < 1e-4 (as there).
+   * iteration without its hyperparameter fits (start z = ln((n + ½)/w), noise 1/(n + ½); stop
+   * when f moves < 1e-4). (A start from the observed spectrum's mode diverged on sparse toys.)
    * Returns the fit to predict from.
    */
   private latent(st: FrozenMass, counts: ArrayLike<number>): GpFit {
     const g = st.fit!, X = g.X, N = X.length, K = st.K, sc = g.trendScale, deg = g.trend.length - 1;
     const n = Float64Array.from(st.train, (i) => counts[i]), w = Float64Array.from(st.train, (i) => this.sp.widths[i]);
-    // warm start: the Newton step from the observed spectrum's latent mode f₀ (μ₀ = 1/α₀ = w e^{f₀})
-    const f = Float64Array.from(g.alpha, (al, k) => -Math.log(al * w[k]));
-    const alpha = Float64Array.from(g.alpha);
-    const z = Float64Array.from(f, (fk, k) => fk + (n[k] * g.alpha[k] - 1));
+    const z = Float64Array.from(n, (v, k) => Math.log((v + 0.5) / w[k]));
+    const alpha = Float64Array.from(n, (v) => 1 / (v + 0.5));
+    const f = new Float64Array(N);
     const a = new Float64Array(N), Ky = new Float64Array(N * N), copy = new Float64Array(N * N);
     let trend: Float64Array = g.trend;
     for (let it = 0; it < 3 * this.maxIt; it++) {
@@ -224,7 +224,7 @@ export class FastGpScan {
         z[i] = f[i] + (n[i] - mu) / mu;
         alpha[i] = 1 / Math.max(mu, 1e-12);
       }
-      if (this.maxIt === 1 || move < 1e-4) break;
+      if (this.maxIt === 1 || (it > 0 && move < 1e-4)) break;
     }
     return { ...g, z, alpha, trend };
   }
@@ -258,7 +258,14 @@ export class FastGpScan {
         win.evaluate(x, newton.g, newton.H);
         const scorePositive = newton.g[0] > 0;
         const free = newton.minimize(win, x, { maxIter: 60 });
-        const sigmaA = Math.sqrt(newton.inverseDiagonal(win.n, 0));
+        let sigmaA = Math.sqrt(newton.inverseDiagonal(win.n, 0));
+        if (!(sigmaA > 0)) {
+          // empty window bins above λ's floor have no observed curvature: σ_A from the Fisher information there
+          win.fisher = true;
+          win.evaluate(x, newton.g, newton.H);
+          win.fisher = false;
+          sigmaA = Math.sqrt(newton.inverseDiagonal(win.n, 0));
+        }
         const converged = fixed.converged && (free.converged || (scorePositive && x[0] < 0));
         const q0 = x[0] < 0 || scorePositive ? 0 : Math.max(0, 2 * (fixed.f - free.f));
         const Z = Math.sqrt(q0);

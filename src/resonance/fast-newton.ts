@@ -3,7 +3,8 @@
 // writes f, its gradient and its Hessian into buffers this class owns, so a fit allocates
 // nothing. Step: (H + μ·diag(H)) δ = −g with a backtracking (Armijo) line search; μ ÷ 10 (to 0
 // below 1e-9) after a decrease, × 10 when none is found (Nocedal & Wright §3.1, §10.3). Converged when the
-// Newton decrement gᵀ(H)⁻¹g at μ = 0 is below `tol` (the fits' 2NLL are then exact to ~tol).
+// Newton decrement gᵀ(H)⁻¹g (μ < 1e-3) is below `tol` (the fits' 2NLL are then exact to ~tol),
+// or when 10 iterations (5 or more steps taken) lowered f by less than 1e-9 (stalled on a kink).
 import { choleskyInPlace, choleskySolve } from "../math/linalg.ts";
 
 export interface NewtonProblem {
@@ -42,8 +43,15 @@ export class DenseNewton {
     const g = this.g, H = this.H, A = this.A, d = this.d, xt = this.xt;
     let f = p.evaluate(x, g, H);
     if (!Number.isFinite(f)) return { f, converged: false, iterations: 0 };
-    let mu = 0;
+    let mu = 0, fCheck = f, accepted = 0;
     for (let it = 1; it <= maxIter; it++) {
+      // stalled: 10 iterations with accepted steps lowered f by less than 1e-9 in all (a kink such
+      // as λ's floor makes Newton zigzag); f, all that q0 needs, is then resolved to that
+      if (it % 10 === 0) {
+        if (accepted >= 5 && fCheck - f < 1e-9) return { f, converged: true, iterations: it };
+        fCheck = f;
+        accepted = 0;
+      }
       // damped system, raising μ until it is positive definite
       let ok = false;
       for (let tries = 0; tries < 40 && !ok; tries++) {
@@ -70,6 +78,7 @@ export class DenseNewton {
       if (Number.isFinite(ft) && ft <= f - 1e-4 * t * dec) {
         for (let i = 0; i < n; i++) x[i] = xt[i];
         f = p.evaluate(x, g, H);
+        accepted++;
         mu = mu < 1e-9 ? 0 : mu / 10;
       } else {
         // no decrease along the step: at the minimum to rounding, or a poor model (more damping)
