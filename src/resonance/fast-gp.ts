@@ -22,7 +22,7 @@ import { LN_SQRT_2PI, lgamma } from "../math/special.ts";
 import { toPoints } from "../gp/index.ts";
 import { DenseNewton, type NewtonProblem } from "./fast-newton.ts";
 import { toyPointReasons, type ToyPoint } from "./fast-parametric.ts";
-import { DEFAULT_GP, fitGpBackground, GP_AMPLITUDE_FLOOR, gpCoordinate, gpPrediction, lengthScaleBounds, polyFit, trendAt, type GpFit, type GpSettings } from "./gp-background.ts";
+import { DEFAULT_GP, fitGpBackground, gpCoordinate, gpPrediction, lengthScaleBounds, polyFit, trendAt, type GpFit, type GpSettings } from "./gp-background.ts";
 import { sidebandBins, trainingExclusion } from "./point.ts";
 import { buildSearch, type SearchSpec } from "./search.ts";
 import { binFractions, containmentInterval, overlappingBins } from "./signal.ts";
@@ -176,13 +176,14 @@ export class FastGpScan {
   }
 
   /**
-   * Masses whose observed GP amplitude is above its floor (the GP adds to the trend there). At
-   * the floor the GP is its trend and freezing the hyperparameters gave the full procedure's toys;
-   * with an active amplitude it did not (bench/resonance-toys-check.md), so toys.ts's "auto"
-   * freezes only when this is empty.
+   * Masses whose observed GP amplitude matters: its prior variance of ln(density) exceeds 1% of
+   * the Poisson variance 1/n of the fullest training bin (at the amplitude's floor, 1e-8, or
+   * anywhere below that, the GP is its trend). Where it does not matter, freezing the
+   * hyperparameters gave the full procedure's toys; where it did, it did not
+   * (bench/resonance-toys-check.md), so toys.ts's "auto" freezes only when this is empty.
    */
   activeAmplitudeMasses(): number[] {
-    return this.points.filter((st) => st.fit && Math.abs(Math.log(st.fit.constant / GP_AMPLITUDE_FLOOR)) >= 0.01).map((st) => st.mass);
+    return this.points.filter((st) => st.fit && st.fit.constant > 0.01 / Math.max(1, ...st.train.map((i) => this.sp.counts[i]))).map((st) => st.mass);
   }
 
   /**

@@ -81,8 +81,6 @@ export interface GpFit {
 }
 
 const CONST_BOUNDS: [number, number] = [1e-8, 1e4];
-/** The lower bound of the GP amplitude (at it, the GP is its trend alone). */
-export const GP_AMPLITUDE_FLOOR = CONST_BOUNDS[0];
 
 /** Trend basis (1, u, u², …) at X, u = (X − centre)/half. */
 function basisAt(x: number, deg: number, sc: [number, number], out: Float64Array): Float64Array {

@@ -14,9 +14,9 @@
 //                                observed spectrum's per-mass fits, the latent background and
 //                                the signal refitted per toy (fast-gp.ts).
 // "auto" (the default) is the second for log-linear parametric families, the full rescan for
-// Bernstein polynomials, and for the GP the third when the observed GP amplitude is at its
-// floor at every mass (the GP is then its trend, and the frozen toys were the full procedure's
-// on 300 toys), the full rescan otherwise (with an active amplitude, freezing lowered the toys'
+// Bernstein polynomials, and for the GP the third when the observed GP amplitude is negligible
+// at every mass (FastGpScan.activeAmplitudeMasses: the GP is then its trend, and the frozen
+// toys were the full procedure's on 300 toys), the full rescan otherwise (with an active amplitude, freezing lowered the toys'
 // maximum Z by 0.27 ± 0.03 on a test spectrum: bench/resonance-toys-check.md); "fast" forces it.
 import { globalPFromMaxQ0Toys, grossVitellsGlobalP, upcrossings, zFromP } from "../infer/look-elsewhere.ts";
 import { inThread, type TaskExecutor } from "../infer/executor.ts";
@@ -66,7 +66,7 @@ export function calibrationProcedure(spec: SearchSpec, choice: "fast" | "full" =
 
 /**
  * The procedure of a choice on an observed spectrum, and why: "auto" takes the fast procedure,
- * except for a GP whose observed amplitude is above its floor at some mass (there, freezing the
+ * except for a GP whose observed amplitude matters at some mass (there, freezing the
  * hyperparameters changed the toys' maximum Z: bench/resonance-toys-check.md), which gets the
  * full rescan; "fast" always takes the fast one.
  */
@@ -76,8 +76,8 @@ export function resolveCalibration(spec: SearchSpec, sp: Spectrum, masses: numbe
   if (procedure === "full-rescan") return { procedure, note: "no fast procedure for this background (bounded Bernstein coefficients)" };
   if (procedure === "parametric-refit") return { procedure, note: "the full procedure's fits by dense Newton (same q0)" };
   const active = new FastGpScan(spec, sp, masses).activeAmplitudeMasses();
-  if (active.length === 0) return { procedure, note: "the observed GP amplitude is at its floor at every mass (the GP is its trend): hyperparameters frozen" };
-  const what = `the observed GP amplitude is above its floor at ${active.length} of ${masses.length} masses (first ${active[0]})`;
+  if (active.length === 0) return { procedure, note: "the observed GP amplitude is negligible at every mass (the GP is its trend): hyperparameters frozen" };
+  const what = `the observed GP amplitude matters (prior variance of ln density > 1% of the fullest training bin's 1/n) at ${active.length} of ${masses.length} masses (first ${active[0]})`;
   return choice === "fast"
     ? { procedure, note: `${what}: hyperparameters frozen as asked, although freezing them then changed the toys' maximum Z on a test spectrum` }
     : { procedure: "full-rescan", note: `${what}: the hyperparameters matter, so the toys are rescanned in full` };
