@@ -6,7 +6,7 @@
 // weighted trend; Rasmussen & Williams, GPML §3.4.1) with the kernel held fixed — then the
 // count-space prediction in the window and sidebands (gpPrediction), and the window likelihood
 // (bumphunt WindowLikelihood: Poisson counts, background nuisances θ ~ N(0, I), yield A)
-// profiled by a dense Newton on its exact Hessian (fast-newton.ts). Freezing the hyperparameters
+// profiled by a dense Newton on its exact Hessian (optimize/dense-newton.ts). Freezing the hyperparameters
 // at the data's values is the usual calibration of GP bump hunts (the full procedure refits them
 // per toy and per mass, which costs ~20–40× more); bench/resonance-toys-check.md compares the
 // two on the same toys. The failure checks are point.ts's (toyPointReasons), except the upper
@@ -20,7 +20,7 @@ import { choleskySolveVector, choleskyWithJitter } from "../math/linalg-blocked.
 import { choleskyInPlace, choleskySolve } from "../math/linalg.ts";
 import { LN_SQRT_2PI, lgamma } from "../math/special.ts";
 import { toPoints } from "../gp/index.ts";
-import { DenseNewton, type NewtonProblem } from "./fast-newton.ts";
+import { DenseNewton, type NewtonProblem } from "../optimize/dense-newton.ts";
 import { toyPointReasons, type ToyPoint } from "./fast-parametric.ts";
 import { DEFAULT_GP, fitGpBackground, gpCoordinate, gpPrediction, lengthScaleBounds, polyFit, trendAt, type GpFit, type GpSettings } from "./gp-background.ts";
 import { sidebandBins, trainingExclusion } from "./point.ts";

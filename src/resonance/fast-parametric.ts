@@ -2,7 +2,7 @@
 // procedure as buildSearch + scanSpectrum (every order of each family refitted to the toy, the
 // order chosen by the same F-test/AIC rule, the envelope over families, per-mass s+b fits,
 // the same failure checks), but each fit is a small dense Newton on the exact Hessian of the
-// Poisson likelihood (fast-newton.ts), warm-started from the observed spectrum's fit of that
+// Poisson likelihood (optimize/dense-newton.ts), warm-started from the observed spectrum's fit of that
 // order (background-only) and from the toy's background-only fit (s+b), with every buffer
 // allocated once per thread. Only q0 (and Z = √q0) is computed: the toys need no upper
 // limits, so the check "no upper limit found" of point.ts is the one check not applied.
@@ -15,7 +15,7 @@
 // (n_i/λ_i², or 2·wall below ε), the exact Hessian is
 //   H = Σ_i d_i ∇λ_i ∇λ_iᵀ + Σ_k r_{i(k)} W_k e^{θ·φ_k} φ_k φ_kᵀ   (the second term on θ only).
 import { lgamma } from "../math/special.ts";
-import { DenseNewton, type NewtonProblem } from "./fast-newton.ts";
+import { DenseNewton, type NewtonProblem } from "../optimize/dense-newton.ts";
 import { fitBackground, pickOrder, poissonDeviance } from "./order.ts";
 import { compileFamily, ORDER_RANGE, startingTheta, type CompiledFamily } from "./parametric.ts";
 import { sidebandBins } from "./point.ts";

@@ -13,7 +13,7 @@ import { Rng } from "../../src/math/rng.ts";
 import { lgamma } from "../../src/math/special.ts";
 import { syntheticSpectrum } from "../../src/resonance/example.ts";
 import { FastGpScan, WindowProblem } from "../../src/resonance/fast-gp.ts";
-import { DenseNewton } from "../../src/resonance/fast-newton.ts";
+import { DenseNewton } from "../../src/optimize/dense-newton.ts";
 import { FamilyProblem, FastParametricScan } from "../../src/resonance/fast-parametric.ts";
 import { compileFamily, ParametricLikelihood, startingTheta } from "../../src/resonance/parametric.ts";
 import { buildSearch, DEFAULT_SEARCH, scanSpectrum, type SearchSpec } from "../../src/resonance/search.ts";

@@ -1,5 +1,5 @@
 // A small dense damped Newton (Levenberg–Marquardt on the exact Hessian) for the few-parameter
-// Poisson fits of the background-only toys (fast-parametric.ts, fast-gp.ts): the problem
+// Poisson fits of the background-only toys (resonance/fast-parametric.ts, resonance/fast-gp.ts): the problem
 // writes f, its gradient and its Hessian into buffers this class owns, so a fit allocates
 // nothing. Step: (H + μ·diag(H)) δ = −g with a backtracking (Armijo) line search; μ ÷ 10 (to 0
 // below 1e-9) after a decrease, × 10 when none is found (Nocedal & Wright §3.1, §10.3). Converged when the
