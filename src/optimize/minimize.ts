@@ -49,18 +49,25 @@ export interface MinimizeResult {
   message: string;
 }
 
-export function minimize(fg: ObjectiveWithGradient, x0: ArrayLike<number>, opts: MinimizeOptions = {}): MinimizeResult {
+/** The bounds and fixed flags of `opts` as arrays, and the start point clipped into the box (fixed variables kept as given). */
+export function boxedStart(x0: ArrayLike<number>, opts: Pick<MinimizeOptions, "lower" | "upper" | "fixed">): { lower: Float64Array; upper: Float64Array; fixed: Uint8Array; x: Float64Array } {
   const n = x0.length;
   const lower = Float64Array.from({ length: n }, (_, i) => (opts.lower ? opts.lower[i] : -Infinity));
   const upper = Float64Array.from({ length: n }, (_, i) => (opts.upper ? opts.upper[i] : Infinity));
   const fixed = Uint8Array.from({ length: n }, (_, i) => (opts.fixed && opts.fixed[i] ? 1 : 0));
+  const x = new Float64Array(n);
+  for (let i = 0; i < n; i++) x[i] = fixed[i] ? x0[i] : Math.min(upper[i], Math.max(lower[i], x0[i]));
+  return { lower, upper, fixed, x };
+}
+
+export function minimize(fg: ObjectiveWithGradient, x0: ArrayLike<number>, opts: MinimizeOptions = {}): MinimizeResult {
+  const n = x0.length;
+  const { lower, upper, fixed, x } = boxedStart(x0, opts);
   const maxIter = opts.maxIter ?? 2000;
   const gtol = opts.gtol ?? 1e-7;
   const ftol = opts.ftol ?? 1e-14;
   const maxStep = opts.maxStep ?? 0;
 
-  const x = new Float64Array(n);
-  for (let i = 0; i < n; i++) x[i] = fixed[i] ? x0[i] : Math.min(upper[i], Math.max(lower[i], x0[i]));
   const g = new Float64Array(n);
   const xNew = new Float64Array(n);
   const gNew = new Float64Array(n);

@@ -15,7 +15,7 @@
 //
 // All work buffers are allocated once per call.
 import { choleskyInPlace, choleskySolve } from "../math/linalg.ts";
-import type { MinimizeOptions, MinimizeResult, ObjectiveWithGradient } from "./minimize.ts";
+import { boxedStart, type MinimizeOptions, type MinimizeResult, type ObjectiveWithGradient } from "./minimize.ts";
 
 /**
  * Writes the Hessian (approximation, symmetric positive semi-definite) of the objective for
@@ -33,16 +33,12 @@ export interface NewtonOptions extends MinimizeOptions {
 
 export function minimizeNewton(fg: ObjectiveWithGradient, hess: HessianFunction, x0: ArrayLike<number>, opts: NewtonOptions = {}): MinimizeResult {
   const n = x0.length;
-  const lower = Float64Array.from({ length: n }, (_, i) => (opts.lower ? opts.lower[i] : -Infinity));
-  const upper = Float64Array.from({ length: n }, (_, i) => (opts.upper ? opts.upper[i] : Infinity));
-  const fixed = Uint8Array.from({ length: n }, (_, i) => (opts.fixed && opts.fixed[i] ? 1 : 0));
+  const { lower, upper, fixed, x } = boxedStart(x0, opts);
   const maxIter = opts.maxIter ?? 200;
   const gtol = opts.gtol ?? 1e-7;
   const ftol = opts.ftol ?? 1e-14;
   const maxRejections = opts.maxRejections ?? 40;
 
-  const x = new Float64Array(n);
-  for (let i = 0; i < n; i++) x[i] = fixed[i] ? x0[i] : Math.min(upper[i], Math.max(lower[i], x0[i]));
   const g = new Float64Array(n);
   const xt = new Float64Array(n);
   const gt = new Float64Array(n);
