@@ -218,9 +218,10 @@ export interface HpsConfig {
 
 /** Searchlight's own keys (not fields of hps_gpr's Config). */
 export const SEARCHLIGHT_KEYS: Record<string, KeySpec> = {
-  // How the n_restarts extra GP starts run (gp-background.ts restartMode): "adaptive" starts from
-  // the warm-start block's anchor optimum and stops once two distinct starts agree; "all" runs
-  // every start as hps_gpr (sklearn) does.
+  // How the n_restarts extra GP starts run (gp-background.ts restartMode): "adaptive" runs the
+  // kernel's θ, then the warm-start block's anchor optimum, and stops once two distinct starts
+  // agree, keeping the earliest start within 1e-3 in LML of the best; "all" runs every start and
+  // keeps the best LML, as hps_gpr (sklearn) does.
   n_restarts_mode: { kind: oneOf(["adaptive", "all"]), def: "adaptive", support: Y },
   // `preset: hps` marks the file as the HPS analysis, so `resonance scan --config` runs it through
   // this pipeline (src/cli/resonance/scan.ts); it changes nothing here.

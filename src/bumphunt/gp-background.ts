@@ -29,13 +29,16 @@ export interface GpBackgroundOptions {
   seed?: number;
   /**
    * How the starts run when nRestarts > 0 (config n_restarts_mode). "all": every start, the best
-   * LML wins (hps_gpr, sklearn). "adaptive" (default): `warmStart` first (a neighbouring mass's
-   * optimum), then the kernel's θ, then the random draws in order, stopping once two starts from
-   * distinct points end at the same optimum (gp/fit.ts stopWhenAgree). nRestarts = 0 is one start
-   * from the kernel's θ in either mode.
+   * LML wins (hps_gpr, sklearn). "adaptive" (default): the kernel's θ to convergence (as with
+   * nRestarts = 0), then `warmStart` (a neighbouring mass's optimum), then the random draws in
+   * order, stopping once two starts from distinct points end at the winner's optimum (gp/fit.ts
+   * stopWhenAgree). The winner is the earliest start within 1e-3 of the best LML (gp/fit.ts
+   * tieLml), so the restarts change the result only where they find a better optimum, and the
+   * result does not depend on the restart seed. nRestarts = 0 is one start from the kernel's θ
+   * in either mode.
    */
   restartMode?: RestartMode;
-  /** Log-hyperparameters (ln C, ln ℓ) to start from first in "adaptive" mode. */
+  /** Log-hyperparameters (ln C, ln ℓ) to start from second in "adaptive" mode, after the kernel's θ. */
   warmStart?: ArrayLike<number> | null;
   /** Skip the optimisation (kernel stays at its initial values). */
   optimize?: boolean;
@@ -97,7 +100,7 @@ export interface WindowPrediction {
 export function restartOptions(o: GpBackgroundOptions): FitOptions {
   const n = o.nRestarts ?? 12;
   const base: FitOptions = { nRestarts: n, seed: o.seed ?? 0 };
-  return (o.restartMode ?? "adaptive") === "adaptive" && n > 0 ? { ...base, warmStart: o.warmStart ?? null, stopWhenAgree: 2 } : base;
+  return (o.restartMode ?? "adaptive") === "adaptive" && n > 0 ? { ...base, warmStart: o.warmStart ?? null, stopWhenAgree: 2, tieLml: 1e-3 } : base;
 }
 
 /**

@@ -49,7 +49,8 @@ export function hpsScanJob(dataset: string, sharedDir: string, o: { massMin?: nu
  * Warm starts along a scan (GpBackgroundOptions.restartMode "adaptive", n_restarts > 0): the
  * job's masses are cut into fixed blocks of WARM_SPAN consecutive masses (by index in
  * job.masses, whatever the workers or tasks); the first mass of a block (its anchor) is fitted
- * from the cold starts, every other mass of the block starts first from the anchor's optimum.
+ * from the cold starts, every other mass of the block tries the anchor's optimum right after the
+ * kernel's θ.
  * A mass's result so depends only on the job's mass list, never on which worker ran what, and
  * the GP hyperparameters change little over a block (2015: ln C and ln ℓ move by < 0.05 over
  * the whole 20–130 MeV range).

@@ -3,11 +3,16 @@
 // analytic gradient. As sklearn's GaussianProcessRegressor: first from the kernel's own θ, then
 // `nRestarts` starts drawn log-uniformly inside the bounds (one RNG stream, drawn in order:
 // start k, dimension j), best LML wins (first on ties); a start whose Cholesky fails is −∞.
-// Optionally (a scan's production restarts, #19): a `warmStart` runs first, and the starts stop
-// once `stopWhenAgree` of them, from distinct initial points, ended at the best optimum so far
-// (LML within agreeLml, every log-hyperparameter within agreeTheta); `agreement` records how the
-// starts ended either way. On the HPS spectra all finite starts but the odd stall at large C end
-// at one optimum whose LML ties to ~1e-6, so two agreeing starts cost ~2/11 of the full set.
+// Optionally (a scan's production restarts, #19): a `warmStart` runs right after the kernel's θ,
+// and the starts stop once `stopWhenAgree` of them, from distinct initial points, ended at the
+// winner's optimum (LML within agreeLml, every log-hyperparameter within agreeTheta); `agreement`
+// records how the starts ended either way. On the HPS spectra all finite starts but the odd
+// stall at large C end at one optimum whose LML ties to ~1e-6, so two agreeing starts cost ~2/11
+// of the full set. With `tieLml` the winner is the earliest start within tieLml of the best LML,
+// not the strict maximum: on those ridges the starts tie to ~1e-6 in LML but differ by ~4e-4 in
+// ln C, so the strict maximum is decided by float64 noise and by the restart seed. The earliest
+// tied start is the kernel's own θ, run to convergence as with no restarts, so restarts change
+// the result only where they find a better optimum (by more than tieLml), and not with the seed.
 //
 // For a Constant × stationary kernel the search can run on cheaper evaluators (hybrid.ts): the
 // low-rank surrogate (lowrank.ts) at long length scales, the exact envelope form (envelope.ts)
@@ -55,8 +60,9 @@ export interface FitOptions extends LmlOptions {
   /** Also evaluate the exact gradient at the optimum (FitResult.grad). Default false. */
   finalGradient?: boolean;
   /**
-   * A start tried before all others (e.g. the optimum of the neighbouring mass of a scan),
-   * clipped into the bounds; skipped when it equals the kernel's θ. Default none.
+   * A start tried right after the kernel's θ and before the random ones (e.g. the optimum of a
+   * neighbouring mass of a scan), clipped into the bounds; skipped when it equals the kernel's θ.
+   * Default none.
    */
   warmStart?: ArrayLike<number> | null;
   /**
@@ -69,6 +75,11 @@ export interface FitOptions extends LmlOptions {
   agreeLml?: number;
   /** …and every log-hyperparameter by at most this (default 1e-2, i.e. 1% in the hyperparameter). */
   agreeTheta?: number;
+  /**
+   * Starts whose LML is within this of the best one tie, and the earliest of them wins (see the
+   * module comment). 0 or undefined: the strict maximum wins, first on exact ties (sklearn).
+   */
+  tieLml?: number;
 }
 
 /** How the starts of a fit ended, relative to the winner (FitResult.agreement). */
@@ -139,10 +150,10 @@ class Stalled {
 const STALL_EVALS = 6;
 const STALL_REL = 1e-9;
 
-function runStart(ev: Evaluator, x0: ArrayLike<number>, lower: Float64Array, upper: Float64Array, opts: FitOptions): StartLog {
+/** One quasi-Newton run from x0; `stall`: end it by the stall stop above (adaptive starts). */
+function runStart(ev: Evaluator, x0: ArrayLike<number>, lower: Float64Array, upper: Float64Array, opts: FitOptions, stall = false): StartLog {
   const p = lower.length;
   const before = ev.evaluations;
-  const stall = (opts.stopWhenAgree ?? 0) > 0;
   let bestLml = -Infinity, bestX: Float64Array | null = null, flat = 0;
   let res: { x: Float64Array; fun: number; iterations: number; converged: boolean; message: string };
   try {
@@ -233,15 +244,25 @@ function agreementOf(logs: StartLog[], best: number, stoppedEarly: boolean, opts
 }
 
 /**
- * The starts in the order they run: the warm start (clipped into the bounds, dropped when equal
- * to the kernel's θ), then startingPoints(). The random draws do not depend on the warm start.
+ * The starts in the order they run: the kernel's θ, the warm start (clipped into the bounds,
+ * dropped when equal to the kernel's θ), then the random draws of startingPoints(), which do
+ * not depend on the warm start.
  */
 function orderedStarts(kernel: Kernel, lower: Float64Array, upper: Float64Array, opts: FitOptions): Float64Array[] {
   const starts = startingPoints(kernel, opts.nRestarts ?? 0, opts.seed ?? 0);
   const w = opts.warmStart;
   if (!w || w.length !== lower.length || !Array.from(w).every(Number.isFinite)) return starts;
   const x = Float64Array.from(w, (v, j) => Math.min(upper[j], Math.max(lower[j], v)));
-  return sameStart(x, starts[0]) ? starts : [x, ...starts];
+  return sameStart(x, starts[0]) ? starts : [starts[0], x, ...starts.slice(1)];
+}
+
+/** The winner: the strict maximum (first on exact ties), or with tieLml the earliest start within tieLml of it. */
+function winnerOf(logs: StartLog[], tieLml: number): number {
+  let best = -1;
+  for (let k = 0; k < logs.length; k++) if (best < 0 || logs[k].lml > logs[best].lml) best = k;
+  if (!(tieLml > 0) || best < 0 || !Number.isFinite(logs[best].lml)) return best;
+  for (let k = 0; k < best; k++) if (logs[k].lml >= logs[best].lml - tieLml) return k;
+  return best;
 }
 
 /** The search over the starts (without the exact evaluation at the winner). */
@@ -263,9 +284,9 @@ function runSearch(kernel: Kernel, pts: Points, y: ArrayLike<number>, opts: FitO
   const need = opts.stopWhenAgree ?? 0;
   let stoppedEarly = false;
   for (let k = 0; k < starts.length; k++) {
-    const log = runStart(search, starts[k], lower, upper, opts);
-    logs.push(log);
-    if (best < 0 || log.lml > logs[best].lml) best = logs.length - 1;
+    // The kernel's θ always runs to convergence, so that it ends where a fit without restarts ends.
+    logs.push(runStart(search, starts[k], lower, upper, opts, need > 0 && k > 0));
+    best = winnerOf(logs, opts.tieLml ?? 0);
     // Early stop: `need` starts from distinct initial points ended at the current best optimum.
     if (need > 0 && k < starts.length - 1) {
       const inits: Float64Array[] = [];
@@ -302,7 +323,7 @@ export function fitHyperparameters(kernel: Kernel, X: PointsLike, y: ArrayLike<n
   let lml = exact.evaluate(theta, finalGrad);
   if (chosen !== "dense" && opts.polish) {
     // Exact polish from the surrogate's optimum with dense quasi-Newton steps, kept only if better.
-    const pol = runStart(exact, theta, lower, upper, { ...opts, maxIter: opts.maxIter ?? 20 });
+    const pol = runStart(exact, theta, lower, upper, { ...opts, maxIter: opts.maxIter ?? 20 }, (opts.stopWhenAgree ?? 0) > 0);
     if (pol.lml > lml) {
       theta = pol.theta;
       lml = exact.evaluate(theta, finalGrad);

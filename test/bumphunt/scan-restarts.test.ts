@@ -1,6 +1,7 @@
 // Production restarts in a scan (#19 item 4): with n_restarts > 0 and n_restarts_mode adaptive
-// (the default) each mass starts from its warm-start block's anchor optimum and stops once two
-// starts agree. The rows must not depend on the executor, the number of workers or the order in
+// (the default) each mass runs the kernel's θ, then its warm-start block's anchor optimum, and
+// stops once two starts agree; the earliest start within 1e-3 in LML of the best wins, so the
+// rows equal those of n_restarts 0 wherever the restarts find no better optimum. The rows must not depend on the executor, the number of workers or the order in
 // which masses are run (the SLURM path runs them one by one), and they must reach the same
 // optima as every start run (n_restarts_mode: all, hps_gpr's semantics).
 import { describe, test, after } from "node:test";
@@ -68,6 +69,14 @@ describe("scan with adaptive restarts", needsShared(), () => {
       assert.ok(Math.abs(Math.log(a.gp_constant / r.gp_constant)) <= 1e-2 && Math.abs(Math.log(a.gp_length_scale / r.gp_length_scale)) <= 1e-2, `${r.mass_GeV}: C ${a.gp_constant} vs ${r.gp_constant}, ℓ ${a.gp_length_scale} vs ${r.gp_length_scale}`);
       assert.ok(Math.abs(a.A_up - r.A_up) <= 1e-3 * r.A_up, `${r.mass_GeV}: A_up ${a.A_up} vs ${r.A_up} (1e-3 relative)`);
     }
+  });
+
+  test("the same rows as n_restarts 0 (the kernel's θ wins wherever the restarts only tie), but for the gp_starts columns", async () => {
+    assert.ok(adaptive.length > 0, "needs the first test's rows");
+    const none = (await runScanPlan(plan({ n_restarts: 0 }), { write: false })).single.get("2015")!;
+    const noStarts = (rows: MassPointRow[]) => strip(rows.map(({ gp_starts: _a, gp_starts_agree: _b, gp_starts_disagree: _c, ...row }) => row as MassPointRow));
+    assert.equal(noStarts(adaptive), noStarts(none), "every other column, bit for bit");
+    for (const r of none) assert.equal(r.gp_starts, 1, `${r.mass_GeV}: one start without restarts`);
   });
 
   test("n_restarts_mode is checked: a wrong value is a one-line error naming the key", () => {
