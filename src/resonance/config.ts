@@ -76,6 +76,9 @@ export const RESONANCE_FIELDS: Fields = {
       families: { schema: { type: "list", items: { type: "enum", values: FAMILIES } }, default: ["dijet", "powerlaw", "exponential"] },
       npar: { schema: int(1, true), default: null },
       order_selection: { schema: { type: "enum", values: ["ftest", "aic"] }, default: "ftest" },
+      // "mass": the order is chosen at each mass on the signal + background fits (point.ts,
+      // parametricMembers); "spectrum": once, on background-only fits of the whole spectrum.
+      order_scope: { schema: { type: "enum", values: ["mass", "spectrum"] }, default: "mass" },
       sqrt_s: { schema: num({ gt: 0, nullable: true }), default: null },
       envelope_penalty: { schema: num({ min: 0 }), default: 1 },
       gp: {
@@ -199,7 +202,7 @@ export function resonanceConfig(src: ConfigSource): ResonanceConfig {
     const families = bg.model === "envelope" ? (bg.families as FamilyName[]) : [bg.model as FamilyName];
     if (families.length === 0) throw configError(src, ["background", "families"], "the envelope needs at least one family");
     if (families.includes("dijet") && bg.sqrt_s === null) throw configError(src, ["background", "sqrt_s"], "the dijet function needs the collision energy √s in the run's unit (sqrt_s: 13000 for 13 TeV in GeV)");
-    background = { model: "parametric", families, npar: bg.npar as number | null, orderSelection: bg.order_selection as "ftest" | "aic", sqrtS: (bg.sqrt_s as number | null) ?? undefined, envelopePenalty: bg.envelope_penalty as number };
+    background = { model: "parametric", families, npar: bg.npar as number | null, orderSelection: bg.order_selection as "ftest" | "aic", orderScope: bg.order_scope as "mass" | "spectrum", sqrtS: (bg.sqrt_s as number | null) ?? undefined, envelopePenalty: bg.envelope_penalty as number };
   }
   return {
     file: src.file, dir, experiment: v.experiment as string, unit: v.unit as Unit, datasets,

@@ -1,7 +1,8 @@
 // The rescan of a background-only toy with a parametric background, made tight: the same
 // procedure as buildSearch + scanSpectrum (every order of each family refitted to the toy, the
-// order chosen by the same F-test/AIC rule, the envelope over families, per-mass s+b fits,
-// the same failure checks), but each fit is a small dense Newton on the exact Hessian of the
+// order chosen by the same F-test/AIC rule, on the whole spectrum or per mass on the s+b fits
+// as point.ts's parametricMembers, the envelope over families, per-mass s+b fits, the same
+// failure checks), but each fit is a small dense Newton on the exact Hessian of the
 // Poisson likelihood (optimize/dense-newton.ts), warm-started from the observed spectrum's fit of that
 // order (background-only) and from the toy's background-only fit (s+b), with every buffer
 // allocated once per thread. Only q0 (and Z = √q0) is computed: the toys need no upper
@@ -158,6 +159,17 @@ interface OrderState {
   yields: Float64Array;
 }
 
+/** The s+b fit of one order at one mass. */
+interface SignalFit {
+  o: OrderState;
+  twiceNll: number;
+  A: number;
+  sigmaA: number;
+  /** Poisson deviance of the s+b fit (NaN when the fit is not finite). */
+  deviance: number;
+  converged: boolean;
+}
+
 interface MassState {
   mass: number;
   /** A reason this mass fails whatever the counts (resolution, window outside the spectrum). */
@@ -180,6 +192,8 @@ export class FastParametricScan {
   private readonly x: Float64Array;
   private readonly penalty: number;
   private readonly method: "ftest" | "aic";
+  /** The order is chosen at each mass on the s+b fits (search.ts orderScope "mass"). */
+  private readonly perMass: boolean;
 
   /** `observed`: the spectrum whose background-only fits warm-start every toy's fits. */
   constructor(readonly spec: SearchSpec, observed: Spectrum, masses: number[]) {
@@ -187,6 +201,7 @@ export class FastParametricScan {
     if (bg.model !== "parametric" || !fastParametricApplies(spec)) throw new Error("FastParametricScan needs a parametric background of log-linear families");
     this.penalty = bg.envelopePenalty ?? 1;
     this.method = bg.orderSelection;
+    this.perMass = bg.npar === null && (bg.orderScope ?? "mass") === "mass";
     let maxP = 1;
     for (const family of bg.families) {
       const [lo, hi] = bg.npar !== null ? [bg.npar, bg.npar] : ORDER_RANGE[family];
@@ -220,9 +235,13 @@ export class FastParametricScan {
     }
   }
 
-  /** Background-only refit of every order of every family on `counts`, and the chosen order per family (throws when a family has no fittable order). */
-  private fitOrders(counts: Float64Array, lgSum: number, eps: number): OrderState[] {
-    const chosen: OrderState[] = [];
+  /**
+   * Background-only refit of every order of every family on `counts`: per family the orders
+   * whose fit is finite, lowest first, and the one chosen on the whole spectrum (throws when a
+   * family has no fittable order).
+   */
+  private fitOrders(counts: Float64Array, lgSum: number, eps: number): { ok: OrderState[]; chosen: OrderState }[] {
+    const out: { ok: OrderState[]; chosen: OrderState }[] = [];
     this.families.forEach(({ orders }, fi) => {
       const ok: OrderState[] = [];
       for (const o of orders) {
@@ -238,9 +257,57 @@ export class FastParametricScan {
         ok.push(o);
       }
       if (ok.length === 0) throw new Error(`no order of the ${this.spec.background.model === "parametric" ? this.spec.background.families[fi] : ""} family could be fitted`);
-      chosen.push(ok.length === 1 ? ok[0] : ok[pickOrder(ok.map((o) => ({ spec: { family: "dijet", npar: o.npar }, deviance: o.deviance, converged: o.converged, ndf: counts.length - o.npar })), this.method).index]);
+      out.push({ ok, chosen: ok.length === 1 ? ok[0] : ok[pickOrder(ok.map((o) => ({ spec: { family: "dijet", npar: o.npar }, deviance: o.deviance, converged: o.converged, ndf: counts.length - o.npar })), this.method).index] });
     });
-    return chosen;
+    return out;
+  }
+
+  /**
+   * The s+b fit of one order at a mass, from (A = 0, θ̂ of the toy's background-only fit). In
+   * empty bins with Â < 0 it can crawl along the soft wall at λ's floor without converging; when
+   * the score ∂nll/∂A at A = 0 (the profile's slope there, envelope theorem) is positive, Â < 0
+   * is known and q0 = 0 is exact, so such a fit is not a failure (σ_A from its last iterate).
+   */
+  private fitWithSignal(o: OrderState, s: Float64Array, counts: Float64Array): SignalFit {
+    const x = this.x, newton = this.newton;
+    o.prob.setSignal(s);
+    x[0] = 0;
+    x.set(o.theta, 1);
+    o.prob.evaluate(x, newton.g, newton.H);
+    const scorePositive = newton.g[0] > 0;
+    const r = newton.minimize(o.prob, x, { maxIter: 60 });
+    const sigmaA = Math.sqrt(newton.inverseDiagonal(o.prob.n, 0));
+    const A = x[0];
+    let deviance = NaN;
+    if (Number.isFinite(r.f)) {
+      o.prob.evaluate(x, null, null); // B at the fit's end point
+      deviance = 0;
+      for (let i = 0; i < counts.length; i++) {
+        const m = Math.max(o.prob.B[i] + A * s[i], 1e-300), n = counts[i];
+        deviance += 2 * (m - n + (n > 0 ? n * Math.log(n / m) : 0));
+      }
+    }
+    return { o, twiceNll: 2 * r.f, A, sigmaA, deviance, converged: r.converged || (scorePositive && A < 0) };
+  }
+
+  /** The order of a family at one mass: chooseOrder's rule on the s+b fits' deviances, consecutive pairs tested lowest first (as pickOrder). */
+  private orderAtMass(ok: OrderState[], s: Float64Array, counts: Float64Array): SignalFit {
+    if (this.method === "aic") {
+      const fits = ok.map((o) => this.fitWithSignal(o, s, counts)).filter((f) => Number.isFinite(f.deviance));
+      if (fits.length === 0) return this.fitWithSignal(ok[0], s, counts);
+      return fits[pickOrder(fits.map((f) => ({ spec: { family: "dijet", npar: f.o.npar }, deviance: f.deviance, converged: f.converged, ndf: counts.length - f.o.npar - 1 })), "aic").index];
+    }
+    let cur: SignalFit | null = null;
+    for (const o of ok) {
+      const next = this.fitWithSignal(o, s, counts);
+      if (!Number.isFinite(next.deviance)) continue;
+      if (cur) {
+        const t = (f: SignalFit) => ({ spec: { family: "dijet" as const, npar: f.o.npar }, deviance: f.deviance, converged: f.converged, ndf: counts.length - f.o.npar - 1 });
+        if (!(pickOrder([t(cur), t(next)], "ftest").tried[0].pNext <= 0.05)) return cur;
+      }
+      cur = next;
+    }
+    return cur ?? this.fitWithSignal(ok[0], s, counts);
   }
 
   /** Rescan one spectrum's counts: q0 and Z at every mass (failures with reasons). Throws when no background can be fitted. */
@@ -249,33 +316,25 @@ export class FastParametricScan {
     let lgSum = 0, tot = 0;
     for (let i = 0; i < counts.length; i++) { lgSum += lgamma(counts[i] + 1); tot += counts[i]; }
     const eps = Math.max(1e-12, 1e-9 * Math.max(1, tot / counts.length));
-    const members = this.fitOrders(counts, lgSum, eps);
+    const families = this.fitOrders(counts, lgSum, eps);
     const pen = this.penalty;
-    const best = members.reduce((a, m) => (m.twiceNll + pen * m.npar < a.twiceNll + pen * a.npar ? m : a));
     const sum = (v: ArrayLike<number>, idx: number[]) => { let t = 0; for (const i of idx) t += v[i]; return t; };
-    const x = this.x, newton = this.newton;
     return this.points.map((pt): ToyPoint => {
       if (pt.staticError) return { ok: false, q0: NaN, Z: NaN, error: pt.staticError };
-      // The s+b fit of every member from (A = 0, θ̂ of the toy's background-only fit). In empty
-      // bins with Â < 0 it can crawl along the soft wall at λ's floor without converging; when
-      // the score ∂nll/∂A at A = 0 (the profile's slope there, envelope theorem) is positive, Â < 0
-      // is known and q0 = 0 is exact, so such a fit is not a failure (σ_A from its last iterate).
+      // Per family the s+b fit of its order at this mass (chosen here, or on the whole spectrum).
+      const fits = families.map((f) => (this.perMass ? this.orderAtMass(f.ok, pt.s, counts) : this.fitWithSignal(f.chosen, pt.s, counts)));
+      const members = fits.map((f) => f.o);
+      const best = members.reduce((a, m) => (m.twiceNll + pen * m.npar < a.twiceNll + pen * a.npar ? m : a));
       let freeBest = Infinity, at0 = Infinity, muHat = NaN, sigmaA = NaN, converged = true;
-      for (const m of members) {
-        m.prob.setSignal(pt.s);
-        x[0] = 0;
-        x.set(m.theta, 1);
-        m.prob.evaluate(x, newton.g, newton.H);
-        const scorePositive = newton.g[0] > 0;
-        const r = newton.minimize(m.prob, x, { maxIter: 60 });
-        converged &&= r.converged || (scorePositive && x[0] < 0);
-        const free = 2 * r.f + pen * m.npar;
+      for (const f of fits) {
+        converged &&= f.converged;
+        const free = f.twiceNll + pen * f.o.npar;
         if (free < freeBest) {
           freeBest = free;
-          muHat = x[0];
-          sigmaA = Math.sqrt(newton.inverseDiagonal(m.prob.n, 0));
+          muHat = f.A;
+          sigmaA = f.sigmaA;
         }
-        at0 = Math.min(at0, m.twiceNll + pen * m.npar);
+        at0 = Math.min(at0, f.o.twiceNll + pen * f.o.npar);
       }
       // the A = 0 profile of a member is its background-only fit; one member: the penalty cancels
       const q0 = muHat < 0 ? 0 : Math.max(0, at0 - freeBest);

@@ -77,6 +77,8 @@ export function fSurvival(f: number, d1: number, d2: number): number {
 
 export interface OrderChoice {
   chosen: BackgroundFit;
+  /** Every order that could be fitted, lowest first (the candidates of a per-mass choice). */
+  fits: BackgroundFit[];
   /** Every order tried, with its deviance and the test against the next order. */
   tried: { npar: number; deviance: number; aic: number; converged: boolean; pNext: number }[];
   method: "ftest" | "aic";
@@ -99,7 +101,7 @@ export function chooseOrder(sp: Spectrum, family: FamilyName, o: { method?: "fte
   }
   if (fits.length === 0) throw new Error(`no order of the ${family} family could be fitted`);
   const { index, tried } = pickOrder(fits, method, o.pThreshold);
-  return { chosen: fits[index], tried, method };
+  return { chosen: fits[index], fits, tried, method };
 }
 
 /**

@@ -14,8 +14,13 @@ import { spectrumOf, type Spectrum } from "./spectrum.ts";
 export type BackgroundSpec =
   /** GP background; gp.trendDegree absent = DEFAULT_GP's (4), null = chosen per mass by the F-test on the power-law family (ln f polynomial in ln m, degree 1–4) over the training bins. */
   | { model: "gp"; gp?: Partial<Omit<GpSettings, "trendDegree">> & { trendDegree?: number | null } }
-  /** One family at a given number of parameters (npar) or with the order chosen by the F-test/AIC; several families → envelope. */
-  | { model: "parametric"; families: FamilyName[]; npar: number | null; orderSelection: "ftest" | "aic"; sqrtS?: number; envelopePenalty?: number };
+  /**
+   * One family at a given number of parameters (npar) or with the order chosen by the F-test/AIC;
+   * several families → envelope. orderScope (npar null): "mass" (default) chooses the order at
+   * each mass between the signal + background fits with the signal at that mass; "spectrum"
+   * once, between background-only fits of the whole spectrum (see point.ts, parametricMembers).
+   */
+  | { model: "parametric"; families: FamilyName[]; npar: number | null; orderSelection: "ftest" | "aic"; orderScope?: "mass" | "spectrum"; sqrtS?: number; envelopePenalty?: number };
 
 export interface SearchSpec {
   signal: SignalModel;
@@ -41,7 +46,7 @@ export const DEFAULT_SEARCH: Omit<SearchSpec, "signal" | "resolution" | "backgro
 
 export interface BuiltSearch {
   settings: PointSettings;
-  /** The background-only fits of a parametric model (for reports), with the order tests. */
+  /** The background-only fits of a parametric model (for reports: the orders chosen on the whole spectrum), with the order tests. */
   fits: BackgroundFit[];
   orderReport: { family: string; tried: { npar: number; deviance: number; aic: number; pNext: number }[]; chosen: number }[];
 }
@@ -59,15 +64,18 @@ export function buildSearch(spec: SearchSpec, sp: Spectrum): BuiltSearch {
     const trendDegree = td === null ? -1 : td ?? DEFAULT_GP.trendDegree;
     background = { kind: "gp", gp: { ...DEFAULT_GP, ...(bg.gp ?? {}), trendDegree } };
   } else {
+    const orders: BackgroundFit[][] = [];
     for (const family of bg.families) {
       if (bg.npar !== null) fits.push(fitBackground(sp, { family, npar: bg.npar, sqrtS: bg.sqrtS }));
       else {
         const c = chooseOrder(sp, family, { method: bg.orderSelection, sqrtS: bg.sqrtS });
         fits.push(c.chosen);
+        orders.push(c.fits);
         orderReport.push({ family, tried: c.tried, chosen: c.chosen.spec.npar });
       }
     }
-    background = { kind: "parametric", fits, envelopePenalty: bg.envelopePenalty };
+    const perMass = bg.npar === null && (bg.orderScope ?? "mass") === "mass";
+    background = { kind: "parametric", fits, envelopePenalty: bg.envelopePenalty, ...(perMass ? { orders, orderSelection: bg.orderSelection } : {}) };
   }
   return {
     fits, orderReport,
