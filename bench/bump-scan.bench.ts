@@ -29,8 +29,28 @@ const CASES: [string, string, string, RestartMode?][] = [
 /** scikit-learn's 10-restart fit of one HPS 2015 window (n = 284), BENCHMARKS.md GP section. */
 const SKLEARN_FIT_N10_2015 = 1.07;
 
+/** How two results tables differ, the gp_starts* columns aside: differing cells and the largest relative difference. */
+function tableDifference(a: Record<string, unknown>[], b: Record<string, unknown>[]): string {
+  if (a.length !== b.length) return `${a.length} vs ${b.length} rows`;
+  let cells = 0, differ = 0, worst = 0;
+  a.forEach((ra, i) => {
+    for (const [k, va] of Object.entries(ra)) {
+      if (k.startsWith("gp_starts")) continue;
+      const vb = b[i][k];
+      cells++;
+      if (Object.is(va, vb) || JSON.stringify(va) === JSON.stringify(vb)) continue;
+      differ++;
+      if (typeof va === "number" && typeof vb === "number") worst = Math.max(worst, Math.abs(va - vb) / Math.max(Math.abs(va), Math.abs(vb), 1e-300));
+      else worst = Infinity;
+    }
+  });
+  return `${differ} of ${cells} cells differ (gp_starts columns aside)${differ ? `, largest relative difference ${worst.toExponential(1)}` : ""}`;
+}
+
 export async function run(): Promise<BenchSection> {
   const rows: BenchRow[] = [];
+  // HPS 2015's rows without restarts, to compare the restart modes' tables with (same masses).
+  let noRestarts: Record<string, unknown>[] | null = null;
   const shared = fileURLToPath(new URL("../../shared/hps", import.meta.url));
   if (existsSync(shared)) {
     const only = process.env.BUMP_SCAN_CASES?.split(",").map((x) => x.trim()).filter(Boolean);
@@ -63,6 +83,8 @@ export async function run(): Promise<BenchSection> {
       const load1 = loadavg()[0];
       const starts = single.length ? single.reduce((a, r) => a + (Number.isFinite(r.gp_starts) ? r.gp_starts : 0), 0) / single.length : NaN;
       const disagree = single.filter((r) => r.gp_starts_disagree > 0).length;
+      if (key === "hps2015") noRestarts = single as unknown as Record<string, unknown>[];
+      const sameAs0 = mode && noRestarts && stem === "hps2015" ? tableDifference(noRestarts, single as unknown as Record<string, unknown>[]) : "";
       const failed = single.filter((r) => r.visibility === "error").length + out.combined.filter((r) => r.visibility === "error").length;
       const parts = plan.jobs.map((j) => `${j.dataset}: ${j.masses.length}`).join(", ");
       process.stderr.write(`bench: ${stem} ${wall.toFixed(1)} s\n`);
@@ -70,7 +92,7 @@ export async function run(): Promise<BenchSection> {
         case: label,
         what: `${every > 1 ? `every ${every}th grid mass: ` : "full scan, "}${single.length} mass points (${parts})${out.combined.length ? ` + ${out.combined.length} combined` : ""}, rebin ${plan.jobs[0].rebin}, 2 workers`,
         ours: wall, peer: null,
-        note: `${every > 1 ? `SUBSET of the ${fullPoints}-point scan: full scan ≈ ${((out.seconds * fullPoints) / single.length / 60).toFixed(0)} min of compute at this load; ` : ""}compute ${out.seconds.toFixed(0)} s + outputs, CPU ${cpuSeconds.toFixed(0)} s (both threads); blind 1.64σ, asymptotic CLs, ${restarts}: ${starts.toFixed(1)} GP starts per mass, ${disagree} masses with disagreeing starts; ${failed} failed rows; load average ${load0.toFixed(1)} → ${load1.toFixed(1)}${Math.max(load0, load1) > 3 ? " (2 cores shared with other jobs)" : ""}; hps_gpr: one SLURM job per mass (spec §20)${mode ? `; its 10-restart GP fit alone is ${SKLEARN_FIT_N10_2015} s per mass (scikit-learn, gp bench) → ≈ ${Math.round(SKLEARN_FIT_N10_2015 * single.length)} s on one core` : ""}`,
+        note: `${every > 1 ? `SUBSET of the ${fullPoints}-point scan: full scan ≈ ${((out.seconds * fullPoints) / single.length / 60).toFixed(0)} min of compute at this load; ` : ""}compute ${out.seconds.toFixed(0)} s + outputs, CPU ${cpuSeconds.toFixed(0)} s (both threads); blind 1.64σ, asymptotic CLs, ${restarts}: ${starts.toFixed(1)} GP starts per mass, ${disagree} masses with disagreeing starts;${sameAs0 ? ` against n_restarts 0: ${sameAs0};` : ""} ${failed} failed rows; load average ${load0.toFixed(1)} → ${load1.toFixed(1)}${Math.max(load0, load1) > 3 ? " (2 cores shared with other jobs)" : ""}; hps_gpr: one SLURM job per mass (spec §20)${mode ? `; its 10-restart GP fit alone is ${SKLEARN_FIT_N10_2015} s per mass (scikit-learn, gp bench) → ≈ ${Math.round(SKLEARN_FIT_N10_2015 * single.length)} s on one core` : ""}`,
       });
     }
   }
