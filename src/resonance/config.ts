@@ -232,7 +232,10 @@ export async function loadDataset(d: DatasetSpec, cfgFile: string): Promise<Spec
       const h = await readHistogram(d.file, d.hist);
       sp = spectrumOf(h.edges, h.counts);
     }
-    return restrictSpectrum(sp, d.range?.[0], d.range?.[1], d.rebin);
+    const out = restrictSpectrum(sp, d.range?.[0], d.range?.[1], d.rebin);
+    // A background cannot be fitted to nothing, and every significance and limit would be an artefact.
+    if (!out.counts.some((c) => c > 0)) throw new Error(`the spectrum holds no events${d.range ? ` in range [${d.range[0]}, ${d.range[1]}]` : ""}: check the file, histogram name and range`);
+    return out;
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(cfgFile, `datasets[${d.name}]`, (e as Error).message);

@@ -128,3 +128,11 @@ test("inputs: event mistakes are one line naming the key or the branch", async (
   const cfg = loadResonanceConfig(join(dir, "e.yaml"));
   await assert.rejects(loadDataset(cfg.datasets[0], cfg.file), (e: unknown) => e instanceof InputError && /Mass/.test(e.message) && /did you mean "M"/.test(e.message) && !e.message.includes("\n"), "an unknown branch names the closest one");
 });
+
+test("inputs: a spectrum with no events (in its range) is a one-line error naming the dataset, not a scan of artefacts", async () => {
+  writeFileSync(join(dir, "empty.json"), JSON.stringify({ histograms: { m: { edges: [100, 110, 120, 130], counts: [0, 0, 0] } } }));
+  writeFileSync(join(dir, "z.yaml"), `datasets:\n  - {name: quiet, file: empty.json, hist: m}\n  - {name: cut, file: h.json, hist: mass, range: [1300, 1400]}\nsignal: {shape: gaussian}\nresolution: {relative: 0.02}\n`);
+  const cfg = loadResonanceConfig(join(dir, "z.yaml"));
+  await assert.rejects(loadDataset(cfg.datasets[0], cfg.file), (e: unknown) => e instanceof InputError && /datasets\[quiet\]/.test(e.message) && /no events/.test(e.message) && !e.message.includes("\n"));
+  await assert.rejects(loadDataset(cfg.datasets[1], cfg.file), (e: unknown) => e instanceof InputError && /datasets\[cut\]/.test(e.message) && !e.message.includes("\n"), "a range outside the spectrum");
+});
