@@ -249,6 +249,14 @@ export async function resolveSignal(s: ResonanceConfig["search"]["signal"], sigm
   return { kind: "template", template: { edges: Array.from(h.edges, (e) => e - s.referenceMass), counts: Array.from(h.counts), scaleWithResolution: s.scale, referenceSigma: sigmaAt(s.referenceMass) } };
 }
 
+/** What scanMasses changed of the configured range: its clipping to the spectrum (empty when nothing). */
+export function scanRangeNote(cfg: ResonanceConfig, sp: Spectrum): string {
+  const r = cfg.scan.range;
+  const e0 = sp.edges[0], e1 = sp.edges[sp.edges.length - 1];
+  if (!r || (r[0] >= e0 && r[1] <= e1)) return "";
+  return `scan.range [${r[0]}, ${r[1]}] reaches beyond the spectrum (${e0}–${e1} ${cfg.unit}): masses scanned in [${Math.max(r[0], e0)}, ${Math.min(r[1], e1)}]`;
+}
+
 /** The scan masses of a dataset: the configured range (default: the spectrum's range) on the step grid or `points` evenly spaced. */
 export function scanMasses(cfg: ResonanceConfig, sp: Spectrum): number[] {
   const lo = cfg.scan.range?.[0] ?? sp.edges[0], hi = cfg.scan.range?.[1] ?? sp.edges[sp.edges.length - 1];

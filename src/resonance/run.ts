@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { csvText } from "../io/csv.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../io/output.ts";
 import { inThread, type TaskExecutor } from "../infer/executor.ts";
-import { loadDataset, resolveSignal, scanMasses, type ResonanceConfig } from "./config.ts";
+import { loadDataset, resolveSignal, scanMasses, scanRangeNote, type ResonanceConfig } from "./config.ts";
 import { ROW_COLUMNS, type ResonanceRow } from "./point.ts";
 import { buildSearch, effectiveWindows, sidakColumns, type GlobalColumns, type ScanTaskArgs, type SearchSpec } from "./search.ts";
 import { resolutionFunction } from "./signal.ts";
@@ -43,6 +43,8 @@ export interface DatasetSummary {
   toys?: { n: number; calibration: string; calibration_note: string; failed_toys: number; failed_points: number; mean_upcrossings: number; u0: number; p_global_toys: number; Z_global_toys: number; p_global_gv: number; Z_global_gv: number };
   background: string;
   failures: { mass: number; error: string }[];
+  /** What the run changed or chose that the configuration did not say (e.g. a scan range clipped to the spectrum). */
+  notes: string[];
 }
 
 export const RESULT_COLUMNS = [...ROW_COLUMNS, "n_eff", "p_global_sidak", "Z_global_sidak"] as const;
@@ -63,11 +65,13 @@ export async function runResonance(cfg: ResonanceConfig, o: { executor?: TaskExe
     const ok = rows.filter((r) => r.status === "ok");
     const best = ok.reduce<(typeof ok)[number] | undefined>((a, r) => (r.Z > (a?.Z ?? -1) ? r : a), undefined);
     const bestFit = built.fits.length ? built.fits.reduce((a, f) => (f.twiceNll + f.spec.npar < a.twiceNll + a.spec.npar ? f : a)) : null;
+    const notes = [scanRangeNote(cfg, sp)].filter(Boolean);
     const summary: DatasetSummary = {
       dataset: d.name, label: d.label, bins: sp.counts.length, masses: masses.length, failed: rows.length - ok.length, with_warnings: rows.filter((r) => r.warnings).length,
       max_local_Z: best?.Z ?? NaN, mass_at_max: best?.mass ?? NaN, n_eff: nEff, p_global_sidak: best?.p_global_sidak ?? NaN, Z_global_sidak: best?.Z_global_sidak ?? NaN,
-      background: bestFit ? `${bestFit.spec.family} (${bestFit.spec.npar} parameters)` : spec.background.model,
+      background: backgroundLabel(spec, bestFit, rows),
       failures: rows.filter((r) => r.status === "failed").map((r) => ({ mass: r.mass, error: r.error })),
+      notes,
     };
     const nToys = o.toys ?? cfg.global.toys;
     if (nToys > 0 && best) {
@@ -78,6 +82,17 @@ export async function runResonance(cfg: ResonanceConfig, o: { executor?: TaskExe
     out.push({ name: d.name, label: d.label, spectrum: sp, rows, orderReport: built.orderReport, backgroundFit: bestFit ? Float64Array.from(bestFit.yields) : null, summary });
   }
   return out;
+}
+
+/** The background of a dataset's summary: the GP, one fitted order, or the orders chosen per mass and how often. */
+function backgroundLabel(spec: SearchSpec, bestFit: { spec: { family: string; npar: number } } | null, rows: ResonanceRow[]): string {
+  const bg = spec.background;
+  if (bg.model === "parametric" && bg.npar === null && (bg.orderScope ?? "mass") === "mass") {
+    const counts = new Map<string, number>();
+    for (const r of rows) if (r.status === "ok") counts.set(r.background, (counts.get(r.background) ?? 0) + 1);
+    return `order chosen per mass: ${[...counts].map(([k, n]) => `${k} at ${n} mass${n === 1 ? "" : "es"}`).join(", ") || "no mass fitted"}`;
+  }
+  return bestFit ? `${bestFit.spec.family} (${bestFit.spec.npar} parameters)` : bg.model;
 }
 
 /** results.csv of a dataset. */

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { InputError } from "../../src/io/errors.ts";
 import { loadResonanceConfig, loadDataset } from "../../src/resonance/config.ts";
 import { runResonance, writeResonanceOutputs } from "../../src/resonance/run.ts";
+import { summaryLines } from "../../src/cli/resonance/scan.ts";
 import { syntheticSpectrum } from "../../src/resonance/example.ts";
 import { Rng } from "../../src/math/rng.ts";
 
@@ -135,4 +136,19 @@ test("inputs: a spectrum with no events (in its range) is a one-line error namin
   const cfg = loadResonanceConfig(join(dir, "z.yaml"));
   await assert.rejects(loadDataset(cfg.datasets[0], cfg.file), (e: unknown) => e instanceof InputError && /datasets\[quiet\]/.test(e.message) && /no events/.test(e.message) && !e.message.includes("\n"));
   await assert.rejects(loadDataset(cfg.datasets[1], cfg.file), (e: unknown) => e instanceof InputError && /datasets\[cut\]/.test(e.message) && !e.message.includes("\n"), "a range outside the spectrum");
+});
+
+test("summary: a scan range beyond the spectrum is clipped and said (summary notes, console); per-mass orders are summarised as chosen", async () => {
+  writeFileSync(join(dir, "clip.yaml"), `datasets:\n  - {name: hist, file: h.json, hist: mass}\nsignal: {shape: gaussian}\nresolution: {relative: 0.03}\nbackground: {model: exponential}\nscan: {range: [100, 1500], points: 3}\n`);
+  const cfg = loadResonanceConfig(join(dir, "clip.yaml"));
+  const [r] = await runResonance(cfg);
+  assert.deepEqual(r.rows.map((x) => x.mass), [200, 700, 1200], "masses inside the spectrum");
+  assert.equal(r.summary.notes.length, 1);
+  assert.match(r.summary.notes[0], /scan\.range \[100, 1500\] reaches beyond the spectrum \(200–1200 GeV\)/);
+  assert.match(summaryLines(cfg, [r]).join("\n"), /\n {2}note: scan\.range/);
+  assert.match(r.summary.background, /^order chosen per mass: exponential\d at \d masses?/);
+  writeFileSync(join(dir, "inside.yaml"), yaml());
+  const [inside] = await runResonance(loadResonanceConfig(join(dir, "inside.yaml")));
+  assert.deepEqual(inside.summary.notes, [], "no note when the range lies inside");
+  assert.equal(inside.summary.background, "exponential (3 parameters)", "a fixed order is named as such");
 });

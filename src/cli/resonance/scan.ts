@@ -39,6 +39,7 @@ export function summaryLines(cfg: ResonanceConfig, results: DatasetResult[]): st
     if (Number.isFinite(s.max_local_Z)) line += `; largest local Z = ${fmtNum(s.max_local_Z)} at ${fmtNum(s.mass_at_max)} ${cfg.unit} (global: Šidák Z = ${fmtNum(s.Z_global_sidak)}, N_eff = ${fmtNum(s.n_eff)}`
       + (s.toys ? `; ${s.toys.n} toys (${s.toys.calibration}): Z = ${fmtNum(s.toys.Z_global_toys)}, Gross–Vitells Z = ${fmtNum(s.toys.Z_global_gv)}` : "") + ")";
     lines.push(line);
+    for (const n of s.notes ?? []) lines.push(`  note: ${n}`);
   }
   return lines;
 }
