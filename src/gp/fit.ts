@@ -259,7 +259,8 @@ function orderedStarts(kernel: Kernel, lower: Float64Array, upper: Float64Array,
 /** The winner: the strict maximum (first on exact ties), or with tieLml the earliest start within tieLml of it. */
 function winnerOf(logs: StartLog[], tieLml: number): number {
   let best = -1;
-  for (let k = 0; k < logs.length; k++) if (best < 0 || logs[k].lml > logs[best].lml) best = k;
+  // NaN (a failed start) counts as −∞: a finite start after it still wins.
+  for (let k = 0; k < logs.length; k++) if (best < 0 || logs[k].lml > logs[best].lml || (Number.isNaN(logs[best].lml) && !Number.isNaN(logs[k].lml))) best = k;
   if (!(tieLml > 0) || best < 0 || !Number.isFinite(logs[best].lml)) return best;
   for (let k = 0; k < best; k++) if (logs[k].lml >= logs[best].lml - tieLml) return k;
   return best;
@@ -323,7 +324,8 @@ export function fitHyperparameters(kernel: Kernel, X: PointsLike, y: ArrayLike<n
   let lml = exact.evaluate(theta, finalGrad);
   if (chosen !== "dense" && opts.polish) {
     // Exact polish from the surrogate's optimum with dense quasi-Newton steps, kept only if better.
-    const pol = runStart(exact, theta, lower, upper, { ...opts, maxIter: opts.maxIter ?? 20 }, (opts.stopWhenAgree ?? 0) > 0);
+    // (no stall stop when the kernel's θ won: the fit then ends as one without restarts does)
+    const pol = runStart(exact, theta, lower, upper, { ...opts, maxIter: opts.maxIter ?? 20 }, (opts.stopWhenAgree ?? 0) > 0 && best > 0);
     if (pol.lml > lml) {
       theta = pol.theta;
       lml = exact.evaluate(theta, finalGrad);

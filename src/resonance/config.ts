@@ -254,7 +254,8 @@ export function scanRangeNote(cfg: ResonanceConfig, sp: Spectrum): string {
   const r = cfg.scan.range;
   const e0 = sp.edges[0], e1 = sp.edges[sp.edges.length - 1];
   if (!r || (r[0] >= e0 && r[1] <= e1)) return "";
-  return `scan.range [${r[0]}, ${r[1]}] reaches beyond the spectrum (${e0}–${e1} ${cfg.unit}): masses scanned in [${Math.max(r[0], e0)}, ${Math.min(r[1], e1)}]`;
+  const lo = Math.max(r[0], e0), hi = Math.min(r[1], e1);
+  return `scan.range [${r[0]}, ${r[1]}] reaches beyond the spectrum (${e0}–${e1} ${cfg.unit}): ${hi >= lo ? `masses scanned in [${lo}, ${hi}]` : "no mass scanned"}`;
 }
 
 /** The scan masses of a dataset: the configured range (default: the spectrum's range) on the step grid or `points` evenly spaced. */

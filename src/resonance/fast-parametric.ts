@@ -283,7 +283,7 @@ export class FastParametricScan {
       o.prob.evaluate(x, null, null); // B at the fit's end point
       deviance = 0;
       for (let i = 0; i < counts.length; i++) {
-        const m = Math.max(o.prob.B[i] + A * s[i], 1e-300), n = counts[i];
+        const m = Math.max(o.prob.B[i] + A * s[i], o.prob.eps), n = counts[i]; // floored as ParametricLikelihood.expected
         deviance += 2 * (m - n + (n > 0 ? n * Math.log(n / m) : 0));
       }
     }

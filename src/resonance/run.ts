@@ -6,6 +6,7 @@
 // Masses are written in the run's unit, unrounded; no dark-photon quantities are written here.
 import { join } from "node:path";
 import { csvText } from "../io/csv.ts";
+import { InputError } from "../io/errors.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../io/output.ts";
 import { inThread, type TaskExecutor } from "../infer/executor.ts";
 import { loadDataset, resolveSignal, scanMasses, scanRangeNote, type ResonanceConfig } from "./config.ts";
@@ -57,6 +58,7 @@ export async function runResonance(cfg: ResonanceConfig, o: { executor?: TaskExe
   for (const d of cfg.datasets) {
     const sp = await loadDataset(d, cfg.file);
     const masses = scanMasses(cfg, sp);
+    if (masses.length === 0) throw new InputError(cfg.file, "scan.range", `[${cfg.scan.range?.join(", ")}] does not overlap dataset "${d.name}"'s spectrum (${sp.edges[0]}–${sp.edges[sp.edges.length - 1]} ${cfg.unit}): choose a range inside it`);
     const built = buildSearch(spec, sp);
     const args: ScanTaskArgs = { dataset: d.name, spec, edges: Array.from(sp.edges), counts: Array.from(sp.counts), masses };
     const raw = await executor.run<number, ResonanceRow>({ module: new URL("./search.ts", import.meta.url).href, factory: "scanRunner", args }, [...masses.keys()], o.onPoint ? () => o.onPoint!() : undefined);

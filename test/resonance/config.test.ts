@@ -151,4 +151,6 @@ test("summary: a scan range beyond the spectrum is clipped and said (summary not
   const [inside] = await runResonance(loadResonanceConfig(join(dir, "inside.yaml")));
   assert.deepEqual(inside.summary.notes, [], "no note when the range lies inside");
   assert.equal(inside.summary.background, "exponential (3 parameters)", "a fixed order is named as such");
+  writeFileSync(join(dir, "outside.yaml"), `datasets:\n  - {name: hist, file: h.json, hist: mass}\nsignal: {shape: gaussian}\nresolution: {relative: 0.03}\nscan: {range: [1300, 1500], points: 3}\n`);
+  await assert.rejects(runResonance(loadResonanceConfig(join(dir, "outside.yaml"))), (e: unknown) => e instanceof InputError && /scan\.range/.test(e.message) && /does not overlap dataset "hist"/.test(e.message) && !e.message.includes("\n"), "a range outside the spectrum is an error, not an empty scan");
 });
