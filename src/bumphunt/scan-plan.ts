@@ -104,11 +104,12 @@ export async function planChunkRunner(args: Parameters<typeof planRunner>[0]): P
   };
 }
 
+/** A scan's per-mass folder: numbers.json, error.txt, figures (atomic writes without fsync: see writeFileAtomic). */
 async function writePerMass(o: { dir: string; json: boolean; plots: boolean }, p: PreparedDataset, row: MassPointRow, inputs?: MassPointInputs): Promise<void> {
   const dir = join(o.dir, massTag(row.mass_GeV), row.dataset);
   mkdirSync(dir, { recursive: true });
-  if (o.json) writeFileAtomic(join(dir, "numbers.json"), JSON.stringify(numbersJson(row), null, 1) + "\n");
-  if (row.error) writeFileAtomic(join(dir, "error.txt"), row.error + "\n");
+  if (o.json) writeFileAtomic(join(dir, "numbers.json"), JSON.stringify(numbersJson(row), null, 1) + "\n", "", false);
+  if (row.error) writeFileAtomic(join(dir, "error.txt"), row.error + "\n", "", false);
   if (o.plots && inputs) {
     const { writeMassPointFigures } = await import("./scan-plots.ts");
     await writeMassPointFigures(dir, p, row, inputs);
@@ -116,7 +117,7 @@ async function writePerMass(o: { dir: string; json: boolean; plots: boolean }, p
     // Without the images: the window figures' specs (no rendering) for the results browser.
     const { massPointFigures } = await import("./scan-plots.ts");
     const { SPEC_SUFFIX } = await import("../plot/render.ts");
-    for (const f of massPointFigures(p, row, inputs, { full: false })) writeFileAtomic(join(dir, `${f.name}${SPEC_SUFFIX}`), JSON.stringify(f.spec));
+    for (const f of massPointFigures(p, row, inputs, { full: false })) writeFileAtomic(join(dir, `${f.name}${SPEC_SUFFIX}`), JSON.stringify(f.spec), "", false);
   }
 }
 

@@ -31,8 +31,11 @@ let tmpCounter = 0;
  * Write `data` to `path` atomically: a temporary file in the same folder (so the rename stays on
  * one file system), flushed, then renamed over `path`. Parent folders are made as needed.
  * `option` names the flag the path came from, for the one-line error if it cannot be written.
+ * `sync: false` skips the fsync before the rename: the file is still never seen half-written
+ * (the rename is atomic), but a power cut may lose it. For many small regenerable files (a
+ * scan's per-mass folders: ~5 fsyncs per mass cost 7% of an HPS 2015 scan's CPU time).
  */
-export function writeFileAtomic(path: string, data: string | Uint8Array, option = ""): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array, option = "", sync = true): void {
   ensureDir(dirname(path), option);
   const tmp = join(dirname(path), `.${basenameOf(path)}.tmp-${process.pid}-${++tmpCounter}`);
   try {
@@ -41,7 +44,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, option 
       const buf = typeof data === "string" ? Buffer.from(data, "utf8") : data;
       let off = 0;
       while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-      fsyncSync(fd);
+      if (sync) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
