@@ -113,7 +113,11 @@ export async function writeResonanceOutputs(cfg: ResonanceConfig, results: Datas
     if (o.figures !== false) written.push(...(await writeFigures(cfg, r, join(dir, r.name))));
   }
   const sp = join(dir, "summary.json");
-  writeJsonAtomic(sp, { experiment: cfg.experiment, unit: cfg.unit, datasets: results.map((r) => ({ ...r.summary, order_tests: r.orderReport })) });
+  // order_tests: the background-only order tests on the whole spectrum; with order_scope "mass" the
+  // order used at each mass is the results' `background` column (chosen on the s+b fits there).
+  const bg = cfg.search.background;
+  const scope = bg.model === "parametric" && bg.npar === null ? (bg.orderScope ?? "mass") : null;
+  writeJsonAtomic(sp, { experiment: cfg.experiment, unit: cfg.unit, datasets: results.map((r) => ({ ...r.summary, ...(scope ? { order_scope: scope } : {}), order_tests: r.orderReport })) });
   written.push(sp);
   return written;
 }
