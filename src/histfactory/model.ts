@@ -65,6 +65,11 @@ export class HistFactoryModel implements Likelihood {
    * minimum). Costs ≈ 0–8% more evaluations on the reference workspaces.
    */
   readonly fitMaxStep = 3;
+  /**
+   * Parameters of normsys/histosys modifiers interpolated by code0 or code1 (piecewise, only
+   * continuous at α = 0): Likelihood.kinks. Empty with pyhf's default codes (code4/code4p).
+   */
+  readonly kinks: { index: number; at: number }[] = [];
 
   // --- blocks: one (sample, channel) pair present in the spec ---
   private readonly nBlocks: number;
@@ -157,6 +162,12 @@ export class HistFactoryModel implements Likelihood {
     this.modifierSettings = { normsys: codeOf("normsys", "code4"), histosys: codeOf("histosys", "code4p") };
     const nsCode = CODE_ID[this.modifierSettings.normsys];
     const hsCode = CODE_ID[this.modifierSettings.histosys];
+    // A name shared by a normsys and a histosys is registered as histosys: either code may kink it.
+    const kinked = (c: number) => c === 0 || c === 1;
+    for (const ps of st.paramsets) {
+      if ((ps.type === "normsys" && kinked(nsCode)) || (ps.type === "histosys" && (kinked(hsCode) || kinked(nsCode))))
+        for (let i = 0; i < ps.n; i++) this.kinks.push({ index: ps.offset + i, at: 0 });
+    }
 
     // Parameters.
     this.parameters = [];

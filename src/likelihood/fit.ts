@@ -47,8 +47,37 @@ export interface FitResult {
   fixed: Uint8Array;
 }
 
-/** Minimise −ln L(pars | data) within the parameters' bounds. */
+/** Distance from a kink at which the mirrored start is placed when a fit ends on the kink itself. */
+const KINK_OFFSET = 0.1;
+
+/**
+ * Minimise −ln L(pars | data) within the parameters' bounds. When the likelihood has kinks
+ * (Likelihood.kinks), the fit is repeated from its end point with every free kinked parameter
+ * mirrored through its kink (at least KINK_OFFSET away), and the lower minimum is kept: with
+ * piecewise-linear interpolation (code0) a fit started on the kink goes to the side its first
+ * gradient points to, which need not hold the lower minimum (pyhf-validation
+ * 2bin_2channel_coupledhistosys: 2NLL 30.285 at α = −0.19 from α = 0, 29.287 at α = +0.31).
+ */
 export function fit(lik: Likelihood, data: Float64Array, opts: FitOptions = {}): FitResult {
+  const r = fitFromStart(lik, data, opts);
+  const kinks = lik.kinks;
+  if (!kinks || kinks.length === 0 || !Number.isFinite(r.twiceNll)) return r;
+  const x1 = Float64Array.from(r.pars);
+  let mirrored = false;
+  for (const { index: j, at } of kinks) {
+    if (r.fixed[j]) continue;
+    const d = r.pars[j] - at;
+    x1[j] = at - (d >= 0 ? 1 : -1) * Math.max(Math.abs(d), KINK_OFFSET);
+    mirrored = true;
+  }
+  if (!mirrored) return r;
+  const r1 = fitFromStart(lik, data, { ...opts, init: x1 });
+  const cost = { iterations: r.iterations + r1.iterations, evaluations: r.evaluations + r1.evaluations };
+  return r1.twiceNll < r.twiceNll ? { ...r1, ...cost } : { ...r, ...cost };
+}
+
+/** One fit from the given (or the parameters') starting point. */
+function fitFromStart(lik: Likelihood, data: Float64Array, opts: FitOptions): FitResult {
   const n = lik.parameters.length;
   const x0 = new Float64Array(n);
   const lower = new Float64Array(n);

@@ -64,6 +64,13 @@ export interface Likelihood {
    * m = idx.length. Lets the optimiser take Newton steps (likelihood/fit.ts).
    */
   hessian?(pars: Float64Array, data: Float64Array, idx: Int32Array, out: Float64Array): void;
+  /**
+   * Optional: parameters at which −ln L is continuous but not differentiable (a kink at `at`,
+   * e.g. HistFactory's piecewise interpolation codes 0 and 1 at α = 0). Minima can then sit on
+   * either side of the kink, and a fit started on the kink picks a side by its first gradient:
+   * `fit` tries the mirrored side too (likelihood/fit.ts).
+   */
+  readonly kinks?: ReadonlyArray<{ index: number; at: number }>;
 }
 
 /** A closed-form profile over some parameters (see Likelihood.closedFormProfile). */
