@@ -102,7 +102,9 @@ test("CLI: upper-limit --calculator toys --json keeps the asymptotic keys and ad
   assert.equal(j.calculator, "toys");
   assert.equal(j.exp.length, 5, "five expected limits");
   assert.ok(Number.isFinite(j.obs) && j.obs_mc_error > 0, `observed ${j.obs} ± ${j.obs_mc_error}`);
-  assert.ok(Math.abs(j.obs - asym.obs) < 0.5 * asym.obs, `toy ${j.obs} near asymptotic ${asym.obs}`);
+  // 300 toys per point: the observed and median expected limits within 3 MC errors of the asymptotic ones (measured 0.9 and 0.5)
+  assert.ok(Math.abs(j.obs - asym.obs) < 3 * j.obs_mc_error, `toy ${j.obs} ± ${j.obs_mc_error} vs asymptotic ${asym.obs}`);
+  assert.ok(Math.abs(j.exp[2] - asym.exp[2]) < 3 * j.exp_mc_error[2], `median expected ${j.exp[2]} ± ${j.exp_mc_error[2]} vs asymptotic ${asym.exp[2]}`);
   const one = run("--calculator", "toys", "--ntoys", "300", "--points", "5", "--workers", "1", "--json");
   assert.equal(one.stdout, r.stdout, "same bytes on 1 and 2 workers");
   for (const [flag, v] of [["--calculator", "toy"], ["--ntoys", "0"], ["--interpolation", "cubic"]]) {
