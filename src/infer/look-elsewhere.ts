@@ -1,7 +1,7 @@
 // Look-elsewhere corrections for resonance scans (hps_gpr; spec ../shared/specs/hps_gpr.md §9):
 // effective number of independent trials from the mass resolution, Šidák and Bonferroni
 // global p-values, toy-based global p from the maximum q0, and the p ↔ Z ↔ q0 conversions.
-import { erfc, normalIsf } from "../math/special.ts";
+import { erfc, logNormalSf, normalIsf, normalIsfLog } from "../math/special.ts";
 import { mean } from "../math/stats.ts";
 import { tailFraction } from "./toys.ts";
 
@@ -34,6 +34,18 @@ export function combinedSigma(sigmas: number[], how: SigmaCombine = "min"): numb
 export function sidakGlobalP(pLocal: number, nEff: number): number {
   if (pLocal >= 1) return 1;
   return -Math.expm1(nEff * Math.log1p(-pLocal));
+}
+
+/**
+ * Šidák's global Z from a local Z (one-sided), finite for any finite local Z: where p_local
+ * underflows (Z ≳ 37, e.g. the local Z of a known resonance such as the J/ψ in a dimuon spectrum)
+ * ln p_global = ln N + ln p_local, the first-order form of Šidák once N·p ≪ 1.
+ */
+export function sidakGlobalZ(zLocal: number, nEff: number): number {
+  if (!Number.isFinite(zLocal)) return NaN;
+  const lnP = logNormalSf(zLocal);
+  if (lnP > -600) return Math.max(0, normalIsf(sidakGlobalP(Math.exp(lnP), nEff)));
+  return normalIsfLog(lnP + Math.log(nEff));
 }
 
 /** Inverse Šidák: p_local = 1 − (1 − p_global)^(1/N). */
@@ -77,6 +89,16 @@ export function pTwoSided(pStrong: number, pWeak: number): number {
 export function grossVitellsGlobalP(q0: number, u0: number, meanUpcrossings: number): number {
   const pLocal = 0.5 * erfc(Math.sqrt(Math.max(q0, 0) / 2));
   return Math.min(1, pLocal + meanUpcrossings * Math.exp(-(q0 - u0) / 2));
+}
+
+/** The Z of grossVitellsGlobalP, finite for any finite q0 (summed in log space where p underflows). */
+export function grossVitellsGlobalZ(q0: number, u0: number, meanUpcrossings: number): number {
+  if (!Number.isFinite(q0) || !Number.isFinite(meanUpcrossings)) return NaN;
+  const p = grossVitellsGlobalP(q0, u0, meanUpcrossings);
+  if (p > 0) return zFromP(p, true);
+  const a = logNormalSf(Math.sqrt(Math.max(q0, 0))), b = Math.log(meanUpcrossings) - (q0 - u0) / 2;
+  const hi = Math.max(a, b);
+  return normalIsfLog(hi + Math.log1p(Math.exp(Math.min(a, b) - hi)));
 }
 
 /** Up-crossings of the level u by a sequence (index order): #{k : x_{k−1} < u ≤ x_k}. Non-finite values break the sequence. */

@@ -38,6 +38,30 @@ export function normalIsf(p: number): number {
   return SQRT2 * erfcinvImpl(2 * p);
 }
 
+/**
+ * ln(1 − Φ(x)), also where 1 − Φ(x) underflows: exact below x = 30, beyond it the asymptotic
+ * series (Abramowitz & Stegun 26.2.12) −x²/2 − ln(x√(2π)) + ln(1 − 1/x² + 3/x⁴ − 15/x⁶),
+ * relative error < 1e-9 there.
+ */
+export function logNormalSf(x: number): number {
+  if (x < 30) return Math.log(normalSf(x));
+  const u = 1 / (x * x);
+  return -0.5 * x * x - Math.log(x) - 0.5 * Math.log(2 * Math.PI) + Math.log1p(u * (-1 + u * (3 - 15 * u)));
+}
+
+/** The z with ln(1 − Φ(z)) = lnP (logNormalSf inverted; also where P underflows). */
+export function normalIsfLog(lnP: number): number {
+  if (lnP > -600) return normalIsf(Math.exp(lnP));
+  // Newton on logNormalSf, whose slope is −φ(z)/(1 − Φ(z)) ≈ −(z + 1/z) out here
+  let z = Math.sqrt(-2 * lnP);
+  for (let k = 0; k < 50; k++) {
+    const dz = (logNormalSf(z) - lnP) / (z + 1 / z);
+    z += dz;
+    if (Math.abs(dz) < 1e-12 * z) break;
+  }
+  return z;
+}
+
 /** x·ln(y) with the convention 0·ln(0) = 0 (scipy.special.xlogy). */
 export function xlogy(x: number, y: number): number {
   return x === 0 ? 0 : x * Math.log(y);

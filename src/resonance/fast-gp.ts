@@ -22,7 +22,7 @@ import { LN_SQRT_2PI, lgamma } from "../math/special.ts";
 import { toPoints } from "../gp/index.ts";
 import { DenseNewton, type NewtonProblem } from "../optimize/dense-newton.ts";
 import { toyPointReasons, type ToyPoint } from "./fast-parametric.ts";
-import { DEFAULT_GP, fitGpBackground, gpCoordinate, gpPrediction, lengthScaleBounds, polyFit, trendAt, type GpFit, type GpSettings } from "./gp-background.ts";
+import { CONST_BOUNDS, DEFAULT_GP, fitGpBackground, gpCoordinate, gpPrediction, lengthScaleBounds, polyFit, trendAt, type GpFit, type GpSettings } from "./gp-background.ts";
 import { sidebandBins, trainingExclusion } from "./point.ts";
 import { buildSearch, type SearchSpec } from "./search.ts";
 import { binFractions, containmentInterval, overlappingBins } from "./signal.ts";
@@ -155,6 +155,8 @@ export class FastGpScan {
         st.train = [...Array(sp.counts.length).keys()].filter((i) => !excluded.has(i));
         st.sideband = sidebandBins(sp, lo, hi, excluded);
         st.fit = fitGpBackground(sp, st.train, lengthScaleBounds(sp, [lo, hi], this.gp), this.gp);
+        // frozen at the amplitude's cap, every toy would fail point.ts's check of it: fail here once
+        if (st.fit.constant >= CONST_BOUNDS[1] * (1 - 1e-6)) throw new Error(`the GP amplitude reached its upper bound ${CONST_BOUNDS[1]}`);
         const N = st.train.length, P = toPoints(Float64Array.from(st.train, (i) => c(sp.centres[i])));
         st.K = new Float64Array(N * N);
         st.fit.gp.kernel.gramLower(P, st.K, null, 0);

@@ -80,7 +80,8 @@ export interface GpFit {
   alpha: Float64Array;
 }
 
-const CONST_BOUNDS: [number, number] = [1e-8, 1e4];
+/** Bounds of the GP amplitude C (variance of ln rate about the trend). */
+export const CONST_BOUNDS: [number, number] = [1e-8, 1e4];
 
 /** Trend basis (1, u, u², …) at X, u = (X − centre)/half. */
 function basisAt(x: number, deg: number, sc: [number, number], out: Float64Array): Float64Array {
@@ -139,6 +140,9 @@ function spanOf(X: ArrayLike<number>): number {
   return b - a;
 }
 
+/** A Laplace step leaves a bin's linearisation when its prediction is below its count by more than this factor. */
+const LAPLACE_RESTART = 1e3;
+
 /** Fit the GP to the bins `train` of a spectrum (Laplace iteration on the Poisson counts). */
 export function fitGpBackground(sp: Spectrum, train: number[], lsBounds: [number, number], s: GpSettings = DEFAULT_GP): GpFit {
   if (train.length < 4) throw new Error(`only ${train.length} training bins outside the signal window (need ≥ 4)`);
@@ -189,12 +193,17 @@ export function fitGpBackground(sp: Spectrum, train: number[], lsBounds: [number
       move = Math.max(move, Math.abs(fk - f[k]));
       f[k] = fk;
     }
-    // Newton step of the Laplace mode (pseudo-data form)
+    // Newton step of the Laplace mode (pseudo-data form). Where the prediction has run off by
+    // more than a factor LAPLACE_RESTART from the counts (or out of float range) the linearised
+    // step would overshoot as far again: that bin restarts from its starting pseudo-data.
+    const off = new Uint8Array(N);
     z = Float64Array.from(f, (fk, k) => {
-      const mu = w[k] * Math.exp(fk);
-      return fk + (n[k] - mu) / mu;
+      const mu = w[k] * Math.exp(fk), step = (n[k] - mu) / mu;
+      if (Number.isFinite(step) && mu > 0 && step < LAPLACE_RESTART) return fk + step;
+      off[k] = 1;
+      return Math.log((n[k] + 0.5) / w[k]);
     });
-    alpha = Float64Array.from(f, (fk, k) => 1 / Math.max(w[k] * Math.exp(fk), 1e-12));
+    alpha = Float64Array.from(f, (fk, k) => (off[k] ? 1 / (n[k] + 0.5) : 1 / Math.max(w[k] * Math.exp(fk), 1e-12)));
     if (maxIt === 1) { it++; break; }
     if (it > 0 && move < 1e-4) {
       // (an amplitude at its floor leaves the length scale undetermined: nothing to refit)

@@ -5,7 +5,7 @@
 // unphysical background into a failed point with its reason instead of a number.
 import { ProfileFits } from "../infer/test-statistics.ts";
 import { WindowLikelihood } from "../bumphunt/index.ts";
-import { DEFAULT_GP, fitGpBackground, gpPrediction, lengthScaleBounds, type GpSettings } from "./gp-background.ts";
+import { CONST_BOUNDS, DEFAULT_GP, fitGpBackground, gpPrediction, lengthScaleBounds, type GpSettings } from "./gp-background.ts";
 import { pickOrder, poissonDeviance, type BackgroundFit } from "./order.ts";
 import { ParametricLikelihood } from "./parametric.ts";
 import { binFractions, containmentInterval, overlappingBins, type SignalModel } from "./signal.ts";
@@ -180,7 +180,7 @@ export function evaluatePoint(dataset: string, sp: Spectrum, m: number, s: Point
     row.signal_in_window = sum(wFull, window);
     row.obs_window = sum(sp.counts, window);
     let stats: PointStatistics;
-    let sideband: number[] = [], sbB = 0, sbVar = 0;
+    let sideband: number[] = [], sbB = 0, sbVar = 0, gpUnbounded = false;
     if (bg.kind === "gp") {
       const tInt = trainingExclusion(s, m, sigma, [lo, hi]);
       const excluded = new Set(overlappingBins(sp.edges, tInt[0], tInt[1]));
@@ -190,6 +190,8 @@ export function evaluatePoint(dataset: string, sp: Spectrum, m: number, s: Point
       const g = fitGpBackground(sp, train, lengthScaleBounds(sp, [lo, hi], bg.gp ?? DEFAULT_GP), bg.gp ?? DEFAULT_GP);
       warnings.push(...g.warnings);
       Object.assign(row, { gp_length_scale: g.lengthScale, gp_ls_lo: g.lsBounds[0], gp_ls_hi: g.lsBounds[1], gp_constant: g.constant });
+      // C at its cap: ln rate varies by ±100 about the trend, i.e. the sidebands do not determine the background
+      gpUnbounded = g.constant >= CONST_BOUNDS[1] * (1 - 1e-6);
       const { b, C } = gpPrediction(sp, g, window, bg.gp);
       row.bkg_window = sum(b);
       row.bkg_window_sd = Math.sqrt(Math.max(sum(C), 0));
@@ -242,6 +244,7 @@ export function evaluatePoint(dataset: string, sp: Spectrum, m: number, s: Point
     if (row.obs_window > 0 && (row.bkg_window * s.windowRatio < row.obs_window || row.bkg_window > s.windowRatio * Math.max(row.obs_window, 1)))
       reasons.push(`background prediction ${row.bkg_window.toPrecision(3)} against ${row.obs_window} observed in the window`);
     if (!stats.converged) reasons.push("a fit or the limit search did not converge");
+    if (gpUnbounded) reasons.push(`the GP amplitude reached its upper bound ${CONST_BOUNDS[1]}: the sidebands do not determine the background (is the input a histogram of event counts?)`);
     if (reasons.length) throw new Error(reasons.join("; "));
     row.status = "ok";
   } catch (e) {

@@ -67,7 +67,7 @@ export async function runResonance(cfg: ResonanceConfig, o: { executor?: TaskExe
     const ok = rows.filter((r) => r.status === "ok");
     const best = ok.reduce<(typeof ok)[number] | undefined>((a, r) => (r.Z > (a?.Z ?? -1) ? r : a), undefined);
     const bestFit = built.fits.length ? built.fits.reduce((a, f) => (f.twiceNll + f.spec.npar < a.twiceNll + a.spec.npar ? f : a)) : null;
-    const notes = [scanRangeNote(cfg, sp)].filter(Boolean);
+    const notes = [scanRangeNote(cfg, sp), nonIntegerNote(sp)].filter(Boolean);
     const summary: DatasetSummary = {
       dataset: d.name, label: d.label, bins: sp.counts.length, masses: masses.length, failed: rows.length - ok.length, with_warnings: rows.filter((r) => r.warnings).length,
       max_local_Z: best?.Z ?? NaN, mass_at_max: best?.mass ?? NaN, n_eff: nEff, p_global_sidak: best?.p_global_sidak ?? NaN, Z_global_sidak: best?.Z_global_sidak ?? NaN,
@@ -84,6 +84,13 @@ export async function runResonance(cfg: ResonanceConfig, o: { executor?: TaskExe
     out.push({ name: d.name, label: d.label, spectrum: sp, rows, orderReport: built.orderReport, backgroundFit: bestFit ? Float64Array.from(bestFit.yields) : null, summary });
   }
   return out;
+}
+
+/** A note when bin contents are not whole numbers: the Poisson likelihood reads every content as a count of events. */
+function nonIntegerNote(sp: Spectrum): string {
+  let k = 0;
+  for (const c of sp.counts) if (Math.abs(c - Math.round(c)) > 1e-9 * Math.max(1, c)) k++;
+  return k ? `${k} of ${sp.counts.length} bins hold non-integer contents (a weighted or normalised histogram?): the search treats each content as a number of events, so its significances and limits hold only for unweighted counts` : "";
 }
 
 /** The background of a dataset's summary: the GP, one fitted order, or the orders chosen per mass and how often. */

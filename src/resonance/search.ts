@@ -3,7 +3,7 @@
 // it builds on a given spectrum (the background fits, the per-mass settings). The scan of one
 // dataset and its look-elsewhere correction by Šidák with N_eff from the resolution (the
 // number of window widths in the scanned range, an integral that does not depend on the step).
-import { sidakGlobalP, zFromP } from "../infer/look-elsewhere.ts";
+import { sidakGlobalP, sidakGlobalZ, zFromP } from "../infer/look-elsewhere.ts";
 import { DEFAULT_GP, type GpSettings } from "./gp-background.ts";
 import { chooseOrder, fitBackground, type BackgroundFit } from "./order.ts";
 import type { FamilyName } from "./parametric.ts";
@@ -124,7 +124,9 @@ export interface GlobalColumns {
 export function sidakColumns(rows: ResonanceRow[], nEff: number): (ResonanceRow & GlobalColumns)[] {
   return rows.map((r) => {
     const pg = r.status === "ok" ? sidakGlobalP(r.p0, nEff) : NaN;
-    return { ...r, n_eff: nEff, p_global_sidak: pg, Z_global_sidak: Number.isFinite(pg) ? zFromP(pg, true) : NaN };
+    // p_local underflows beyond Z ≈ 37 (a known resonance's peak): the global Z from ln p instead
+    const zg = !Number.isFinite(pg) ? NaN : pg > 0 ? zFromP(pg, true) : sidakGlobalZ(r.Z, nEff);
+    return { ...r, n_eff: nEff, p_global_sidak: pg, Z_global_sidak: zg };
   });
 }
 

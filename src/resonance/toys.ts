@@ -18,7 +18,7 @@
 // at every mass (FastGpScan.activeAmplitudeMasses: the GP is then its trend, and the frozen
 // toys were the full procedure's on 300 toys), the full rescan otherwise (with an active amplitude, freezing lowered the toys'
 // maximum Z by 0.27 ± 0.03 on a test spectrum: bench/resonance-toys-check.md); "fast" forces it.
-import { globalPFromMaxQ0Toys, grossVitellsGlobalP, upcrossings, zFromP } from "../infer/look-elsewhere.ts";
+import { globalPFromMaxQ0Toys, grossVitellsGlobalP, grossVitellsGlobalZ, upcrossings, zFromP } from "../infer/look-elsewhere.ts";
 import { inThread, type TaskExecutor } from "../infer/executor.ts";
 import { mean } from "../math/stats.ts";
 import { Rng } from "../math/rng.ts";
@@ -185,5 +185,5 @@ export function globalFromToys(zMax: number, cal: GlobalCalibration): { p_global
   const q = Math.max(zMax, 0) ** 2;
   const pt = cal.toyMaxZ.length ? globalPFromMaxQ0Toys(q, cal.toyMaxZ.map((z) => z * z)) : NaN;
   const pg = Number.isFinite(cal.meanUpcrossings) ? grossVitellsGlobalP(q, cal.u0, cal.meanUpcrossings) : NaN;
-  return { p_global_toys: pt, Z_global_toys: Number.isFinite(pt) ? zFromP(pt, true) : NaN, p_global_gv: pg, Z_global_gv: Number.isFinite(pg) ? zFromP(pg, true) : NaN };
+  return { p_global_toys: pt, Z_global_toys: Number.isFinite(pt) ? zFromP(pt, true) : NaN, p_global_gv: pg, Z_global_gv: Number.isFinite(pg) ? grossVitellsGlobalZ(q, cal.u0, cal.meanUpcrossings) : NaN };
 }

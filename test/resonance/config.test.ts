@@ -154,3 +154,15 @@ test("summary: a scan range beyond the spectrum is clipped and said (summary not
   writeFileSync(join(dir, "outside.yaml"), `datasets:\n  - {name: hist, file: h.json, hist: mass}\nsignal: {shape: gaussian}\nresolution: {relative: 0.03}\nscan: {range: [1300, 1500], points: 3}\n`);
   await assert.rejects(runResonance(loadResonanceConfig(join(dir, "outside.yaml"))), (e: unknown) => e instanceof InputError && /scan\.range/.test(e.message) && /does not overlap dataset "hist"/.test(e.message) && !e.message.includes("\n"), "a range outside the spectrum is an error, not an empty scan");
 });
+
+test("a histogram that is not of event counts (real TH1D of averaged contents, 203 variable bins): every mass fails with its reason, the contents are noted, nothing infinite", async () => {
+  writeFileSync(join(dir, "avg.yaml"), `datasets:\n  - {name: m1, file: ${join(ROOTFILES, "uproot-issue-707.root")}, hist: raw_M1_enrAll}\nsignal: {shape: gaussian}\nresolution: {relative: 0.02}\nscan: {range: [60, 600], points: 12}\n`);
+  const [r] = await runResonance(loadResonanceConfig(join(dir, "avg.yaml")));
+  assert.match(r.summary.notes.join(" "), /136 of 203 bins hold non-integer contents/);
+  for (const row of r.rows) {
+    assert.equal(row.status, "failed", `${row.mass}: ${row.error}`);
+    assert.ok(row.error.length > 0 && !/not finite$/.test(row.error), `${row.mass}: a reason, not a bare numerical error: ${row.error}`);
+    assert.ok(!Number.isFinite(row.Z_global_sidak) || row.Z_global_sidak < 1e3, "no infinite global Z");
+  }
+  assert.ok(r.rows.some((x) => /GP amplitude reached its upper bound/.test(x.error)), r.rows.map((x) => x.error).join(" | "));
+});
