@@ -94,3 +94,21 @@ test("spurious signal: ≈ 0 when the family generated the reference, larger whe
   assert.ok(Math.max(...a.map((x) => x.ratio)) < 1e-3, `own family: ${a.map((x) => x.ratio)}`);
   assert.ok(Math.max(...b.map((x) => x.ratio)) > 0.2, `exponential reference under a dijet fit: ${b.map((x) => x.ratio)}`);
 });
+
+test("GP on a finely binned spectrum (600 bins): the hybrid hyperparameter search gives the dense search's Â, σ_A and Z", async () => {
+  const { buildSearch, DEFAULT_SEARCH } = await import("../../src/resonance/search.ts");
+  const { evaluatePoint } = await import("../../src/resonance/point.ts");
+  const syn = syntheticSpectrum({ lo: 500, hi: 3000, nBins: 600, events: 2e5, shape: "dijet", sqrtS: 13000, p1: 10, p2: 5, seed: 4, signal: { model: { kind: "gaussian" }, mass: 1500, sigma: 30, yield: 400 } });
+  const run = (hybridSearchBins: number) => {
+    const built = buildSearch({ ...DEFAULT_SEARCH, signal: { kind: "gaussian" }, resolution: { kind: "relative", fraction: 0.02 }, background: { model: "gp", gp: { hybridSearchBins } } }, syn.spectrum);
+    return [1000, 1500].map((m) => evaluatePoint("d", syn.spectrum, m, built.settings));
+  };
+  const hybrid = run(400), dense = run(Infinity);
+  hybrid.forEach((h, k) => {
+    const d = dense[k];
+    assert.ok(h.status === "ok" && d.status === "ok", `${h.mass}: ${h.error} ${d.error}`);
+    assert.ok(h.n_train_bins >= 400, "the hybrid search applies");
+    assert.ok(Math.abs(h.Z - d.Z) < 0.01 && Math.abs(h.A_hat - d.A_hat) < 0.01 * d.sigma_A && Math.abs(h.sigma_A / d.sigma_A - 1) < 0.01, `${h.mass}: Z ${h.Z} vs ${d.Z}, Â ${h.A_hat} vs ${d.A_hat}, σ_A ${h.sigma_A} vs ${d.sigma_A}`);
+  });
+  assert.ok(hybrid[1].Z > 3, `the injected signal is seen: Z ${hybrid[1].Z}`);
+});

@@ -58,7 +58,7 @@ export async function scanCommand(o: ScanCli): Promise<void> {
   const run = RunRecord.start(outDir, { command: "resonance scan", version: packageVersion(), seed: cfg.global.seed, progress: () => `${done} masses`, extra: { datasets: cfg.datasets.map((d) => d.name) } });
   const t0 = Date.now();
   const results = await run.around(async () => {
-    const r = await runResonance(cfg, { executor: poolTaskExecutor(nw), toys, toyProcedure, bands: o.bands, onPoint: () => { done++; } });
+    const r = await runResonance(cfg, { executor: poolTaskExecutor(nw), toys, toyProcedure, bands: o.bands, onPoint: () => { done++; }, onNote: o.json ? undefined : (d, n) => process.stderr.write(`${d}: note: ${n}\n`) });
     await writeResonanceOutputs(cfg, r, { outputDir: outDir, figures: o.figures !== false });
     return r;
   }, (r) => ({ failed: r.reduce((a, x) => a + x.summary.failed, 0) }));
