@@ -46,6 +46,8 @@ export interface DatasetSummary {
   failures: { mass: number; error: string }[];
   /** What the run changed or chose that the configuration did not say (e.g. a scan range clipped to the spectrum). */
   notes: string[];
+  /** The warnings of the mass with the largest local Z ("" when none): its Z is not to be read without them. */
+  warnings_at_max: string;
 }
 
 export const RESULT_COLUMNS = [...ROW_COLUMNS, "n_eff", "p_global_sidak", "Z_global_sidak"] as const;
@@ -75,6 +77,7 @@ export async function runResonance(cfg: ResonanceConfig, o: { executor?: TaskExe
       background: backgroundLabel(spec, bestFit, rows),
       failures: rows.filter((r) => r.status === "failed").map((r) => ({ mass: r.mass, error: r.error })),
       notes,
+      warnings_at_max: best?.warnings ?? "",
     };
     const nToys = o.toys ?? cfg.global.toys;
     if (nToys > 0 && best) {

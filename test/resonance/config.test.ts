@@ -166,3 +166,13 @@ test("a histogram that is not of event counts (real TH1D of averaged contents, 2
   }
   assert.ok(r.rows.some((x) => /GP amplitude reached its upper bound/.test(x.error)), r.rows.map((x) => x.error).join(" | "));
 });
+
+test("summary: the largest local Z carries its mass's warnings (real Z→μμ events, where the GP cannot follow the Z peak)", async () => {
+  writeFileSync(join(dir, "zmm.yaml"), `datasets:\n  - {name: zmm, file: ${join(ROOTFILES, "uproot-Zmumu.root")}, tree: events, column: M, binning: {lo: 60, hi: 120, n: 60, width_power: 0}}\nsignal: {shape: gaussian}\nresolution: {relative: 0.02}\nscan: {range: [100, 115], points: 26}\n`);
+  const cfg = loadResonanceConfig(join(dir, "zmm.yaml"));
+  const [r] = await runResonance(cfg);
+  const top = r.rows.find((x) => x.mass === r.summary.mass_at_max)!;
+  assert.ok(top.warnings.length > 0, "the GP warns at the largest local Z here");
+  assert.equal(r.summary.warnings_at_max, top.warnings);
+  assert.match(summaryLines(cfg, [r]).join("\n"), /\n {2}the largest local Z comes with warnings at that mass: GP length scale at its lower bound/);
+});

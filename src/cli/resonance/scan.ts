@@ -39,6 +39,8 @@ export function summaryLines(cfg: ResonanceConfig, results: DatasetResult[]): st
     if (Number.isFinite(s.max_local_Z)) line += `; largest local Z = ${fmtNum(s.max_local_Z)} at ${fmtNum(s.mass_at_max)} ${cfg.unit} (global: Šidák Z = ${fmtNum(s.Z_global_sidak)}, N_eff = ${fmtNum(s.n_eff)}`
       + (s.toys ? `; ${s.toys.n} toys (${s.toys.calibration}): Z = ${fmtNum(s.toys.Z_global_toys)}, Gross–Vitells Z = ${fmtNum(s.toys.Z_global_gv)}` : "") + ")";
     lines.push(line);
+    // The headline's own caveats: a warned mass's Z is not to be read alone.
+    if (s.warnings_at_max) lines.push(`  the largest local Z comes with warnings at that mass: ${s.warnings_at_max}`);
     for (const n of s.notes ?? []) lines.push(`  note: ${n}`);
   }
   return lines;
