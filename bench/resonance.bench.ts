@@ -18,7 +18,7 @@ export async function run(): Promise<BenchSection> {
   const rows: BenchRow[] = [];
   const syn = syntheticSpectrum({ lo: 500, hi: 3000, nBins: 40, events: 20000, shape: "dijet", sqrtS: 13000, p1: 10, p2: 5, seed: 1 });
   const masses = Array.from(linspace(600, 2800, 100));
-  const bgs: [string, SearchSpec["background"]][] = [["GP", { model: "gp" }], ["dijet (F-test order)", { model: "parametric", families: ["dijet"], npar: null, orderSelection: "ftest", sqrtS: 13000 }]];
+  const bgs: [string, SearchSpec["background"]][] = [["GP", { model: "gp" }], ["dijet (F-test order per mass)", { model: "parametric", families: ["dijet"], npar: null, orderSelection: "ftest", sqrtS: 13000 }]];
   for (const [name, background] of bgs) {
     const spec: SearchSpec = { ...DEFAULT_SEARCH, signal: { kind: "gaussian" }, resolution: { kind: "relative", fraction: 0.03 }, background };
     const t0 = performance.now();
