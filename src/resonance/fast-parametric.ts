@@ -303,7 +303,8 @@ export class FastParametricScan {
       if (!Number.isFinite(next.deviance)) continue;
       if (cur) {
         const t = (f: SignalFit) => ({ spec: { family: "dijet" as const, npar: f.o.npar }, deviance: f.deviance, converged: f.converged, ndf: counts.length - f.o.npar - 1 });
-        if (!(pickOrder([t(cur), t(next)], "ftest").tried[0].pNext <= 0.05)) return cur;
+        // pickOrder's own rule and threshold on the pair: index 0 = the lower order suffices
+        if (pickOrder([t(cur), t(next)], "ftest").index === 0) return cur;
       }
       cur = next;
     }
